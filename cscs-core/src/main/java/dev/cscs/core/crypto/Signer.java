@@ -1,0 +1,119 @@
+package dev.cscs.core.crypto;
+
+import dev.cscs.core.error.CscsException;
+import dev.cscs.core.error.ErrorCode;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Arrays;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.DERSequence;
+
+/**
+ * Signing and verification over raw payload bytes.
+ *
+ * <p>Malleability policy. The identity of a changeset is the digest of its body alone, and
+ * signatures are counted per distinct keyid, so a second valid encoding of a signature can
+ * neither change what is applied nor count twice. Even so, verification accepts exactly one
+ * encoding where the format allows more: Ed25519 signatures must have {@code S < L} (RFC 8032
+ * §5.1.7); ECDSA signatures must be strict DER with {@code 0 < r, s < n}. High-S ECDSA
+ * signatures are accepted, because {@code openssl} and the JDK produce them and the wire
+ * format promises that their signatures verify.
+ */
+public final class Signer {
+    /** The order of the Ed25519 base point. */
+    private static final BigInteger ED25519_L = BigInteger.TWO.pow(252)
+            .add(new BigInteger("27742317777372353535851937790883648493"));
+    private static final BigInteger P256_N =
+            new BigInteger("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551", 16);
+
+    private Signer() {
+    }
+
+    public static byte[] sign(PrivateKeyRef key, SignatureAlg alg, byte[] payload) {
+        requireMatch(key.type(), alg);
+        try {
+            Signature s = Signature.getInstance(alg.jcaName());
+            if (alg.params() != null) {
+                s.setParameter(alg.params());
+            }
+            s.initSign(key.key());
+            s.update(payload);
+            return s.sign();
+        } catch (GeneralSecurityException e) {
+            throw new CscsException(ErrorCode.INTERNAL, "signing with " + alg + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@code sig} is a valid, canonically encoded signature by {@code key} over {@code payload}. */
+    public static boolean verify(PublicKeyRef key, SignatureAlg alg, byte[] payload, byte[] sig) {
+        if (key.type() != alg.keyType() || !wellFormed(key, alg, sig)) {
+            return false;
+        }
+        try {
+            Signature s = Signature.getInstance(alg.jcaName());
+            if (alg.params() != null) {
+                s.setParameter(alg.params());
+            }
+            s.initVerify(key.key());
+            s.update(payload);
+            return s.verify(sig);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static boolean wellFormed(PublicKeyRef key, SignatureAlg alg, byte[] sig) {
+        switch (alg.keyType()) {
+            case ED25519: {
+                if (sig.length != 64) {
+                    return false;
+                }
+                byte[] s = Arrays.copyOfRange(sig, 32, 64);
+                reverse(s);
+                return new BigInteger(1, s).compareTo(ED25519_L) < 0;
+            }
+            case EC_P256:
+                return strictDerEcdsa(sig);
+            default:
+                return sig.length == (((RSAPublicKey) key.key()).getModulus().bitLength() + 7) / 8;
+        }
+    }
+
+    private static boolean strictDerEcdsa(byte[] sig) {
+        try {
+            ASN1Sequence seq = ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(sig));
+            if (seq.size() != 2) {
+                return false;
+            }
+            BigInteger r = ASN1Integer.getInstance(seq.getObjectAt(0)).getValue();
+            BigInteger s = ASN1Integer.getInstance(seq.getObjectAt(1)).getValue();
+            if (r.signum() <= 0 || s.signum() <= 0 || r.compareTo(P256_N) >= 0 || s.compareTo(P256_N) >= 0) {
+                return false;
+            }
+            byte[] reencoded = new DERSequence(new ASN1Integer[] {new ASN1Integer(r), new ASN1Integer(s)})
+                    .getEncoded(ASN1Encoding.DER);
+            return Arrays.equals(reencoded, sig);
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static void reverse(byte[] b) {
+        for (int i = 0, j = b.length - 1; i < j; i++, j--) {
+            byte t = b[i];
+            b[i] = b[j];
+            b[j] = t;
+        }
+    }
+
+    private static void requireMatch(KeyType type, SignatureAlg alg) {
+        if (type != alg.keyType()) {
+            throw new CscsException(ErrorCode.USAGE, "a " + type.label() + " key cannot sign with " + alg);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * Keys and signatures: the accepted key types and algorithms, openssl-compatible key files,
+ * keyids, and the one signing and verification path. Private material stays inside
+ * {@link dev.cscs.core.crypto.PrivateKeyRef}; nothing here logs or prints it.
+ */
+package dev.cscs.core.crypto;
