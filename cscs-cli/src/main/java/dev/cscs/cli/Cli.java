@@ -1,0 +1,65 @@
+package dev.cscs.cli;
+
+import dev.cscs.cli.command.AttachSignatureCommand;
+import dev.cscs.cli.command.CosignCommand;
+import dev.cscs.cli.command.KeygenCommand;
+import dev.cscs.cli.command.SignCommand;
+import dev.cscs.cli.command.TrustCommand;
+import dev.cscs.cli.command.VerifyCommand;
+import dev.cscs.core.error.CscsException;
+import dev.cscs.core.error.ErrorCode;
+import dev.cscs.core.error.ExitCode;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code cscs} command: verbs, exit codes, and the one place errors are printed. */
+@Command(name = "cscs", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Clustered Security Configuration Service: signed, replicated OS security configuration for fleets.", ""},
+        subcommands = {KeygenCommand.class, TrustCommand.class, SignCommand.class, CosignCommand.class,
+            AttachSignatureCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 error, 2 usage, 3 rejected by verification, 4 conflict (rebase and",
+            "retry), 5 unavailable.", "", "Run `cscs COMMAND --help` for examples, or `./cscs demo` for a tour."})
+public final class Cli implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: give a verb, e.g. `cscs keygen --help`");
+    }
+
+    /** The command line with every CLI verb; the distribution adds {@code server}, {@code agent} and {@code demo}. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Cli());
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> handle(ex, line));
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+
+    private static int handle(Exception ex, CommandLine line) {
+        Printer printer = printerOf(line);
+        if (ex instanceof CscsException) {
+            printer.error((CscsException) ex);
+            return ((CscsException) ex).code().exit().code();
+        }
+        if (ex instanceof CommandLine.ParameterException) {
+            throw (CommandLine.ParameterException) ex;
+        }
+        printer.error(new CscsException(ErrorCode.INTERNAL, ex.getClass().getSimpleName()
+                + (ex.getMessage() == null ? "" : ": " + ex.getMessage())));
+        return ExitCode.ERROR.code();
+    }
+
+    private static Printer printerOf(CommandLine line) {
+        for (Object mixin : line.getMixins().values()) {
+            if (mixin instanceof GlobalOptions) {
+                return ((GlobalOptions) mixin).printer();
+            }
+        }
+        return new Printer(false);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

@@ -1,0 +1,18 @@
+package dev.cscs.cli.command;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(name = "trust", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, description = "Create and inspect the trust policy: roots, operators, domain signers.",
+        subcommands = {TrustInitCommand.class},
+        footer = {"", "Examples:",
+            "  cscs trust init --root root1.pub --domain factory-a=ops.pub --sign-with root1.key --out genesis.json"})
+public final class TrustCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: init");
+    }
+}

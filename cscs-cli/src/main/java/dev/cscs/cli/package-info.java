@@ -1,0 +1,6 @@
+/**
+ * The {@code cscs} command line: one class per verb in {@code command}, the one printer, the
+ * one exit-code mapping (through {@link dev.cscs.core.error.ErrorCode}), and passphrase input.
+ * The HTTP client the online verbs share is in {@code http}.
+ */
+package dev.cscs.cli;

@@ -1,0 +1,18 @@
+package dev.cscs.dist;
+
+import dev.cscs.cli.Cli;
+import picocli.CommandLine;
+
+/** The single {@code cscs} entry point: the CLI verbs, plus the daemon verbs that need every module. */
+public final class Main {
+    private Main() {
+    }
+
+    public static CommandLine commandLine() {
+        return Cli.commandLine();
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}
