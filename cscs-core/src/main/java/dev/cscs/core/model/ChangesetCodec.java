@@ -110,7 +110,13 @@ public final class ChangesetCodec {
             }
         } else {
             try {
-                KeyPath.parse(key);
+                KeyPath k = KeyPath.parse(key);
+                if (Names.NODES.equals(domain)) {
+                    if (!"node".equals(k.applier())) {
+                        throw CscsException.malformed("the _nodes domain holds keys node/<id>");
+                    }
+                    Names.checkNodeId(k.name());
+                }
             } catch (CscsException e) {
                 throw CscsException.malformed(path + ".key: " + e.getMessage());
             }

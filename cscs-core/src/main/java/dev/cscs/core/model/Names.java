@@ -39,9 +39,14 @@ public final class Names {
         return s;
     }
 
-    /** A domain a changeset may be written to: a configuration domain or {@code _trust}. */
+    /** A domain a changeset may be written to: a configuration domain, {@code _trust} or {@code _nodes}. */
     public static String checkChangesetDomain(String s) {
-        return TRUST.equals(s) ? s : checkDomain(s);
+        return TRUST.equals(s) || NODES.equals(s) ? s : checkDomain(s);
+    }
+
+    /** The key of a node in the {@code _nodes} registry. */
+    public static String nodeKey(String nodeId) {
+        return "node/" + checkNodeId(nodeId);
     }
 
     public static String checkNodeId(String s) {

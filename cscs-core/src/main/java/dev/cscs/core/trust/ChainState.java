@@ -61,6 +61,7 @@ public final class ChainState {
             for (String domain : policy.domains().keySet()) {
                 heads.putIfAbsent(domain, new Head(0, a.digest()));
             }
+            heads.putIfAbsent(Names.NODES, new Head(0, a.digest()));
         }
     }
 

@@ -34,6 +34,9 @@ public final class ChainVerifier {
         if (Names.TRUST.equals(body.domain())) {
             return verifyTrust(policy, head, cs);
         }
+        if (Names.NODES.equals(body.domain())) {
+            return verifyMembership(policy, head, cs);
+        }
         DomainRule rule = policy.domains().get(body.domain());
         if (rule == null || head == null) {
             throw new CscsException(ErrorCode.UNKNOWN_DOMAIN, "domain " + body.domain() + " is not in the trust policy");
@@ -50,6 +53,29 @@ public final class ChainVerifier {
         Set<String> valid = validSigners(cs, ChangesetCodec.signingPayload(canonical), policy, null, rule.signers(), null,
                 "domain " + body.domain());
         requireThreshold(valid, rule.signers(), "domain " + body.domain() + " needs");
+        return new Accepted(cs, Digest.of(canonical), null, valid);
+    }
+
+    /**
+     * The node registry is written by operators: a threshold of the operator keys, or of the
+     * roots (who can always replace the operators anyway).
+     */
+    private static Accepted verifyMembership(TrustPolicy policy, Head head, Changeset cs) {
+        ChangesetBody body = cs.body();
+        if (head == null) {
+            throw new CscsException(ErrorCode.UNKNOWN_DOMAIN, "the node registry has no chain yet");
+        }
+        checkPosition(head, body);
+        byte[] canonical = ChangesetCodec.canonicalBody(body);
+        Set<String> valid = validSigners(cs, ChangesetCodec.signingPayload(canonical), policy, null, policy.operators(),
+                policy.roots(), "the node registry");
+        long operators = valid.stream().filter(policy.operators()::contains).count();
+        long roots = valid.stream().filter(policy.roots()::contains).count();
+        if (operators < policy.operators().threshold() && roots < policy.roots().threshold()) {
+            throw new CscsException(ErrorCode.BELOW_THRESHOLD, "a membership change needs " + policy.operators().threshold()
+                    + " operator signature(s) (it has " + operators + ") or " + policy.roots().threshold()
+                    + " root signature(s) (it has " + roots + ")");
+        }
         return new Accepted(cs, Digest.of(canonical), null, valid);
     }
 

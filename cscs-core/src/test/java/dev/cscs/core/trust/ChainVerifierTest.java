@@ -148,4 +148,15 @@ class ChainVerifierTest {
                 "2026-11-29T16:00:00Z", List.of(new Op.Delete("sysctl/a")), null), List.of()), Chains.root());
         rejected(() -> ChainState.fromGenesis(notTrust, null), ErrorCode.MALFORMED, "_trust");
     }
+
+    @Test
+    void theNodeRegistryIsWrittenByOperatorsOrRootsOnly() {
+        ChainState state = Chains.state();
+        Changeset add = next(state, "_nodes", put("node/n4", "{\"role\":\"replica\",\"raft\":\"127.0.0.1:7431\"}"));
+        rejected(() -> state.check(signed(add, Chains.signerA())), ErrorCode.UNAUTHORIZED_KEY, "the node registry");
+        assertThat(state.accept(signed(add, Chains.root())).seq()).isEqualTo(1);
+        assertThat(state.head("_nodes").seq()).isEqualTo(1);
+        byte[] wrongKey = ChangesetCodec.toCompactJson(signed(next(state, "_nodes", put("yum/x", "{}")), Chains.root()));
+        rejected(() -> ChangesetCodec.parse(wrongKey, dev.cscs.core.json.Limits.DEFAULT), ErrorCode.MALFORMED, "node/<id>");
+    }
 }
