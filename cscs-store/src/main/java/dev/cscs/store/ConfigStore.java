@@ -1,0 +1,312 @@
+package dev.cscs.store;
+
+import dev.cscs.core.error.CscsException;
+import dev.cscs.core.error.ErrorCode;
+import dev.cscs.core.model.Changeset;
+import dev.cscs.core.model.ChangesetCodec;
+import dev.cscs.core.model.Digest;
+import dev.cscs.core.model.Head;
+import dev.cscs.core.model.Names;
+import dev.cscs.core.model.Op;
+import dev.cscs.core.trust.Accepted;
+import dev.cscs.core.trust.ChainState;
+import dev.cscs.core.trust.TrustPolicy;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+
+/**
+ * The replicated state, as a plain deterministic class: verified chains and current values
+ * per domain, the trust policy, the node registry, alerts and status reports. The Raft state
+ * machine is a thin adapter over it; given the same entries in the same order, every replica
+ * ends in the same state. Thread-safe: applies are serialized, reads run concurrently.
+ */
+public final class ConfigStore {
+    public static final int MAX_ALERTS = 1000;
+
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final StoredChangeset genesis;
+    private final int eventHistory;
+    private ChainState chains;
+    private final Map<String, List<StoredChangeset>> history = new TreeMap<>();
+    private final Map<String, SortedMap<String, KeyValue>> values = new TreeMap<>();
+    private final NavigableMap<Long, StoredChangeset> recent = new TreeMap<>();
+    private final Deque<Alert> alerts = new ArrayDeque<>();
+    private final Map<String, Long> rejectionsByCode = new TreeMap<>();
+    private final Map<String, LogEntry.ReportStatus> status = new TreeMap<>();
+    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private long lastRevision;
+    /** The highest revision whose changeset left the event index; a watch from before it gets a snapshot. */
+    private long compactedThrough = -1;
+
+    /** A store rooted in {@code genesis}; {@code anchor}, when given, must be its digest. */
+    public ConfigStore(Changeset genesis, Digest anchor, int eventHistory) {
+        this.chains = ChainState.fromGenesis(genesis, anchor);
+        this.genesis = new StoredChangeset(0, genesis, chains.trustHead().digest());
+        this.eventHistory = Math.max(1, eventHistory);
+        record(this.genesis);
+    }
+
+    /** Applies one committed log entry at {@code revision}. Never throws for bad input: it is rejected and recorded. */
+    public Outcome apply(long revision, LogEntry entry) {
+        Outcome outcome;
+        lock.writeLock().lock();
+        try {
+            if (revision <= lastRevision) {
+                throw new IllegalStateException("revision " + revision + " is not after " + lastRevision);
+            }
+            lastRevision = revision;
+            outcome = applyLocked(revision, entry);
+        } finally {
+            lock.writeLock().unlock();
+        }
+        if (outcome instanceof Outcome.Accepted) {
+            Delivery d = new Delivery.Events(List.of(((Outcome.Accepted) outcome).stored()));
+            subscriptions.forEach(s -> s.deliver(d));
+        }
+        return outcome;
+    }
+
+    private Outcome applyLocked(long revision, LogEntry entry) {
+        if (entry instanceof LogEntry.Submit) {
+            LogEntry.Submit s = (LogEntry.Submit) entry;
+            try {
+                Accepted a = chains.accept(s.changeset());
+                StoredChangeset stored = new StoredChangeset(revision, s.changeset(), a.digest());
+                record(stored);
+                return new Outcome.Accepted(stored);
+            } catch (CscsException e) {
+                addAlert(new Alert(revision, s.received(), s.origin(), e.code().code(), e.getMessage(),
+                        ChangesetCodec.digest(s.changeset().body()).toString(), 0));
+                return new Outcome.Rejected(e);
+            }
+        }
+        if (entry instanceof LogEntry.RecordAlert) {
+            LogEntry.RecordAlert a = (LogEntry.RecordAlert) entry;
+            addAlert(new Alert(revision, a.time(), a.origin(), a.code(), a.message(), a.subject(), a.repeated()));
+            return new Outcome.Recorded(revision);
+        }
+        LogEntry.ReportStatus r = (LogEntry.ReportStatus) entry;
+        status.put(r.node(), r);
+        return new Outcome.Recorded(revision);
+    }
+
+    private void record(StoredChangeset stored) {
+        history.computeIfAbsent(stored.domain(), d -> new ArrayList<>()).add(stored);
+        SortedMap<String, KeyValue> kv = values.computeIfAbsent(stored.domain(), d -> new TreeMap<>());
+        for (Op op : stored.changeset().body().ops()) {
+            if (op instanceof Op.Put) {
+                kv.put(op.key(), new KeyValue(op.key(), ((Op.Put) op).value(), stored.seq(), stored.revision()));
+            } else {
+                kv.remove(op.key());
+            }
+        }
+        recent.put(stored.revision(), stored);
+        while (recent.size() > eventHistory) {
+            compactedThrough = recent.pollFirstEntry().getKey();
+        }
+    }
+
+    private void addAlert(Alert a) {
+        alerts.addLast(a);
+        while (alerts.size() > MAX_ALERTS) {
+            alerts.removeFirst();
+        }
+        rejectionsByCode.merge(a.code(), 1L + a.repeated(), Long::sum);
+    }
+
+    /** Verifies {@code cs} as the next link of its chain against the current state, changing nothing. */
+    public Accepted check(Changeset cs) {
+        lock.readLock().lock();
+        try {
+            return chains.check(cs);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** A copy of the chain state, for the leader's speculative checks of entries not yet applied. */
+    public ChainState chainState() {
+        return read(chains::copy);
+    }
+
+    /**
+     * Registers a watcher of {@code domains} (empty: all) from {@code fromRevision}. It first
+     * receives what it missed: the changesets after that revision, or, where they were
+     * compacted away, a snapshot of the full chains; then every new changeset.
+     */
+    public Subscription subscribe(Set<String> domains, long fromRevision, Consumer<Delivery> consumer) {
+        lock.writeLock().lock();
+        try {
+            Subscription[] self = new Subscription[1];
+            Subscription s = new Subscription(domains, fromRevision, consumer, () -> subscriptions.remove(self[0]));
+            self[0] = s;
+            if (fromRevision >= compactedThrough) {
+                s.deliver(new Delivery.Events(new ArrayList<>(recent.tailMap(fromRevision, false).values())));
+            } else {
+                s.deliver(new Delivery.Snapshot(lastRevision, fullChains(s)));
+            }
+            subscriptions.add(s);
+            return s;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private List<StoredChangeset> fullChains(Subscription s) {
+        List<StoredChangeset> all = new ArrayList<>();
+        history.forEach((domain, chain) -> {
+            if (s.wants(domain)) {
+                all.addAll(chain);
+            }
+        });
+        all.sort((a, b) -> Long.compare(a.revision(), b.revision()));
+        return all;
+    }
+
+    /**
+     * Takes over the whole state of {@code other} (a snapshot installed from the leader), and
+     * tells every watcher, who receives the new full state as a snapshot delivery.
+     */
+    public void resetFrom(ConfigStore other) {
+        if (!other.genesis.digest().equals(genesis.digest())) {
+            throw new IllegalArgumentException("a store of another cluster");
+        }
+        List<Subscription> watchers;
+        lock.writeLock().lock();
+        try {
+            other.lock.readLock().lock();
+            try {
+                chains = other.chains.copy();
+                history.clear();
+                other.history.forEach((d, chain) -> history.put(d, new ArrayList<>(chain)));
+                values.clear();
+                other.values.forEach((d, kv) -> values.put(d, new TreeMap<>(kv)));
+                recent.clear();
+                recent.putAll(other.recent);
+                compactedThrough = Math.max(compactedThrough, other.compactedThrough);
+                alerts.clear();
+                alerts.addAll(other.alerts);
+                rejectionsByCode.clear();
+                rejectionsByCode.putAll(other.rejectionsByCode);
+                status.clear();
+                status.putAll(other.status);
+                lastRevision = other.lastRevision;
+            } finally {
+                other.lock.readLock().unlock();
+            }
+            watchers = new ArrayList<>(subscriptions);
+            for (Subscription s : watchers) {
+                s.deliver(new Delivery.Snapshot(lastRevision, fullChains(s)));
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Restores what a snapshot holds besides the chains; only {@link SnapshotCodec} calls this. */
+    void restoreRecords(long revision, List<Alert> savedAlerts, Map<String, Long> counts,
+                        Map<String, LogEntry.ReportStatus> savedStatus) {
+        lock.writeLock().lock();
+        try {
+            if (revision < lastRevision) {
+                throw new IllegalStateException("snapshot revision " + revision + " is before its last changeset " + lastRevision);
+            }
+            lastRevision = revision;
+            alerts.clear();
+            alerts.addAll(savedAlerts);
+            rejectionsByCode.clear();
+            rejectionsByCode.putAll(counts);
+            status.clear();
+            status.putAll(savedStatus);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    // ---- reads ----
+
+    public long lastRevision() {
+        return read(() -> lastRevision);
+    }
+
+    public StoredChangeset genesis() {
+        return genesis;
+    }
+
+    public TrustPolicy policy() {
+        return read(chains::policy);
+    }
+
+    public Head head(String domain) {
+        return read(() -> chains.head(domain));
+    }
+
+    public Map<String, Head> heads() {
+        return read(() -> new TreeMap<>(chains.heads()));
+    }
+
+    /** The current values of a domain, by key. */
+    public SortedMap<String, KeyValue> values(String domain) {
+        return read(() -> Collections.unmodifiableSortedMap(new TreeMap<>(values.getOrDefault(domain, new TreeMap<>()))));
+    }
+
+    /** A domain's chain from {@code fromSeq} on, at most {@code limit} changesets. */
+    public List<StoredChangeset> changesets(String domain, long fromSeq, int limit) {
+        return read(() -> {
+            List<StoredChangeset> out = new ArrayList<>();
+            for (StoredChangeset s : history.getOrDefault(domain, List.of())) {
+                if (s.seq() >= fromSeq && out.size() < limit) {
+                    out.add(s);
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Every stored changeset in revision order (audit, snapshots). */
+    public List<StoredChangeset> allChangesets() {
+        return read(() -> {
+            List<StoredChangeset> all = new ArrayList<>();
+            history.values().forEach(all::addAll);
+            all.sort((a, b) -> Long.compare(a.revision(), b.revision()));
+            return all;
+        });
+    }
+
+    public List<Alert> alerts() {
+        return read(() -> new ArrayList<>(alerts));
+    }
+
+    public Map<String, Long> rejectionsByCode() {
+        return read(() -> new TreeMap<>(rejectionsByCode));
+    }
+
+    public Map<String, LogEntry.ReportStatus> status() {
+        return read(() -> new TreeMap<>(status));
+    }
+
+    private <T> T read(java.util.function.Supplier<T> f) {
+        lock.readLock().lock();
+        try {
+            return f.get();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    static CscsException unknownDomain(String domain) {
+        return new CscsException(ErrorCode.NOT_FOUND, "domain " + Names.shown(domain) + " has no chain");
+    }
+}

@@ -1,0 +1,70 @@
+package dev.cscs.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cscs.core.error.CscsException;
+import dev.cscs.core.json.Jcs;
+import dev.cscs.core.json.Limits;
+import dev.cscs.core.json.StrictJson;
+import dev.cscs.core.model.ChangesetCodec;
+import dev.cscs.core.model.JsonFields;
+import dev.cscs.core.model.Names;
+import java.util.Set;
+
+/** Encodes log entries as canonical JSON, and decodes them strictly. */
+public final class LogEntryCodec {
+    private static final int MAX_TEXT = 2048;
+
+    private LogEntryCodec() {
+    }
+
+    public static byte[] encode(LogEntry e) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        if (e instanceof LogEntry.Submit) {
+            LogEntry.Submit s = (LogEntry.Submit) e;
+            o.put("type", "submit").put("origin", s.origin()).put("received", s.received());
+            o.set("changeset", ChangesetCodec.toTree(s.changeset()));
+        } else if (e instanceof LogEntry.RecordAlert) {
+            LogEntry.RecordAlert a = (LogEntry.RecordAlert) e;
+            o.put("type", "alert").put("origin", a.origin()).put("time", a.time()).put("code", a.code())
+                    .put("message", clip(a.message())).put("subject", clip(a.subject())).put("repeated", a.repeated());
+        } else {
+            LogEntry.ReportStatus r = (LogEntry.ReportStatus) e;
+            o.put("type", "status").put("node", r.node()).put("time", r.time());
+            o.set("report", r.report());
+        }
+        return Jcs.canonicalize(o);
+    }
+
+    public static LogEntry decode(byte[] bytes, Limits limits) {
+        if (bytes.length > limits.maxChangesetBytes() + 4096) {
+            throw new CscsException(dev.cscs.core.error.ErrorCode.TOO_LARGE, "log entry of " + bytes.length + " bytes");
+        }
+        JsonNode o = StrictJson.parse(bytes, limits.maxDepth() + 2, "log entry");
+        String type = JsonFields.text(o, "type", "$");
+        switch (type) {
+            case "submit":
+                JsonFields.object(o, "$", Set.of("type", "origin", "received", "changeset"), Set.of());
+                return new LogEntry.Submit(Names.checkNodeId(JsonFields.text(o, "origin", "$")),
+                        ChangesetCodec.checkIssued(JsonFields.text(o, "received", "$")),
+                        ChangesetCodec.fromTree(o.get("changeset"), limits));
+            case "alert":
+                JsonFields.object(o, "$", Set.of("type", "origin", "time", "code", "message", "subject", "repeated"), Set.of());
+                return new LogEntry.RecordAlert(Names.checkNodeId(JsonFields.text(o, "origin", "$")),
+                        ChangesetCodec.checkIssued(JsonFields.text(o, "time", "$")), JsonFields.text(o, "code", "$"),
+                        clip(JsonFields.text(o, "message", "$")), clip(JsonFields.text(o, "subject", "$")),
+                        (int) Math.min(Integer.MAX_VALUE, Math.max(0, JsonFields.integer(o, "repeated", "$"))));
+            case "status":
+                JsonFields.object(o, "$", Set.of("type", "node", "time", "report"), Set.of());
+                return new LogEntry.ReportStatus(Names.checkNodeId(JsonFields.text(o, "node", "$")),
+                        ChangesetCodec.checkIssued(JsonFields.text(o, "time", "$")), o.get("report"));
+            default:
+                throw CscsException.malformed("log entry type " + Names.shown(type) + " is unknown");
+        }
+    }
+
+    private static String clip(String s) {
+        return s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT) + "…";
+    }
+}

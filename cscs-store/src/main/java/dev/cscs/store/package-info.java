@@ -1,0 +1,6 @@
+/**
+ * The replicated store: {@link dev.cscs.store.ConfigStore}, a pure and deterministic class
+ * holding verified chains, current values, the node registry, alerts and status reports;
+ * the log entry codec; and the watch subscriptions. The Raft wiring is in {@code raft}.
+ */
+package dev.cscs.store;

@@ -1,0 +1,147 @@
+package dev.cscs.store.raft;
+
+import dev.cscs.core.model.Head;
+import dev.cscs.core.model.Names;
+import dev.cscs.store.KeyValue;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.server.RaftConfiguration;
+import org.apache.ratis.server.RaftServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes the Raft configuration follow the {@code _nodes} registry, on the leader only, level-
+ * triggered: after every registry change and every leader change it computes the desired
+ * voters and listeners and, if they differ, sets them. Bootstrap peers the registry does not
+ * name are left as they are. A replica becomes a voter only once it has caught up.
+ */
+final class Membership {
+    private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
+    /** How close (in log entries) a replica must be to the commit index before it may vote. */
+    static final long CAUGHT_UP_SLACK = 16;
+
+    private final RaftNode node;
+    private final ExecutorService executor;
+    private final ScheduledExecutorService retries = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cscs-membership-retry");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Head seenRegistry;
+
+    Membership(RaftNode node, ExecutorService executor) {
+        this.node = node;
+        this.executor = executor;
+    }
+
+    void maybeReconcile() {
+        Head h = node.store().head(Names.NODES);
+        if (!Objects.equals(h, seenRegistry)) {
+            seenRegistry = h;
+            schedule(0);
+        }
+    }
+
+    void leaderChanged() {
+        schedule(0);
+    }
+
+    private void schedule(long delayMs) {
+        Runnable task = () -> executor.execute(this::reconcileSafely);
+        if (delayMs == 0) {
+            task.run();
+        } else {
+            retries.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    List<MemberInfo> current() {
+        RaftConfiguration conf = node.division().getRaftConf();
+        List<MemberInfo> out = new ArrayList<>();
+        conf.getCurrentPeers(RaftPeerRole.FOLLOWER).forEach(p -> out.add(new MemberInfo(p.getId().toString(), p.getAddress(), "voter")));
+        conf.getCurrentPeers(RaftPeerRole.LISTENER).forEach(p -> out.add(new MemberInfo(p.getId().toString(), p.getAddress(), "replica")));
+        return out;
+    }
+
+    private void reconcileSafely() {
+        try {
+            reconcile();
+        } catch (RuntimeException | java.io.IOException e) {
+            LOG.warn("membership change failed, retrying: {}", RaftNode.rootMessage(e));
+            schedule(1000);
+        }
+    }
+
+    private void reconcile() throws java.io.IOException {
+        RaftServer.Division d = node.division();
+        if (!d.getInfo().isLeader()) {
+            return;
+        }
+        RaftConfiguration conf = d.getRaftConf();
+        Map<String, RaftPeer> voters = byId(conf.getCurrentPeers(RaftPeerRole.FOLLOWER));
+        Map<String, RaftPeer> listeners = byId(conf.getCurrentPeers(RaftPeerRole.LISTENER));
+        Map<String, RaftPeer> wantVoters = new LinkedHashMap<>(voters);
+        Map<String, RaftPeer> wantListeners = new LinkedHashMap<>(listeners);
+        boolean waiting = false;
+        for (KeyValue kv : node.store().values(Names.NODES).values()) {
+            NodeRecord r = NodeRecord.parse(kv.key().substring("node/".length()), kv.value());
+            wantVoters.remove(r.id());
+            wantListeners.remove(r.id());
+            RaftPeer peer = r.raft() == null ? null : RaftPeer.newBuilder().setId(r.id()).setAddress(r.raft().toString()).build();
+            if ("voter".equals(r.role())) {
+                if (listeners.containsKey(r.id()) && !caughtUp(d, r.id())) {
+                    wantListeners.put(r.id(), listeners.get(r.id()));
+                    waiting = true;
+                } else {
+                    wantVoters.put(r.id(), peer);
+                }
+            } else if ("replica".equals(r.role())) {
+                wantListeners.put(r.id(), peer);
+            }
+        }
+        if (waiting) {
+            schedule(500);
+        }
+        if (wantVoters.isEmpty()) {
+            LOG.error("the node registry would leave no voters; membership left unchanged");
+            return;
+        }
+        if (wantVoters.keySet().equals(voters.keySet()) && wantListeners.keySet().equals(listeners.keySet())) {
+            return;
+        }
+        LOG.info("membership: voters {} -> {}, replicas {} -> {}", voters.keySet(), wantVoters.keySet(),
+                listeners.keySet(), wantListeners.keySet());
+        RaftClientReply reply = node.client().admin().setConfiguration(new ArrayList<>(wantVoters.values()),
+                new ArrayList<>(wantListeners.values()));
+        if (!reply.isSuccess()) {
+            throw new java.io.IOException(RaftNode.rootMessage(reply.getException()));
+        }
+    }
+
+    private static boolean caughtUp(RaftServer.Division d, String id) {
+        long commit = d.getRaftLog().getLastCommittedIndex();
+        for (CommitInfoProto c : d.getCommitInfos()) {
+            if (c.getServer().getId().toStringUtf8().equals(id)) {
+                return c.getCommitIndex() + CAUGHT_UP_SLACK >= commit;
+            }
+        }
+        return false;
+    }
+
+    private static Map<String, RaftPeer> byId(java.util.Collection<RaftPeer> peers) {
+        Map<String, RaftPeer> m = new LinkedHashMap<>();
+        peers.forEach(p -> m.put(p.getId().toString(), p));
+        return m;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.cscs.store.raft;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cscs.core.error.CscsException;
+import dev.cscs.core.model.JsonFields;
+import dev.cscs.core.model.Names;
+import java.util.Set;
+
+/**
+ * A node in the {@code _nodes} registry: the desired membership, written by operators. The
+ * leader makes the Raft configuration follow it.
+ *
+ * @param role {@code voter}, {@code replica} (a Ratis listener) or {@code removed}
+ */
+public record NodeRecord(String id, String role, HostPort raft, String api) {
+    public static final Set<String> ROLES = Set.of("voter", "replica", "removed");
+
+    public NodeRecord {
+        Names.checkNodeId(id);
+        if (!ROLES.contains(role)) {
+            throw CscsException.malformed("node " + id + ": role " + Names.shown(role) + " is not voter, replica or removed");
+        }
+    }
+
+    public static NodeRecord parse(String id, JsonNode v) {
+        String path = "node/" + id;
+        JsonFields.object(v, path, Set.of("role"), Set.of("raft", "api", "key", "domains"));
+        String role = JsonFields.text(v, "role", path);
+        HostPort raft = v.has("raft") ? HostPort.parse(JsonFields.text(v, "raft", path)) : null;
+        if (raft == null && !"removed".equals(role)) {
+            throw CscsException.malformed(path + ": a " + role + " needs its raft address");
+        }
+        String api = v.has("api") ? JsonFields.text(v, "api", path) : null;
+        if (api != null && !api.matches("https?://[A-Za-z0-9.:\\[\\]-]{1,260}")) {
+            throw CscsException.malformed(path + ".api: " + Names.shown(api) + " is not an http(s)://host:port URL");
+        }
+        return new NodeRecord(id, role, raft, api);
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode o = JsonNodeFactory.instance.objectNode().put("role", role);
+        if (raft != null) {
+            o.put("raft", raft.toString());
+        }
+        if (api != null) {
+            o.put("api", api);
+        }
+        return o;
+    }
+}

@@ -1,0 +1,285 @@
+package dev.cscs.store.raft;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cscs.core.error.CscsException;
+import dev.cscs.core.error.ErrorCode;
+import dev.cscs.core.model.Changeset;
+import dev.cscs.core.model.ChangesetCodec;
+import dev.cscs.core.model.Digest;
+import dev.cscs.core.trust.Signing;
+import dev.cscs.store.ConfigStore;
+import dev.cscs.store.LogEntry;
+import dev.cscs.store.LogEntryCodec;
+import dev.cscs.store.ValueValidator;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's Raft wiring: a Ratis server (gRPC) with the CSCS state machine, and a client
+ * with bounded retries for writes, linearizable barriers, alerts and membership. The group
+ * id is derived from the genesis digest, so nodes of different clusters never form a group.
+ */
+public final class RaftNode implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RaftSettings settings;
+    private final RaftGroup group;
+    private final CscsStateMachine machine;
+    private final RaftServer server;
+    private final RaftClient client;
+    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "cscs-raft-background");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AlertThrottle throttle = new AlertThrottle(Clock.systemUTC(), Duration.ofSeconds(1));
+    private final Membership membership;
+
+    private RaftNode(RaftSettings settings, ConfigStore store, ValueValidator validator) throws IOException {
+        this.settings = settings;
+        this.group = RaftGroup.valueOf(groupId(store.genesis().digest()), peers(settings));
+        this.machine = new CscsStateMachine(store, settings.limits(), settings.eventHistory(), validator, this::leaderRejected);
+        RaftProperties props = serverProperties(settings);
+        RaftServer.Builder b = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(settings.nodeId())).setGroup(group)
+                .setProperties(props).setStateMachine(machine).setOption(RaftStorage.StartupOption.RECOVER);
+        if (settings.tls() != null) {
+            b.setParameters(settings.tls());
+        }
+        this.server = b.build();
+        RaftClient.Builder cb = RaftClient.newBuilder().setProperties(clientProperties()).setRaftGroup(group)
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(40, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
+        if (settings.tls() != null) {
+            cb.setParameters(settings.tls());
+        }
+        this.client = cb.build();
+        this.membership = new Membership(this, background);
+        machine.onApplied(membership::maybeReconcile);
+        machine.onLeaderChange(membership::leaderChanged);
+    }
+
+    /** Starts the node; a fresh data dir bootstraps from the settings' peers, an existing one recovers. */
+    public static RaftNode start(RaftSettings settings, ConfigStore store, ValueValidator validator) throws IOException {
+        RaftNode node = new RaftNode(settings, store, validator);
+        node.server.start();
+        LOG.info("node {} started: raft {} (advertised {}), {} peers, group {}", settings.nodeId(), settings.listen(),
+                settings.advertise(), node.group.getPeers().size(), node.group.getGroupId());
+        return node;
+    }
+
+    static RaftGroupId groupId(Digest genesis) {
+        return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(genesis.toString().getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    private static List<RaftPeer> peers(RaftSettings s) {
+        List<RaftPeer> out = new ArrayList<>();
+        boolean self = false;
+        for (Peer p : s.peers()) {
+            self |= p.id().equals(s.nodeId());
+            out.add(RaftPeer.newBuilder().setId(p.id()).setAddress(p.address().toString()).build());
+        }
+        if (!self) {
+            out.add(RaftPeer.newBuilder().setId(s.nodeId()).setAddress(s.advertise().toString())
+                    .setStartupRole(s.replica() ? RaftPeerRole.LISTENER : RaftPeerRole.FOLLOWER).build());
+        }
+        return out;
+    }
+
+    private static RaftProperties serverProperties(RaftSettings s) {
+        RaftProperties p = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(p, List.of(s.dataDir().resolve("raft").toFile()));
+        GrpcConfigKeys.Server.setHost(p, s.listen().host().replace("[", "").replace("]", ""));
+        GrpcConfigKeys.Server.setPort(p, s.listen().port());
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(s.electionMin().toMillis(), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(s.electionMax().toMillis(), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.setTimeout(p, TimeDuration.valueOf(5, TimeUnit.SECONDS));
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotEvery());
+        RaftServerConfigKeys.Snapshot.setCreationGap(p, Math.min(1024, s.snapshotEvery()));
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, org.apache.ratis.util.SizeInBytes.valueOf("8MB"));
+        GrpcConfigKeys.setMessageSizeMax(p, org.apache.ratis.util.SizeInBytes.valueOf("16MB"));
+        return p;
+    }
+
+    private static RaftProperties clientProperties() {
+        RaftProperties p = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+        GrpcConfigKeys.setMessageSizeMax(p, org.apache.ratis.util.SizeInBytes.valueOf("16MB"));
+        return p;
+    }
+
+    public ConfigStore store() {
+        return machine.store();
+    }
+
+    public String nodeId() {
+        return settings.nodeId();
+    }
+
+    RaftClient client() {
+        return client;
+    }
+
+    RaftServer.Division division() {
+        try {
+            return server.getDivision(group.getGroupId());
+        } catch (IOException e) {
+            throw new CscsException(ErrorCode.UNAVAILABLE, "raft group is not running: " + e.getMessage());
+        }
+    }
+
+    /** Submits a signed changeset through Raft; completes with the reply or a typed {@link CscsException}. */
+    public CompletableFuture<SubmitReply> submit(Changeset cs, String origin) {
+        LogEntry.Submit entry = new LogEntry.Submit(origin, Signing.rfc3339(java.time.Instant.now()), cs);
+        return send(LogEntryCodec.encode(entry)).thenApply(reply -> new SubmitReply(reply.path("revision").asLong(),
+                reply.path("domain").asText(), reply.path("seq").asLong(), Digest.parse(reply.path("digest").asText())));
+    }
+
+    /** Records a rejection seen before the log (throttled per origin and reason). */
+    public void recordAlert(String origin, CscsException reason, String subject) {
+        int repeated = throttle.admit(origin, reason.code().code());
+        if (repeated < 0) {
+            return;
+        }
+        LogEntry.RecordAlert alert = new LogEntry.RecordAlert(origin, Signing.rfc3339(java.time.Instant.now()),
+                reason.code().code(), reason.getMessage(), subject, repeated);
+        send(LogEntryCodec.encode(alert)).exceptionally(e -> {
+            LOG.warn("could not record alert {} from {}: {}", reason.code().code(), origin, e.getMessage());
+            return null;
+        });
+    }
+
+    public CompletableFuture<JsonNode> reportStatus(String node, JsonNode report) {
+        return send(LogEntryCodec.encode(new LogEntry.ReportStatus(node, Signing.rfc3339(java.time.Instant.now()), report)));
+    }
+
+    private void leaderRejected(LogEntry.Submit submit, CscsException reason) {
+        background.execute(() -> recordAlert(submit.origin(), reason,
+                ChangesetCodec.digest(submit.changeset().body()).toString()));
+    }
+
+    private CompletableFuture<JsonNode> send(byte[] entry) {
+        return client.async().send(Message.valueOf(ByteString.copyFrom(entry)))
+                .handle((reply, error) -> decodeReply(reply, error));
+    }
+
+    private static JsonNode decodeReply(RaftClientReply reply, Throwable error) {
+        Throwable problem = error != null ? error : reply.getException();
+        if (problem != null) {
+            CscsException typed = Rejections.decode(problem);
+            throw new CompletionException(typed != null ? typed
+                    : new CscsException(ErrorCode.UNAVAILABLE, "no quorum: " + rootMessage(problem)));
+        }
+        if (!reply.isSuccess()) {
+            throw new CompletionException(new CscsException(ErrorCode.UNAVAILABLE, "raft request failed"));
+        }
+        try {
+            return JSON.readTree(reply.getMessage().getContent().toStringUtf8());
+        } catch (IOException e) {
+            throw new CompletionException(new CscsException(ErrorCode.INTERNAL, "unreadable state machine reply"));
+        }
+    }
+
+    /**
+     * A linearizable read barrier: returns once this node has applied everything committed
+     * before the call (Raft ReadIndex through this node). Reads that follow see at least that.
+     */
+    public void barrier(Duration timeout) {
+        try {
+            RaftClientReply reply = client.async().sendReadOnly(Message.valueOf("barrier"), RaftPeerId.valueOf(settings.nodeId()))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!reply.isSuccess()) {
+                throw new CscsException(ErrorCode.UNAVAILABLE, "read barrier failed: " + rootMessage(reply.getException()));
+            }
+        } catch (TimeoutException e) {
+            throw new CscsException(ErrorCode.UNAVAILABLE, "no leader answered a read within " + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            throw new CscsException(ErrorCode.UNAVAILABLE, "read barrier failed: " + rootMessage(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CscsException(ErrorCode.UNAVAILABLE, "interrupted");
+        }
+    }
+
+    /** Role, term, leader and indexes, for /metrics and `cscs member ls`. */
+    public RaftInfo info() {
+        RaftServer.Division d = division();
+        var info = d.getInfo();
+        RaftPeerId leader = info.getLeaderId();
+        return new RaftInfo(settings.nodeId(), info.getCurrentRole().name().toLowerCase(java.util.Locale.ROOT),
+                info.getCurrentTerm(), leader == null ? null : leader.toString(),
+                d.getRaftLog().getLastCommittedIndex(), info.getLastAppliedIndex(), info.isLeaderReady());
+    }
+
+    /** The current Raft configuration: voters and listeners. */
+    public List<MemberInfo> members() {
+        return membership.current();
+    }
+
+    /** Takes a snapshot of this node now (Ratis' default API snapshots only the leader). */
+    public long snapshotNow() throws IOException {
+        RaftClientReply r = client.getSnapshotManagementApi(RaftPeerId.valueOf(settings.nodeId())).create(30_000);
+        if (!r.isSuccess()) {
+            throw new IOException("snapshot failed: " + rootMessage(r.getException()));
+        }
+        return r.getLogIndex();
+    }
+
+    static String rootMessage(Throwable t) {
+        if (t == null) {
+            return "unknown";
+        }
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
+    }
+
+    @Override
+    public void close() throws IOException {
+        background.shutdownNow();
+        try {
+            client.close();
+        } finally {
+            server.close();
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.cscs.store.raft;
+
+import dev.cscs.core.json.Limits;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.ratis.conf.Parameters;
+
+/**
+ * How a node runs Raft. The election timeout range and pre-vote are chosen for fast, stable
+ * failover; bench/failover measures them (README "Figures").
+ *
+ * @param replica start as a non-voting member (a Ratis listener)
+ * @param peers the bootstrap voters of a new cluster (this node among them unless it is a replica)
+ * @param snapshotEvery take a snapshot after this many log entries
+ * @param eventHistory changesets kept for watch resumption; older watches get a full snapshot
+ * @param tls gRPC TLS parameters, or {@code null} for plaintext
+ */
+public record RaftSettings(String nodeId, Path dataDir, HostPort listen, HostPort advertise, boolean replica,
+                           List<Peer> peers, Duration electionMin, Duration electionMax, long snapshotEvery,
+                           int eventHistory, Limits limits, Parameters tls) {
+    public static final Duration ELECTION_MIN = Duration.ofMillis(200);
+    public static final Duration ELECTION_MAX = Duration.ofMillis(400);
+
+    public RaftSettings {
+        peers = List.copyOf(peers);
+    }
+
+    public RaftSettings withSnapshotEvery(long n) {
+        return new RaftSettings(nodeId, dataDir, listen, advertise, replica, peers, electionMin, electionMax, n,
+                eventHistory, limits, tls);
+    }
+
+    public RaftSettings withEventHistory(int n) {
+        return new RaftSettings(nodeId, dataDir, listen, advertise, replica, peers, electionMin, electionMax, snapshotEvery,
+                n, limits, tls);
+    }
+}
