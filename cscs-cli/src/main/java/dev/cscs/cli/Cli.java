@@ -1,11 +1,20 @@
 package dev.cscs.cli;
 
+import dev.cscs.cli.command.ApplyCommand;
 import dev.cscs.cli.command.AttachSignatureCommand;
 import dev.cscs.cli.command.CosignCommand;
+import dev.cscs.cli.command.GetCommand;
+import dev.cscs.cli.command.HistoryCommand;
 import dev.cscs.cli.command.KeygenCommand;
+import dev.cscs.cli.command.LsCommand;
+import dev.cscs.cli.command.MemberCommand;
+import dev.cscs.cli.command.PutCommand;
+import dev.cscs.cli.command.RmCommand;
 import dev.cscs.cli.command.SignCommand;
+import dev.cscs.cli.command.SubmitCommand;
 import dev.cscs.cli.command.TrustCommand;
 import dev.cscs.cli.command.VerifyCommand;
+import dev.cscs.cli.command.WatchCommand;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.error.ExitCode;
@@ -16,7 +25,9 @@ import picocli.CommandLine.Command;
 @Command(name = "cscs", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Clustered Security Configuration Service: signed, replicated OS security configuration for fleets.", ""},
         subcommands = {KeygenCommand.class, TrustCommand.class, SignCommand.class, CosignCommand.class,
-            AttachSignatureCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
+            AttachSignatureCommand.class, VerifyCommand.class, SubmitCommand.class, PutCommand.class, RmCommand.class,
+            ApplyCommand.class, GetCommand.class, LsCommand.class, HistoryCommand.class, WatchCommand.class,
+            MemberCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 error, 2 usage, 3 rejected by verification, 4 conflict (rebase and",
             "retry), 5 unavailable.", "", "Run `cscs COMMAND --help` for examples, or `./cscs demo` for a tour."})
 public final class Cli implements Runnable {

@@ -9,7 +9,9 @@ public final class Main {
     }
 
     public static CommandLine commandLine() {
-        return Cli.commandLine();
+        CommandLine cl = Cli.commandLine();
+        cl.addSubcommand("server", new ServerCommand());
+        return cl;
     }
 
     public static void main(String[] args) {

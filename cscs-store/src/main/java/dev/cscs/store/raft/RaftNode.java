@@ -66,11 +66,12 @@ public final class RaftNode implements Closeable {
         t.setDaemon(true);
         return t;
     });
-    private final AlertThrottle throttle = new AlertThrottle(Clock.systemUTC(), Duration.ofSeconds(1));
+    private final AlertThrottle throttle;
     private final Membership membership;
 
     private RaftNode(RaftSettings settings, ConfigStore store, ValueValidator validator) throws IOException {
         this.settings = settings;
+        this.throttle = new AlertThrottle(Clock.systemUTC(), settings.alertInterval());
         this.group = RaftGroup.valueOf(groupId(store.genesis().digest()), peers(settings));
         this.machine = new CscsStateMachine(store, settings.limits(), settings.eventHistory(), validator, this::leaderRejected);
         RaftProperties props = serverProperties(settings);
@@ -224,7 +225,7 @@ public final class RaftNode implements Closeable {
      */
     public void barrier(Duration timeout) {
         try {
-            RaftClientReply reply = client.async().sendReadOnly(Message.valueOf("barrier"), RaftPeerId.valueOf(settings.nodeId()))
+            RaftClientReply reply = client.async().sendReadOnlyUnordered(Message.valueOf("barrier"), RaftPeerId.valueOf(settings.nodeId()))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!reply.isSuccess()) {
                 throw new CscsException(ErrorCode.UNAVAILABLE, "read barrier failed: " + rootMessage(reply.getException()));

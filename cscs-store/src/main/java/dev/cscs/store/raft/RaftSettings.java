@@ -16,25 +16,18 @@ import org.apache.ratis.conf.Parameters;
  * @param eventHistory changesets kept for watch resumption; older watches get a full snapshot
  * @param tls gRPC TLS parameters, or {@code null} for plaintext
  * @param logSegmentBytes Raft log segment size; only closed segments below a snapshot are purged
+ * @param alertInterval at most one alert per origin and reason per interval; the rest are counted
  */
 public record RaftSettings(String nodeId, Path dataDir, HostPort listen, HostPort advertise, boolean replica,
                            List<Peer> peers, Duration electionMin, Duration electionMax, long snapshotEvery,
-                           int eventHistory, Limits limits, Parameters tls, long logSegmentBytes) {
+                           int eventHistory, Limits limits, Parameters tls, long logSegmentBytes,
+                           Duration alertInterval) {
     public static final Duration ELECTION_MIN = Duration.ofMillis(200);
     public static final Duration ELECTION_MAX = Duration.ofMillis(400);
     public static final long LOG_SEGMENT_BYTES = 8L << 20;
+    public static final Duration ALERT_INTERVAL = Duration.ofSeconds(1);
 
     public RaftSettings {
         peers = List.copyOf(peers);
-    }
-
-    public RaftSettings withSnapshotEvery(long n) {
-        return new RaftSettings(nodeId, dataDir, listen, advertise, replica, peers, electionMin, electionMax, n,
-                eventHistory, limits, tls, logSegmentBytes);
-    }
-
-    public RaftSettings withEventHistory(int n) {
-        return new RaftSettings(nodeId, dataDir, listen, advertise, replica, peers, electionMin, electionMax, snapshotEvery,
-                n, limits, tls, logSegmentBytes);
     }
 }

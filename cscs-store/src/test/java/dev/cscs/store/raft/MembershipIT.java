@@ -11,7 +11,7 @@ import dev.cscs.core.model.Head;
 import dev.cscs.core.model.Op;
 import dev.cscs.core.testing.Chains;
 import dev.cscs.core.trust.Signing;
-import dev.cscs.store.Eventually;
+import dev.cscs.core.testing.Eventually;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -13,7 +13,7 @@ import dev.cscs.core.model.Op;
 import dev.cscs.core.testing.Chains;
 import dev.cscs.core.trust.Signing;
 import dev.cscs.store.ConfigStore;
-import dev.cscs.store.Eventually;
+import dev.cscs.core.testing.Eventually;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletionException;

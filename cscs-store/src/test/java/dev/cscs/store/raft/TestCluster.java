@@ -4,7 +4,7 @@ import dev.cscs.core.json.Limits;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.store.ConfigStore;
-import dev.cscs.store.Eventually;
+import dev.cscs.core.testing.Eventually;
 import dev.cscs.store.ValueValidator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,7 +71,7 @@ public final class TestCluster implements AutoCloseable {
     private RaftSettings settingsFor(Peer p, boolean replica, List<Peer> peers) {
         return new RaftSettings(p.id(), dir.resolve(p.id()), p.address(), p.address(), replica, replica ? peers : peers,
                 RaftSettings.ELECTION_MIN, RaftSettings.ELECTION_MAX, snapshotEvery, eventHistory, Limits.DEFAULT, null,
-                snapshotEvery < 1000 ? 16 << 10 : RaftSettings.LOG_SEGMENT_BYTES);
+                snapshotEvery < 1000 ? 16 << 10 : RaftSettings.LOG_SEGMENT_BYTES, java.time.Duration.ZERO);
     }
 
     public RaftNode startNode(String id) {

@@ -1,4 +1,4 @@
-package dev.cscs.store;
+package dev.cscs.core.testing;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;

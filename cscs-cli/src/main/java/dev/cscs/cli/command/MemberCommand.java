@@ -1,0 +1,136 @@
+package dev.cscs.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cscs.cli.GlobalOptions;
+import dev.cscs.cli.Table;
+import dev.cscs.cli.http.ApiClient;
+import dev.cscs.core.error.CscsException;
+import dev.cscs.core.error.ErrorCode;
+import dev.cscs.core.model.Names;
+import dev.cscs.core.model.Op;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "member", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class,
+        description = {"List and change the cluster's Raft members.",
+            "Changes are signed by operator (or root) keys and go into the _nodes registry; the leader then makes",
+            "the Raft configuration follow it. A replica is promoted to voter only once it has caught up."},
+        subcommands = {MemberCommand.Ls.class, MemberCommand.Add.class, MemberCommand.Promote.class, MemberCommand.Remove.class},
+        footer = {"", "Examples:", "  cscs member ls",
+            "  cscs member add n4 --raft 10.0.0.4:7401 --api http://10.0.0.4:7400 --sign-with operator.key",
+            "  cscs member promote n4 --sign-with operator.key",
+            "  cscs member remove n2 --sign-with operator.key"})
+public final class MemberCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: ls, add, promote or remove");
+    }
+
+    @Command(name = "ls", mixinStandardHelpOptions = true, description = "Show the members, their roles and the leader.",
+            footer = {"", "Example:", "  cscs member ls -o json"})
+    static final class Ls implements Runnable {
+        @Mixin
+        GlobalOptions global;
+
+        @Override
+        public void run() {
+            JsonNode m = new ApiClient(global).get("/v1/members");
+            Table t = new Table("ID", "ROLE", "ADDRESS", "LEADER");
+            for (JsonNode x : m.path("members")) {
+                t.row(x.path("id").asText(), x.path("role").asText(), x.path("address").asText(), x.path("leader").asBoolean() ? "*" : "");
+            }
+            global.printer().result(m, t + "\nterm " + m.path("term").asLong() + ", commit index " + m.path("commitIndex").asLong()
+                    + " (as seen by " + m.path("self").asText() + ")");
+        }
+    }
+
+    abstract static class Change implements Runnable {
+        @Parameters(index = "0", paramLabel = "NODE")
+        String node;
+
+        @Option(names = "--sign-with", required = true, paramLabel = "KEY", description = "An operator or root key (repeat).")
+        List<Path> signWith;
+
+        @Mixin
+        GlobalOptions global;
+
+        abstract ObjectNode record(JsonNode current);
+
+        @Override
+        public void run() {
+            Names.checkNodeId(node);
+            Submitter s = new Submitter(global);
+            JsonNode reply = s.submit(Names.NODES, head -> {
+                JsonNode current = s.api().get("/v1/members").path("registry").path(node);
+                return List.of(new Op.Put(Names.nodeKey(node), record(current)));
+            }, signWith, getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " " + node, "/v1/members");
+            Submitter.printAccepted(global.printer(), reply);
+            global.printer().note("the leader now changes the Raft configuration; follow it with `cscs member ls`");
+        }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Add a node, as a replica (default) or a voter. Start it with raft.role: replica and the peers.",
+            footer = {"", "Example:", "  cscs member add n4 --raft 10.0.0.4:7401 --sign-with operator.key"})
+    static final class Add extends Change {
+        @Option(names = "--raft", required = true, paramLabel = "HOST:PORT", description = "The node's Raft address.")
+        String raft;
+
+        @Option(names = "--api", paramLabel = "URL", description = "The node's API URL.")
+        String api;
+
+        @Option(names = "--role", defaultValue = "replica", description = "replica (default) or voter.")
+        String role;
+
+        @Override
+        ObjectNode record(JsonNode current) {
+            if (!role.equals("replica") && !role.equals("voter")) {
+                throw new CscsException(ErrorCode.USAGE, "--role must be replica or voter");
+            }
+            ObjectNode o = JsonNodeFactory.instance.objectNode().put("role", role).put("raft", raft);
+            if (api != null) {
+                o.put("api", api);
+            }
+            return o;
+        }
+    }
+
+    @Command(name = "promote", mixinStandardHelpOptions = true, description = "Make a replica a voter (once it has caught up).",
+            footer = {"", "Example:", "  cscs member promote n4 --sign-with operator.key"})
+    static final class Promote extends Change {
+        @Option(names = "--raft", paramLabel = "HOST:PORT", description = "The node's Raft address, if the registry lacks it.")
+        String raft;
+
+        @Override
+        ObjectNode record(JsonNode current) {
+            ObjectNode o = current.isObject() ? ((ObjectNode) current).deepCopy() : JsonNodeFactory.instance.objectNode();
+            if (raft != null) {
+                o.put("raft", raft);
+            }
+            if (!o.has("raft")) {
+                throw new CscsException(ErrorCode.USAGE, node + " is not in the registry; give --raft HOST:PORT");
+            }
+            return o.put("role", "voter");
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a node from the Raft configuration.",
+            footer = {"", "Example:", "  cscs member remove n2 --sign-with operator.key"})
+    static final class Remove extends Change {
+        @Override
+        ObjectNode record(JsonNode current) {
+            ObjectNode o = current.isObject() ? ((ObjectNode) current).deepCopy() : JsonNodeFactory.instance.objectNode();
+            return o.put("role", "removed");
+        }
+    }
+}

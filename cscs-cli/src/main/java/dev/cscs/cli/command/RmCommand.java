@@ -1,0 +1,41 @@
+package dev.cscs.cli.command;
+
+import dev.cscs.cli.GlobalOptions;
+import dev.cscs.core.model.Names;
+import dev.cscs.core.model.Op;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "rm", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, sortOptions = false,
+        description = {"Delete one key: a one-op changeset, signed and submitted.",
+            "Devices remove the file the key made (only files cscs manages)."},
+        footer = {"", "Example:", "  cscs rm factory-a service/telnet.socket --sign-with ops.key"})
+public final class RmCommand implements Runnable {
+    @Parameters(index = "0", paramLabel = "DOMAIN")
+    String domain;
+
+    @Parameters(index = "1", paramLabel = "KEY")
+    String key;
+
+    @Option(names = "--sign-with", required = true, paramLabel = "KEY", description = "A private key to sign with (repeat).")
+    List<Path> signWith;
+
+    @Option(names = "--comment", description = "Why; kept in the chain.")
+    String comment;
+
+    @Mixin
+    GlobalOptions global;
+
+    @Override
+    public void run() {
+        Names.checkDomain(domain);
+        OpArgs.checkKey(domain, key);
+        Submitter s = new Submitter(global);
+        Submitter.printAccepted(global.printer(),
+                s.submit(domain, head -> List.of(new Op.Delete(key)), signWith, comment, "/v1/changesets"));
+    }
+}

@@ -1,0 +1,72 @@
+package dev.cscs.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cscs.cli.GlobalOptions;
+import dev.cscs.cli.Printer;
+import dev.cscs.cli.http.ApiClient;
+import dev.cscs.core.crypto.PrivateKeyRef;
+import dev.cscs.core.error.CscsException;
+import dev.cscs.core.error.ErrorCode;
+import dev.cscs.core.model.Changeset;
+import dev.cscs.core.model.ChangesetCodec;
+import dev.cscs.core.model.Digest;
+import dev.cscs.core.model.Head;
+import dev.cscs.core.model.Op;
+import dev.cscs.core.trust.Signing;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Builds, signs and submits a changeset at the current head. When the chain moved on
+ * meanwhile (409), it reads the new head, rebuilds the ops against it and tries once more.
+ */
+final class Submitter {
+    private final GlobalOptions global;
+    private final ApiClient api;
+
+    Submitter(GlobalOptions global) {
+        this.global = global;
+        this.api = new ApiClient(global);
+    }
+
+    ApiClient api() {
+        return api;
+    }
+
+    Head head(String domain) {
+        JsonNode h = api.get("/v1/changesets/" + domain + "?fromSeq=0&limit=0").path("head");
+        return new Head(h.path("seq").asLong(), Digest.parse(h.path("digest").asText()));
+    }
+
+    /** {@code opsAt} computes the ops against the current state; an empty list means nothing to do. */
+    JsonNode submit(String domain, Function<Head, List<Op>> opsAt, List<Path> keyFiles, String comment, String path) {
+        List<PrivateKeyRef> keys = KeyArgs.signers(keyFiles, global);
+        for (int attempt = 0; ; attempt++) {
+            Head head = head(domain);
+            List<Op> ops = opsAt.apply(head);
+            if (ops.isEmpty()) {
+                return null;
+            }
+            Changeset cs = Signing.unsigned(domain, head.seq() + 1, head.digest(), Instant.now(), ops, comment);
+            for (PrivateKeyRef k : keys) {
+                cs = Signing.sign(cs, k, null);
+            }
+            try {
+                return api.post(path, ChangesetCodec.toCompactJson(cs));
+            } catch (CscsException e) {
+                boolean conflict = e.code() == ErrorCode.WRONG_SEQ || e.code() == ErrorCode.WRONG_PREV;
+                if (!conflict || attempt >= 1) {
+                    throw e;
+                }
+                global.printer().note("the chain moved on (" + e.getMessage() + "); rebasing once");
+            }
+        }
+    }
+
+    static void printAccepted(Printer p, JsonNode reply) {
+        p.result(reply, "accepted: " + reply.path("domain").asText() + " seq " + reply.path("seq").asLong() + " at revision "
+                + reply.path("revision").asLong() + " (" + reply.path("digest").asText() + ")");
+    }
+}

@@ -1,0 +1,2 @@
+/** Server-Sent Events framing, shared by every client of the watch stream. */
+package dev.cscs.core.sse;

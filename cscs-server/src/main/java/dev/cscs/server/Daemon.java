@@ -1,0 +1,135 @@
+package dev.cscs.server;
+
+import dev.cscs.core.error.CscsException;
+import dev.cscs.core.error.ErrorCode;
+import dev.cscs.core.json.Limits;
+import dev.cscs.core.model.Changeset;
+import dev.cscs.core.model.ChangesetCodec;
+import dev.cscs.server.api.ApiServer;
+import dev.cscs.server.config.ServerConfig;
+import dev.cscs.store.ConfigStore;
+import dev.cscs.store.ValueValidator;
+import dev.cscs.store.raft.RaftNode;
+import dev.cscs.store.raft.RaftSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code cscs server}: one process with the store (Raft), the HTTP API and the agent, wired
+ * here and nowhere else. Stops cleanly on SIGTERM: API first, then the agent, then Raft
+ * (which snapshots on the way out).
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    private final ServerConfig config;
+    private final RaftNode raft;
+    private final ApiServer api;
+
+    private Daemon(ServerConfig config, RaftNode raft, ApiServer api) {
+        this.config = config;
+        this.raft = raft;
+        this.api = api;
+    }
+
+    /** Starts every part of the node; on failure, stops what was started and throws. */
+    public static Daemon start(ServerConfig config) throws IOException {
+        if (config.raft() == null) {
+            throw new CscsException(ErrorCode.BAD_CONFIG, config.source() + ": raft: is missing (cscs server runs a cluster "
+                    + "node; for an edge device use `cscs agent`)");
+        }
+        if (config.insecure()) {
+            LOG.warn("INSECURE MODE: Raft and the HTTP API run without TLS and without client certificates. "
+                    + "Use it only for local tests and demos.");
+        }
+        Changeset genesis = loadGenesis(config);
+        Files.createDirectories(config.dataDir());
+        ConfigStore store = new ConfigStore(genesis, config.anchor(), config.raft().eventHistory());
+        ValueValidator validator = Validation.forAppliers(config.agent().appliers());
+        ServerConfig.Raft r = config.raft();
+        RaftSettings settings = new RaftSettings(config.nodeId(), config.dataDir(), r.listen(), r.advertise(), r.replica(),
+                r.peers(), r.electionMin(), r.electionMax(), r.snapshotEvery(), r.eventHistory(), config.limits(), null,
+                RaftSettings.LOG_SEGMENT_BYTES, config.alertInterval());
+        RaftNode raft = RaftNode.start(settings, store, validator);
+        ApiServer api;
+        try {
+            api = new ApiServer(config.nodeId(), raft, validator, config.limits()).start(config.apiListen());
+        } catch (RuntimeException e) {
+            raft.close();
+            throw new CscsException(ErrorCode.BAD_CONFIG, "api.listen " + config.apiListen() + ": cannot listen: "
+                    + rootMessage(e));
+        }
+        LOG.info("node {} is up: raft {}, api {}, genesis {}, domains {}", config.nodeId(), r.listen(), config.apiListen(),
+                store.genesis().digest(), config.domains());
+        return new Daemon(config, raft, api);
+    }
+
+    static Changeset loadGenesis(ServerConfig config) throws IOException {
+        if (config.genesis() == null) {
+            throw new CscsException(ErrorCode.BAD_CONFIG, config.source() + ": trust.genesis: this node needs the genesis "
+                    + "file (anchor-only nodes get it when they join)");
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(config.genesis());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new CscsException(ErrorCode.BAD_CONFIG, "trust.genesis " + config.genesis() + ": no such file");
+        }
+        try {
+            return ChangesetCodec.parse(bytes, Limits.DEFAULT);
+        } catch (CscsException e) {
+            throw new CscsException(ErrorCode.BAD_CONFIG, "trust.genesis " + config.genesis() + ": " + e.getMessage());
+        }
+    }
+
+    public RaftNode raft() {
+        return raft;
+    }
+
+    public int apiPort() {
+        return api.port();
+    }
+
+    /** Runs until the process is told to stop. */
+    public static int runUntilStopped(ServerConfig config) throws IOException {
+        Daemon d = start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping node {}", config.nodeId());
+            d.close();
+            stopped.countDown();
+        }, "cscs-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    @Override
+    public void close() {
+        try {
+            api.close();
+        } catch (RuntimeException e) {
+            LOG.warn("API stop: {}", e.getMessage());
+        }
+        try {
+            raft.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Raft stop: {}", e.getMessage());
+        }
+        LOG.info("node {} stopped cleanly", config.nodeId());
+    }
+
+    static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    }
+}

@@ -1,0 +1,78 @@
+package dev.cscs.server.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cscs.core.error.CscsException;
+import dev.cscs.core.error.ErrorCode;
+import dev.cscs.core.json.Limits;
+import dev.cscs.store.ValueValidator;
+import dev.cscs.store.raft.HostPort;
+import dev.cscs.store.raft.RaftInfo;
+import dev.cscs.store.raft.RaftNode;
+import io.javalin.Javalin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The node's HTTP API (DESIGN.md §7) on Javalin: routes, one error mapping, health and metrics. */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private final Javalin app;
+    private final WatchRoutes watch;
+    private final Metrics metrics = new Metrics();
+
+    public ApiServer(String nodeId, RaftNode raft, ValueValidator validator, Limits limits) {
+        this.watch = new WatchRoutes(raft.store(), metrics, 16);
+        this.app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.startupWatcherEnabled = false;
+            cfg.http.maxRequestSize = limits.maxChangesetBytes() + 65_536L;
+            cfg.http.defaultContentType = "application/json";
+        });
+        new SubmitRoutes(nodeId, raft, validator, limits, metrics).register(app);
+        new ReadRoutes(raft).register(app);
+        watch.register(app);
+        app.get("/healthz", ctx -> Json.send(ctx, 200, Json.object().put("status", "ok").put("node", nodeId)));
+        app.get("/readyz", ctx -> {
+            RaftInfo info = raft.info();
+            boolean ready = info.leaderId() != null;
+            ObjectNode body = Json.object().put("ready", ready).put("node", nodeId).put("role", info.role())
+                    .put("leader", info.leaderId()).put("appliedIndex", info.appliedIndex());
+            Json.send(ctx, ready ? 200 : 503, body);
+        });
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.render(raft)));
+        app.exception(CscsException.class, (e, ctx) -> Json.send(ctx, e.code().httpStatus(), Json.error(e)));
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+            Json.send(ctx, 500, Json.error(new CscsException(ErrorCode.INTERNAL, "internal error; see the node's log")));
+        });
+        app.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                Json.send(ctx, 404, Json.error(new CscsException(ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.method() + " " + ctx.path())));
+            }
+        });
+        app.error(413, ctx -> {
+            if (ctx.result() == null || !ctx.result().startsWith("{")) {
+                Json.send(ctx, 413, Json.error(new CscsException(ErrorCode.TOO_LARGE, "request body over the limit")));
+            }
+        });
+    }
+
+    public ApiServer start(HostPort listen) {
+        app.start(listen.host().replace("[", "").replace("]", ""), listen.port());
+        LOG.info("API listening on http://{}:{}", listen.host(), app.port());
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        watch.close();
+        app.stop();
+    }
+}

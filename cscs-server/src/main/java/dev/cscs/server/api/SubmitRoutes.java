@@ -1,0 +1,126 @@
+package dev.cscs.server.api;
+
+import dev.cscs.core.error.CscsException;
+import dev.cscs.core.error.ErrorCode;
+import dev.cscs.core.json.Limits;
+import dev.cscs.core.model.Changeset;
+import dev.cscs.core.model.ChangesetCodec;
+import dev.cscs.core.model.Digest;
+import dev.cscs.core.model.Names;
+import dev.cscs.core.model.Op;
+import dev.cscs.store.ValueValidator;
+import dev.cscs.store.raft.RaftNode;
+import dev.cscs.store.raft.SubmitReply;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code POST /v1/changesets} and {@code POST|DELETE /v1/members}: every submission is read
+ * with a size cap, parsed strictly, schema-checked, and only then proposed through Raft (the
+ * leader verifies it again before the log, every replica on apply). What fails here is
+ * recorded in {@code _alerts} with this node as its origin.
+ */
+final class SubmitRoutes {
+    private final String nodeId;
+    private final RaftNode raft;
+    private final ValueValidator validator;
+    private final Limits limits;
+    private final Metrics metrics;
+
+    SubmitRoutes(String nodeId, RaftNode raft, ValueValidator validator, Limits limits, Metrics metrics) {
+        this.nodeId = nodeId;
+        this.raft = raft;
+        this.validator = validator;
+        this.limits = limits;
+        this.metrics = metrics;
+    }
+
+    void register(Javalin app) {
+        app.post("/v1/changesets", ctx -> submit(ctx, false));
+        app.post("/v1/members", ctx -> submit(ctx, true));
+        app.delete("/v1/members", ctx -> submit(ctx, true));
+    }
+
+    private void submit(Context ctx, boolean membership) {
+        long start = System.nanoTime();
+        byte[] body = readCapped(ctx);
+        Changeset cs;
+        try {
+            cs = ChangesetCodec.parse(body, limits);
+            if (membership != Names.NODES.equals(cs.body().domain())) {
+                throw CscsException.malformed(membership ? "/v1/members takes a changeset of the _nodes registry"
+                        : "membership changes go to /v1/members");
+            }
+            validate(cs);
+        } catch (CscsException e) {
+            raft.recordAlert(nodeId, e, Digest.of(body).toString());
+            throw e;
+        }
+        SubmitReply r = await(raft.submit(cs, nodeId));
+        metrics.observeSubmit(System.nanoTime() - start);
+        Json.send(ctx, 201, Json.object().put("revision", r.revision()).put("domain", r.domain()).put("seq", r.seq())
+                .put("digest", r.digest().toString()));
+    }
+
+    private void validate(Changeset cs) {
+        if (Names.TRUST.equals(cs.body().domain()) || Names.NODES.equals(cs.body().domain())) {
+            return;
+        }
+        for (Op op : cs.body().ops()) {
+            if (op instanceof Op.Put) {
+                validator.validate(cs.body().domain(), op.key(), ((Op.Put) op).value());
+            }
+        }
+    }
+
+    private byte[] readCapped(Context ctx) {
+        long declared = ctx.contentLength();
+        if (declared > limits.maxChangesetBytes()) {
+            CscsException e = tooLarge(declared);
+            raft.recordAlert(nodeId, e, "content-length " + declared);
+            throw e;
+        }
+        try (InputStream in = ctx.bodyInputStream()) {
+            byte[] body = in.readNBytes(limits.maxChangesetBytes() + 1);
+            if (body.length > limits.maxChangesetBytes()) {
+                CscsException e = tooLarge(body.length);
+                raft.recordAlert(nodeId, e, "streamed body");
+                throw e;
+            }
+            return body;
+        } catch (IOException e) {
+            throw CscsException.malformed("cannot read the request body: " + e.getMessage());
+        }
+    }
+
+    private CscsException tooLarge(long size) {
+        return new CscsException(ErrorCode.TOO_LARGE, "changeset of " + (size > limits.maxChangesetBytes() ? "more than " : "")
+                + limits.maxChangesetBytes() + " bytes; the limit is " + limits.maxChangesetBytes());
+    }
+
+    static <T> T await(java.util.concurrent.CompletableFuture<T> f) {
+        try {
+            return f.get(20, TimeUnit.SECONDS);
+        } catch (ExecutionException | CompletionException e) {
+            Throwable c = e.getCause();
+            while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
+                c = c.getCause();
+            }
+            if (c instanceof CscsException) {
+                throw (CscsException) c;
+            }
+            throw new CscsException(ErrorCode.UNAVAILABLE, "no quorum: " + c);
+        } catch (TimeoutException e) {
+            throw new CscsException(ErrorCode.UNAVAILABLE, "no answer from a quorum within 20 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CscsException(ErrorCode.UNAVAILABLE, "interrupted");
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.cscs.server.config;
+
+import dev.cscs.core.error.CscsException;
+import dev.cscs.core.error.ErrorCode;
+import dev.cscs.core.json.Limits;
+import dev.cscs.core.model.Digest;
+import dev.cscs.core.model.Names;
+import dev.cscs.core.yaml.YNode;
+import dev.cscs.core.yaml.YamlReader;
+import dev.cscs.store.raft.HostPort;
+import dev.cscs.store.raft.Peer;
+import dev.cscs.store.raft.RaftSettings;
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** Reads {@code cscsd.yaml}; any problem is a {@code bad-config} error naming the file, line, key and why. */
+public final class ConfigLoader {
+    public static final List<String> ALL_APPLIERS = List.of("yum", "apt", "sysctl", "firewall", "sshd", "service");
+
+    private ConfigLoader() {
+    }
+
+    public static ServerConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new CscsException(ErrorCode.BAD_CONFIG, file + ": no such file");
+        } catch (MalformedInputException e) {
+            throw new CscsException(ErrorCode.BAD_CONFIG, file + ": not UTF-8 text");
+        } catch (IOException e) {
+            throw new CscsException(ErrorCode.BAD_CONFIG, file + ": cannot read: " + e.getMessage());
+        }
+        return parse(text, file);
+    }
+
+    public static ServerConfig parse(String text, Path file) {
+        YNode root;
+        try {
+            root = YamlReader.read(text, file.toString());
+        } catch (CscsException e) {
+            throw new CscsException(ErrorCode.BAD_CONFIG, e.getMessage());
+        }
+        Section top = new Section(root, "");
+        Section node = need(top, "node", root);
+        String id = node.parsed("id", null, Names::checkNodeId);
+        if (id == null) {
+            throw Section.fail(node.self(), "node.id", "is required");
+        }
+        Path dataDir = node.path("dataDir", "/var/lib/cscs");
+        List<String> domains = node.parsedList("domains", List.of(), Names::checkDomain);
+        node.noOthers();
+
+        ServerConfig.Raft raft = raft(top.section("raft"));
+        ServerConfig.Edge edge = edge(top.section("server"));
+        if (raft != null && edge != null) {
+            throw Section.fail(top.node("server"), "server", "give raft: (a cluster node) or server: (an edge agent), not both");
+        }
+        Section api = top.section("api");
+        HostPort apiListen = api == null ? HostPort.parse("127.0.0.1:7400") : api.parsed("listen", "127.0.0.1:7400", HostPort::parse);
+        if (api != null) {
+            api.noOthers();
+        }
+        Section trust = need(top, "trust", root);
+        Path genesis = trust.path("genesis", null);
+        Digest anchor = trust.parsed("anchor", null, Digest::parse);
+        if (genesis == null && anchor == null) {
+            throw Section.fail(top.node("trust"), "trust", "give genesis: (the genesis.json file) or anchor: (its sha256 digest)");
+        }
+        trust.noOthers();
+        ServerConfig.Tls tls = tls(top.section("tls"));
+        boolean insecure = top.bool("insecure", false);
+        if (tls == null && !insecure) {
+            throw new CscsException(ErrorCode.BAD_CONFIG, root.where() + ": tls: is missing; give tls: {ca, cert, key} "
+                    + "(see `cscs ca --help`), or set insecure: true for a local test cluster");
+        }
+        ServerConfig.Agent agent = agent(top.section("agent"));
+        Section log = top.section("log");
+        Path logDir = log == null ? Path.of("/var/log/cscs") : log.path("dir", "/var/log/cscs");
+        if (log != null) {
+            log.noOthers();
+        }
+        Section limitsSection = top.section("limits");
+        Duration alertInterval = limitsSection == null ? RaftSettings.ALERT_INTERVAL
+                : limitsSection.duration("alertInterval", RaftSettings.ALERT_INTERVAL);
+        Limits limits = limits(limitsSection);
+        top.noOthers();
+        return new ServerConfig(file, id, dataDir, domains, raft, edge, apiListen, genesis, anchor, tls, insecure, agent,
+                logDir, limits, alertInterval);
+    }
+
+    private static Section need(Section top, String name, YNode root) {
+        Section s = top.section(name);
+        if (s == null) {
+            throw Section.fail(root, name, "is required");
+        }
+        return s;
+    }
+
+    private static ServerConfig.Raft raft(Section r) {
+        if (r == null) {
+            return null;
+        }
+        HostPort listen = r.parsed("listen", "127.0.0.1:7401", HostPort::parse);
+        HostPort advertise = r.parsed("advertise", listen.toString(), HostPort::parse);
+        String role = r.string("role", "voter");
+        if (!role.equals("voter") && !role.equals("replica")) {
+            throw Section.fail(r.node("role"), "raft.role", "\"" + role + "\" is not voter or replica");
+        }
+        List<Peer> peers = r.parsedList("peers", List.of(), Peer::parse);
+        ServerConfig.Join join = null;
+        Section j = r.section("join");
+        if (j != null) {
+            join = new ServerConfig.Join(j.parsed("endpoint", null, ConfigLoader::url), j.path("token", null));
+            if (join.endpoint() == null || join.token() == null) {
+                throw Section.fail(r.node("join"), "raft.join", "needs endpoint: and token:");
+            }
+            j.noOthers();
+        }
+        if (peers.isEmpty() && join == null) {
+            throw Section.fail(r.self(), "raft.peers", "give the bootstrap peers (id@host:port, ...) or join:");
+        }
+        Duration min = r.duration("electionTimeoutMin", RaftSettings.ELECTION_MIN);
+        Duration max = r.duration("electionTimeoutMax", RaftSettings.ELECTION_MAX);
+        if (min.toMillis() < 50 || max.compareTo(min) <= 0) {
+            throw Section.fail(r.self(), "raft.electionTimeoutMin", "needs 50ms <= electionTimeoutMin < electionTimeoutMax");
+        }
+        long snapshotEvery = r.number("snapshotEvery", 10_000, 10, 100_000_000);
+        int history = (int) r.number("eventHistory", 10_000, 1, 10_000_000);
+        r.noOthers();
+        return new ServerConfig.Raft(listen, advertise, role.equals("replica"), peers, join, min, max, snapshotEvery, history);
+    }
+
+    private static ServerConfig.Edge edge(Section s) {
+        if (s == null) {
+            return null;
+        }
+        List<String> endpoints = s.parsedList("endpoints", List.of(), ConfigLoader::url);
+        if (endpoints.isEmpty()) {
+            throw Section.fail(s.self(), "server.endpoints", "give at least one server API URL");
+        }
+        s.noOthers();
+        return new ServerConfig.Edge(endpoints);
+    }
+
+    private static ServerConfig.Tls tls(Section t) {
+        if (t == null) {
+            return null;
+        }
+        ServerConfig.Tls tls = new ServerConfig.Tls(t.path("ca", null), t.path("cert", null), t.path("key", null));
+        if (tls.ca() == null || tls.cert() == null || tls.key() == null) {
+            throw Section.fail(t.self(), "tls", "needs ca:, cert: and key:");
+        }
+        t.noOthers();
+        return tls;
+    }
+
+    private static ServerConfig.Agent agent(Section a) {
+        if (a == null) {
+            return new ServerConfig.Agent(true, Path.of("/"), ALL_APPLIERS, Duration.ofSeconds(60), Duration.ofMillis(50),
+                    Duration.ofSeconds(2), false, Duration.ofSeconds(15), Duration.ofSeconds(30));
+        }
+        List<String> appliers = a.parsedList("appliers", ALL_APPLIERS, s -> {
+            if (!ALL_APPLIERS.contains(s)) {
+                throw new IllegalArgumentException("\"" + s + "\" is not one of " + ALL_APPLIERS);
+            }
+            return s;
+        });
+        ServerConfig.Agent agent = new ServerConfig.Agent(a.bool("enabled", true), a.path("root", "/"), appliers,
+                a.duration("reconcileInterval", Duration.ofSeconds(60)), a.duration("quietPeriod", Duration.ofMillis(50)),
+                a.duration("quietMax", Duration.ofSeconds(2)), a.bool("dryRun", false),
+                a.duration("commitConfirm", Duration.ofSeconds(15)), a.duration("statusInterval", Duration.ofSeconds(30)));
+        a.noOthers();
+        return agent;
+    }
+
+    private static Limits limits(Section l) {
+        if (l == null) {
+            return Limits.DEFAULT;
+        }
+        Limits d = Limits.DEFAULT;
+        Limits limits = new Limits((int) l.number("changesetBytes", d.maxChangesetBytes(), 1024, 64 << 20),
+                (int) l.number("valueBytes", d.maxValueBytes(), 64, 16 << 20), (int) l.number("ops", d.maxOps(), 1, 100_000),
+                (int) l.number("depth", d.maxDepth(), 4, 256), (int) l.number("signatures", d.maxSignatures(), 1, 1024));
+        l.noOthers();
+        return limits;
+    }
+
+    static String url(String s) {
+        if (!s.matches("https?://[A-Za-z0-9.:\\[\\]-]{1,260}/?")) {
+            throw new IllegalArgumentException("\"" + s + "\" is not an http(s)://host:port URL");
+        }
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.cscs.server.config;
+
+import dev.cscs.core.json.Limits;
+import dev.cscs.core.model.Digest;
+import dev.cscs.store.raft.HostPort;
+import dev.cscs.store.raft.Peer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The node's config file (DESIGN.md §4), checked. {@code raft} is set for {@code cscs server},
+ * {@code edge} for {@code cscs agent}.
+ */
+public record ServerConfig(Path source, String nodeId, Path dataDir, List<String> domains, Raft raft, Edge edge,
+                           HostPort apiListen, Path genesis, Digest anchor, Tls tls, boolean insecure, Agent agent,
+                           Path logDir, Limits limits, Duration alertInterval) {
+
+    public record Raft(HostPort listen, HostPort advertise, boolean replica, List<Peer> peers, Join join,
+                       Duration electionMin, Duration electionMax, long snapshotEvery, int eventHistory) {
+    }
+
+    public record Join(String endpoint, Path token) {
+    }
+
+    /** An edge agent's servers, tried in order. */
+    public record Edge(List<String> endpoints) {
+    }
+
+    public record Tls(Path ca, Path cert, Path key) {
+    }
+
+    /**
+     * @param quietMax the longest a burst of changes may postpone an apply
+     * @param commitConfirm how long a firewall change may take to prove the cluster is still reachable
+     */
+    public record Agent(boolean enabled, Path root, List<String> appliers, Duration reconcileInterval, Duration quietPeriod,
+                        Duration quietMax, boolean dryRun, Duration commitConfirm, Duration statusInterval) {
+    }
+}

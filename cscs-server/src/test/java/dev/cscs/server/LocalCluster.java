@@ -1,0 +1,106 @@
+package dev.cscs.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cscs.core.model.Changeset;
+import dev.cscs.core.model.ChangesetCodec;
+import dev.cscs.core.testing.Chains;
+import dev.cscs.server.config.ConfigLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Daemons in one JVM on loopback, configured through real config files, spoken to over real HTTP. */
+public final class LocalCluster implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Path dir;
+    private final Map<String, Daemon> daemons = new LinkedHashMap<>();
+    private final Map<String, Integer> apiPorts = new LinkedHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public record Response(int status, JsonNode body) {
+    }
+
+    public LocalCluster(Path dir, int n) throws IOException {
+        this.dir = dir;
+        Changeset genesis = Chains.genesis();
+        Files.write(dir.resolve("genesis.json"), ChangesetCodec.toPrettyJson(genesis));
+        List<String> peers = new ArrayList<>();
+        int[] raftPorts = new int[n];
+        for (int i = 0; i < n; i++) {
+            raftPorts[i] = freePort();
+            apiPorts.put("n" + (i + 1), freePort());
+            peers.add("n" + (i + 1) + "@127.0.0.1:" + raftPorts[i]);
+        }
+        for (int i = 0; i < n; i++) {
+            String id = "n" + (i + 1);
+            Path cfg = dir.resolve(id + ".yaml");
+            Files.writeString(cfg, String.join("\n",
+                    "node: {id: " + id + ", dataDir: " + dir.resolve(id) + ", domains: [global, factory-a]}",
+                    "raft:",
+                    "  listen: 127.0.0.1:" + raftPorts[i],
+                    "  peers: [" + String.join(", ", peers) + "]",
+                    "api: {listen: 127.0.0.1:" + apiPorts.get(id) + "}",
+                    "trust: {genesis: " + dir.resolve("genesis.json") + "}",
+                    "insecure: true",
+                    "agent: {enabled: false}",
+                    "limits: {changesetBytes: 65536, alertInterval: 0s}",
+                    "log: {dir: " + dir.resolve(id).resolve("log") + "}", ""));
+            daemons.put(id, Daemon.start(ConfigLoader.load(cfg)));
+        }
+    }
+
+    public Daemon daemon(String id) {
+        return daemons.get(id);
+    }
+
+    public String url(String id) {
+        return "http://127.0.0.1:" + apiPorts.get(id);
+    }
+
+    public Response get(String id, String path) {
+        return send(HttpRequest.newBuilder(URI.create(url(id) + path)).GET().build());
+    }
+
+    public Response post(String id, String path, byte[] body) {
+        return send(HttpRequest.newBuilder(URI.create(url(id) + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    private Response send(HttpRequest req) {
+        try {
+            HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            JsonNode body = r.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(r.body());
+            return new Response(r.statusCode(), body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        daemons.values().forEach(Daemon::close);
+    }
+}
