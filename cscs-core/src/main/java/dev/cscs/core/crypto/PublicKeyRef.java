@@ -13,12 +13,22 @@ public final class PublicKeyRef {
     private final PublicKey key;
     private final byte[] spki;
     private final String keyid;
+    /** BouncyCastle's form of the key for fast verification, made on first use. */
+    private volatile Object fastVerifier;
 
     PublicKeyRef(KeyType type, PublicKey key, byte[] spki, String keyid) {
         this.type = type;
         this.key = key;
         this.spki = spki.clone();
         this.keyid = keyid;
+    }
+
+    Object fastVerifier() {
+        return fastVerifier;
+    }
+
+    void fastVerifier(Object v) {
+        fastVerifier = v;
     }
 
     public KeyType type() {

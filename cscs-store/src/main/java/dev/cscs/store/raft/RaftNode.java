@@ -55,6 +55,8 @@ import org.slf4j.LoggerFactory;
 public final class RaftNode implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** One ReadIndex attempt; a barrier retries until its own deadline. */
+    static final Duration READ_ATTEMPT = Duration.ofMillis(500);
 
     private final RaftSettings settings;
     private final RaftGroup group;
@@ -128,7 +130,7 @@ public final class RaftNode implements Closeable {
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(s.electionMax().toMillis(), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
-        RaftServerConfigKeys.Read.setTimeout(p, TimeDuration.valueOf(5, TimeUnit.SECONDS));
+        RaftServerConfigKeys.Read.setTimeout(p, TimeDuration.valueOf(READ_ATTEMPT.toMillis(), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotEvery());
         RaftServerConfigKeys.Snapshot.setCreationGap(p, Math.min(1024, s.snapshotEvery()));
@@ -222,22 +224,32 @@ public final class RaftNode implements Closeable {
     /**
      * A linearizable read barrier: returns once this node has applied everything committed
      * before the call (Raft ReadIndex through this node). Reads that follow see at least that.
+     * A ReadIndex sent to a leader that just died only fails at the server's read timeout, so
+     * it is retried in short attempts until the deadline: a new leader answers the next one.
      */
     public void barrier(Duration timeout) {
-        try {
-            RaftClientReply reply = client.async().sendReadOnlyUnordered(Message.valueOf("barrier"), RaftPeerId.valueOf(settings.nodeId()))
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!reply.isSuccess()) {
-                throw new CscsException(ErrorCode.UNAVAILABLE, "read barrier failed: " + rootMessage(reply.getException()));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no attempt";
+        while (System.nanoTime() < deadline) {
+            long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+            try {
+                RaftClientReply reply = client.async()
+                        .sendReadOnlyUnordered(Message.valueOf("barrier"), RaftPeerId.valueOf(settings.nodeId()))
+                        .get(Math.min(left, READ_ATTEMPT.toMillis()), TimeUnit.MILLISECONDS);
+                if (reply.isSuccess()) {
+                    return;
+                }
+                last = rootMessage(reply.getException());
+            } catch (TimeoutException e) {
+                last = "no answer within " + READ_ATTEMPT.toMillis() + " ms";
+            } catch (ExecutionException e) {
+                last = rootMessage(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CscsException(ErrorCode.UNAVAILABLE, "interrupted");
             }
-        } catch (TimeoutException e) {
-            throw new CscsException(ErrorCode.UNAVAILABLE, "no leader answered a read within " + timeout.toMillis() + " ms");
-        } catch (ExecutionException e) {
-            throw new CscsException(ErrorCode.UNAVAILABLE, "read barrier failed: " + rootMessage(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CscsException(ErrorCode.UNAVAILABLE, "interrupted");
         }
+        throw new CscsException(ErrorCode.UNAVAILABLE, "no linearizable read within " + timeout.toMillis() + " ms (" + last + ")");
     }
 
     /** Role, term, leader and indexes, for /metrics and `cscs member ls`. */

@@ -1,0 +1,159 @@
+package dev.cscs.bench;
+
+import dev.cscs.core.model.Head;
+import dev.cscs.dist.ProcessCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Write latency and failover of three local processes, CSCS beside etcd where Debian's
+ * etcd-server is installed. Both run the same work: sequential single-key writes, each
+ * acknowledged after commit by a quorum; and SIGKILL of the leader, timed to the next
+ * acknowledged write through a survivor.
+ *
+ * <pre>bench/run latency|failover [writes|rounds]</pre>
+ */
+public final class ClusterBench {
+    private ClusterBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "latency";
+        int n = args.length > 1 ? Integer.parseInt(args[1]) : ("latency".equals(mode) ? 500 : 5);
+        Path jar = Path.of(System.getProperty("cscs.jar", "cscs-dist/target/cscs.jar"));
+        System.out.printf(Locale.ROOT, "cscs bench %s (%d), %d cores, %s%n", mode, n, Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"));
+        Result cscs = "latency".equals(mode) ? cscsLatency(jar, n) : cscsFailover(jar, n);
+        System.out.println("cscs  " + cscs.stats.summary());
+        if (!EtcdCluster.available()) {
+            System.out.println("etcd  not installed (apt-get install etcd-server) - no side-by-side figures");
+            return;
+        }
+        Result etcd = "latency".equals(mode) ? etcdLatency(n) : etcdFailover(n);
+        System.out.println("etcd  " + etcd.stats.summary());
+        System.out.printf(Locale.ROOT, "ratio cscs/etcd: p50 %.2fx, p99 %.2fx%n", cscs.stats.pct(50) / etcd.stats.pct(50),
+                cscs.stats.pct(99) / etcd.stats.pct(99));
+    }
+
+    record Result(Stats stats) {
+    }
+
+    static Result cscsLatency(Path jar, int writes) throws Exception {
+        Path dir = Files.createTempDirectory("cscs-bench");
+        try (ProcessCluster c = new ProcessCluster(dir, jar, 3, "")) {
+            c.startAll();
+            String leader = c.awaitLeader();
+            String follower = c.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+            Head head = c.head(follower);
+            for (int i = 0; i < 50; i++) {
+                head = advance(c, follower, head, "warmup");
+            }
+            Stats s = new Stats();
+            for (int i = 0; i < writes; i++) {
+                long t0 = System.nanoTime();
+                head = advance(c, follower, head, "k" + (i % 50));
+                s.add(System.nanoTime() - t0);
+            }
+            System.out.println("cscs  sequential signed writes through follower " + follower + " (sign + HTTP + Raft commit + apply)");
+            return new Result(s);
+        }
+    }
+
+    private static Head advance(ProcessCluster c, String via, Head head, String key) {
+        ProcessCluster.Response r = c.put(via, head, "sysctl/" + key, "{\"value\":\"" + head.seq() + "\"}");
+        if (r.status() != 201) {
+            throw new IllegalStateException("write failed: " + r.body());
+        }
+        return new Head(r.body().path("seq").asLong(), dev.cscs.core.model.Digest.parse(r.body().path("digest").asText()));
+    }
+
+    static Result cscsFailover(Path jar, int rounds) throws Exception {
+        Stats s = new Stats();
+        for (int round = 0; round < rounds; round++) {
+            Path dir = Files.createTempDirectory("cscs-bench");
+            try (ProcessCluster c = new ProcessCluster(dir, jar, 3, "")) {
+                c.startAll();
+                String leader = c.awaitLeader();
+                String via = c.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+                Head head = c.head(via);
+                for (int i = 0; i < 20; i++) {
+                    head = advance(c, via, head, "warmup");
+                }
+                c.kill9(leader);
+                long t0 = System.nanoTime();
+                while (true) {
+                    try {
+                        ProcessCluster.Response r = c.put(via, head, "sysctl/after", "{\"value\":\"1\"}");
+                        if (r.status() == 201) {
+                            break;
+                        }
+                    } catch (RuntimeException e) {
+                        // retry
+                    }
+                }
+                s.add(System.nanoTime() - t0);
+                System.out.printf(Locale.ROOT, "cscs  round %d: %.0f ms from SIGKILL of %s to the next acknowledged write%n",
+                        round, (System.nanoTime() - t0) / 1e6, leader);
+            }
+        }
+        return new Result(s);
+    }
+
+    static Result etcdLatency(int writes) throws Exception {
+        Path dir = Files.createTempDirectory("etcd-bench");
+        try (EtcdCluster e = new EtcdCluster(dir, 400, 50)) {
+            String leader = awaitEtcdLeader(e);
+            String follower = e.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+            for (int i = 0; i < 50; i++) {
+                e.put(follower, "warmup", "x");
+            }
+            Stats s = new Stats();
+            for (int i = 0; i < writes; i++) {
+                long t0 = System.nanoTime();
+                if (!e.put(follower, "k" + (i % 50), Integer.toString(i))) {
+                    throw new IllegalStateException("etcd write failed");
+                }
+                s.add(System.nanoTime() - t0);
+            }
+            System.out.println("etcd  sequential writes through follower " + follower + " (HTTP gateway + Raft commit)");
+            return new Result(s);
+        }
+    }
+
+    static Result etcdFailover(int rounds) throws Exception {
+        Stats s = new Stats();
+        for (int round = 0; round < rounds; round++) {
+            Path dir = Files.createTempDirectory("etcd-bench");
+            try (EtcdCluster e = new EtcdCluster(dir, 400, 50)) {
+                String leader = awaitEtcdLeader(e);
+                String via = e.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+                for (int i = 0; i < 20; i++) {
+                    e.put(via, "warmup", "x");
+                }
+                e.kill9(leader);
+                long t0 = System.nanoTime();
+                // a proposal lost with the leader only fails at the client's timeout: retry every 200 ms
+                while (!e.put(via, "after", "1", java.time.Duration.ofMillis(200))) {
+                    Thread.onSpinWait();
+                }
+                s.add(System.nanoTime() - t0);
+                System.out.printf(Locale.ROOT, "etcd  round %d: %.0f ms from SIGKILL of %s to the next acknowledged write%n",
+                        round, (System.nanoTime() - t0) / 1e6, leader);
+            }
+        }
+        return new Result(s);
+    }
+
+    private static String awaitEtcdLeader(EtcdCluster e) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            String l = e.leader();
+            if (l != null) {
+                return l;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("etcd elected no leader in 30 s");
+    }
+}
