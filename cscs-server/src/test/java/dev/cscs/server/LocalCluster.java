@@ -65,6 +65,10 @@ public final class LocalCluster implements AutoCloseable {
         return daemons.get(id);
     }
 
+    public List<String> ids() {
+        return new ArrayList<>(daemons.keySet());
+    }
+
     public String url(String id) {
         return "http://127.0.0.1:" + apiPorts.get(id);
     }

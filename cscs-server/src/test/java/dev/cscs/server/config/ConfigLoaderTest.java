@@ -1,0 +1,98 @@
+package dev.cscs.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cscs.core.error.CscsException;
+import dev.cscs.core.error.ErrorCode;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+    private static final String GOOD = String.join("\n",
+            "node:",
+            "  id: n1",
+            "  dataDir: /var/lib/cscs",
+            "  domains: [global, factory-a]",
+            "raft:",
+            "  listen: 127.0.0.1:7401",
+            "  role: voter",
+            "  peers: [n1@127.0.0.1:7401, n2@127.0.0.1:7411, n3@127.0.0.1:7421]",
+            "api:",
+            "  listen: 127.0.0.1:7400",
+            "trust:",
+            "  genesis: /etc/cscs/genesis.json",
+            "tls: {ca: /etc/cscs/ca.pem, cert: /etc/cscs/node.pem, key: /etc/cscs/node.key}",
+            "insecure: false",
+            "agent:",
+            "  root: /",
+            "  appliers: [yum, apt, sysctl, firewall, sshd, service]",
+            "  reconcileInterval: 60s",
+            "  quietPeriod: 50ms",
+            "  dryRun: false",
+            "log:",
+            "  dir: /var/log/cscs",
+            "");
+
+    private static ServerConfig parse(String yaml) {
+        return ConfigLoader.parse(yaml, Path.of("cscsd.yaml"));
+    }
+
+    @Test
+    void theDesignExampleLoads() {
+        ServerConfig c = parse(GOOD);
+        assertThat(c.nodeId()).isEqualTo("n1");
+        assertThat(c.domains()).containsExactly("global", "factory-a");
+        assertThat(c.raft().peers()).hasSize(3);
+        assertThat(c.raft().advertise().toString()).isEqualTo("127.0.0.1:7401");
+        assertThat(c.agent().quietPeriod()).isEqualTo(Duration.ofMillis(50));
+        assertThat(c.tls().key().toString()).isEqualTo("/etc/cscs/node.key");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "bad peer|n2@127.0.0.1:7411|n2-127.0.0.1:7411|cscsd.yaml:8:|raft.peers[1]: peer \"n2-127.0.0.1:7411\" is not id@host:port",
+        "bad duration|60s|sixty|cscsd.yaml:18:|agent.reconcileInterval: \"sixty\" is not a duration",
+        "typo key|  dryRun: false|  dryrun: false|cscsd.yaml:20:|agent.dryrun: unknown key",
+        "bad node id|id: n1|id: N_1|cscsd.yaml:2:|node.id: node id \"N_1\" is not valid",
+        "unknown applier|sshd, service]|sshd, telnet]|cscsd.yaml:17:|agent.appliers[5]: \"telnet\" is not one of",
+        "bad bool|insecure: false|insecure: maybe|cscsd.yaml:14:|insecure: \"maybe\" is not true or false",
+        "bad yaml|  role: voter|  role: [voter|cscsd.yaml:8:8:|expected ',' or ']'",
+        "duplicate key|  dryRun: false|  dryRun: false\\n  dryRun: true|cscsd.yaml:|duplicate",
+    })
+    void aBrokenFileNamesTheLineTheKeyAndWhy(String name, String from, String to, String where, String why) {
+        String yaml = GOOD.replace(from, to.replace("\\n", "\n"));
+        assertThat(yaml).isNotEqualTo(GOOD);
+        assertThatThrownBy(() -> parse(yaml))
+                .isInstanceOfSatisfying(CscsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_CONFIG))
+                .hasMessageContaining(where)
+                .hasMessageContaining(why);
+    }
+
+    @Test
+    void aNodeWithoutTlsMustSayItIsInsecure() {
+        String noTls = GOOD.replace("tls: {ca: /etc/cscs/ca.pem, cert: /etc/cscs/node.pem, key: /etc/cscs/node.key}\n", "");
+        assertThatThrownBy(() -> parse(noTls)).hasMessageContaining("insecure: true");
+        assertThat(parse(noTls.replace("insecure: false", "insecure: true")).insecure()).isTrue();
+    }
+
+    @Test
+    void requiredSectionsAreNamed() {
+        assertThatThrownBy(() -> parse("insecure: true\n")).hasMessageContaining("node: is required");
+        assertThatThrownBy(() -> parse(GOOD.replace("trust:\n  genesis: /etc/cscs/genesis.json\n", "")))
+                .hasMessageContaining("trust: is required");
+        assertThatThrownBy(() -> parse(GOOD.replace("  peers: [n1@127.0.0.1:7401, n2@127.0.0.1:7411, n3@127.0.0.1:7421]\n", "")))
+                .hasMessageContaining("raft.peers");
+    }
+
+    @Test
+    void anEdgeAgentConfigHasServersInsteadOfRaft() {
+        String edge = GOOD.replaceAll("(?s)raft:.*?api:", "server: {endpoints: [\"http://10.0.0.1:7400\", \"http://10.0.0.2:7400\"]}\napi:");
+        ServerConfig c = parse(edge);
+        assertThat(c.raft()).isNull();
+        assertThat(c.edge().endpoints()).containsExactly("http://10.0.0.1:7400", "http://10.0.0.2:7400");
+    }
+}
