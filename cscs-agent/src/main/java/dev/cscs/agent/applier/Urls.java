@@ -14,9 +14,12 @@ final class Urls {
     private Urls() {
     }
 
+    /** Punctuation every URL may use: RFC 3986 minus the sub-delims no repository address needs. */
+    static final String BASE = "-._~:/?#[]@&=+%";
+
     /**
-     * Checks {@code url}; {@code extra} lists characters allowed beyond RFC 3986's unreserved,
-     * reserved and {@code %} (yum needs {@code {}} for {@code ${releasever}}).
+     * Checks {@code url}: letters, digits, {@link #BASE} and {@code extra} (yum adds
+     * {@code ${}} for its {@code $releasever} variables, apt adds {@code ,}).
      */
     static String check(Fields f, String field, String url, Set<String> schemes, String extra) {
         int sep = url.indexOf("://");
@@ -26,8 +29,8 @@ final class Urls {
                     + "://; got " + dev.cscs.core.model.Names.shown(url));
         }
         String rest = url.substring(sep + 3);
-        String bad = Text.firstOutside(url, "letters, digits and -._~:/?#[]@!$&'()*+;=%" + extra,
-                cp -> Text.isAsciiAlnum(cp) || "-._~:/?#[]@!$&'()*+;=%".indexOf(cp) >= 0 || extra.indexOf(cp) >= 0);
+        String bad = Text.firstOutside(url, "letters, digits and " + BASE + extra,
+                cp -> Text.isAsciiAlnum(cp) || BASE.indexOf(cp) >= 0 || extra.indexOf(cp) >= 0);
         if (bad != null) {
             throw f.invalid(field, bad);
         }

@@ -94,8 +94,8 @@ final class YumApplier extends FileApplier {
             if (u.indexOf(',') >= 0) {
                 throw f.invalid(where, "contains ','; dnf splits list options on commas, so it would read two URLs");
             }
-            // {} for ${releasever}-style variables, which dnf substitutes
-            Urls.check(f, where, u, SCHEMES, "{}");
+            // $ and {} for $releasever / ${basearch}, which dnf substitutes
+            Urls.check(f, where, u, SCHEMES, "${}");
         }
         return urls;
     }
