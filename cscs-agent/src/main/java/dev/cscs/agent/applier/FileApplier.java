@@ -65,7 +65,10 @@ abstract class FileApplier implements Applier {
     void checkAfterWrite(Plan plan, ApplyContext ctx) {
     }
 
-    /** Performs one live action, appending its inverse to {@code undo} before anything can fail half-way. */
+    /**
+     * Performs one live action. As soon as the action may have changed live state, its inverse
+     * goes into {@code undo}, even if a later check of the same action fails.
+     */
     void perform(LiveAction action, ApplyContext ctx, List<LiveAction> undo, List<String> notes) {
         throw new CscsException(ErrorCode.INTERNAL, name() + ": cannot perform " + action.describe());
     }
@@ -185,16 +188,32 @@ abstract class FileApplier implements Applier {
         return new FileChange(op.path(), before, FileState.read(abs));
     }
 
+    /** Restores every file, then undoes live actions last to first; tries every step, reports all failures. */
     private void restore(List<FileChange> changes, List<LiveAction> undo, ApplyContext ctx) {
+        List<RuntimeException> failures = new ArrayList<>();
         for (int i = changes.size() - 1; i >= 0; i--) {
             FileChange c = changes.get(i);
-            AtomicFiles.restore(ctx.path(c.path()), c.before());
+            try {
+                AtomicFiles.restore(ctx.path(c.path()), c.before());
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
         }
         if (ctx.live()) {
-            List<String> ignored = new ArrayList<>();
             for (int i = undo.size() - 1; i >= 0; i--) {
-                perform(undo.get(i), ctx, new ArrayList<>(), ignored);
+                try {
+                    perform(undo.get(i), ctx, new ArrayList<>(), new ArrayList<>());
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                }
             }
+        }
+        if (!failures.isEmpty()) {
+            StringBuilder msg = new StringBuilder();
+            failures.forEach(e -> msg.append(msg.length() == 0 ? "" : "; ").append(e.getMessage()));
+            CscsException all = new CscsException(ErrorCode.IO, msg.toString(), failures.get(0));
+            failures.stream().skip(1).forEach(all::addSuppressed);
+            throw all;
         }
     }
 

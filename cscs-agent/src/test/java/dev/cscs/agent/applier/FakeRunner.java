@@ -19,6 +19,10 @@ final class FakeRunner implements CommandRunner {
         return on(c -> c.display().startsWith(prefix), c -> result);
     }
 
+    FakeRunner on(String prefix, Function<Command, Result> answer) {
+        return on(c -> c.display().startsWith(prefix), answer);
+    }
+
     FakeRunner on(Predicate<Command> when, Function<Command, Result> answer) {
         rules.add(0, new Rule(when, answer));
         return this;

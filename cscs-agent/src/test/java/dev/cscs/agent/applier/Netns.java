@@ -1,0 +1,47 @@
+package dev.cscs.agent.applier;
+
+import dev.cscs.agent.os.CommandRunner;
+import dev.cscs.core.testing.Proc;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A fresh network namespace owned by one test: created with {@code ip netns add}, loopback up,
+ * deleted on close. Live commands run inside it through the runner's prefix, so no nft rule or
+ * net.* sysctl ever reaches the host namespace.
+ */
+final class Netns implements AutoCloseable {
+    final String name;
+
+    Netns() {
+        Tools.requireRoot();
+        Tools.require("ip", "iproute2");
+        name = "cscs-test-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+        Proc.run(List.of("ip", "netns", "add", name)).requireOk();
+        Proc.run(exec("ip", "link", "set", "lo", "up")).requireOk();
+    }
+
+    List<String> prefix() {
+        return List.of("ip", "netns", "exec", name);
+    }
+
+    /** argv run inside the namespace. */
+    List<String> exec(String... argv) {
+        List<String> out = new java.util.ArrayList<>(prefix());
+        out.addAll(List.of(argv));
+        return out;
+    }
+
+    Proc.Result run(String... argv) {
+        return Proc.run(exec(argv), 60);
+    }
+
+    CommandRunner runner() {
+        return CommandRunner.system(prefix());
+    }
+
+    @Override
+    public void close() {
+        Proc.run(List.of("ip", "netns", "del", name));
+    }
+}
