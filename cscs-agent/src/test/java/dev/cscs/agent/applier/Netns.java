@@ -36,6 +36,22 @@ final class Netns implements AutoCloseable {
         return Proc.run(exec(argv), 60);
     }
 
+    /**
+     * Connects this namespace to {@code peer} with a veth pair: {@code myAddr} here and
+     * {@code peerAddr} there (CIDR notation, e.g. 10.99.0.1/24), both ends up.
+     */
+    void link(Netns peer, String myAddr, String peerAddr) {
+        String suffix = name.substring(name.length() - 6);
+        String mine = "cva" + suffix;
+        String theirs = "cvb" + suffix;
+        Proc.run(List.of("ip", "link", "add", "name", mine, "netns", name, "type", "veth", "peer", "name", theirs,
+                "netns", peer.name)).requireOk();
+        run("ip", "addr", "add", myAddr, "dev", mine).requireOk();
+        run("ip", "link", "set", mine, "up").requireOk();
+        peer.run("ip", "addr", "add", peerAddr, "dev", theirs).requireOk();
+        peer.run("ip", "link", "set", theirs, "up").requireOk();
+    }
+
     CommandRunner runner() {
         return CommandRunner.system(prefix());
     }
