@@ -129,7 +129,7 @@ final class AptApplier extends FileApplier {
     }
 
     @Override
-    List<String> candidates(ApplyContext ctx) {
+    List<String> candidates(List<DesiredEntry> desired, ApplyContext ctx) {
         // sources before keys: a removed stanza never points at a key that is already gone
         List<String> out = new ArrayList<>(Managed.list(ctx, SOURCES, "cscs-", ".sources"));
         out.addAll(Managed.list(ctx, KEYRINGS, "cscs-", ".asc"));

@@ -42,7 +42,7 @@ abstract class FileApplier implements Applier {
     abstract Rendered render(List<DesiredEntry> desired, ApplyContext ctx);
 
     /** Existing paths this applier may remove when no entry renders them; filtered by {@link #mayReplace}. */
-    abstract List<String> candidates(ApplyContext ctx);
+    abstract List<String> candidates(List<DesiredEntry> desired, ApplyContext ctx);
 
     /** Whether this applier owns what is at {@code path} now (plan time). */
     boolean mayReplace(String path, FileState current, ApplyContext ctx) {
@@ -107,7 +107,7 @@ abstract class FileApplier implements Applier {
             }
             ops.add(target instanceof Content c ? new FileOp.Write(path, c.text()) : new FileOp.Link(path, ((LinkTo) target).target()));
         });
-        for (String path : candidates(ctx)) {
+        for (String path : candidates(desired, ctx)) {
             if (!rendered.files().containsKey(path)) {
                 FileState current = FileState.read(ctx.path(path));
                 if (!(current instanceof FileState.Absent) && mayReplace(path, current, ctx)) {

@@ -54,7 +54,7 @@ final class FirewallApplier extends FileApplier {
     }
 
     @Override
-    List<String> candidates(ApplyContext ctx) {
+    List<String> candidates(List<DesiredEntry> desired, ApplyContext ctx) {
         return List.of(FILE);
     }
 

@@ -76,7 +76,7 @@ final class SysctlApplier extends FileApplier {
     }
 
     @Override
-    List<String> candidates(ApplyContext ctx) {
+    List<String> candidates(List<DesiredEntry> desired, ApplyContext ctx) {
         return List.of(FILE);
     }
 

@@ -130,7 +130,7 @@ final class YumApplier extends FileApplier {
     }
 
     @Override
-    List<String> candidates(ApplyContext ctx) {
+    List<String> candidates(List<DesiredEntry> desired, ApplyContext ctx) {
         return Managed.list(ctx, DIR, "cscs-", ".repo");
     }
 }
