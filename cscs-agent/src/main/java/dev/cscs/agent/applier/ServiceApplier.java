@@ -35,6 +35,17 @@ final class ServiceApplier extends FileApplier {
     private static final Pattern UNIT = Pattern.compile(".+\\.(service|socket|timer|path|target|mount|automount|swap)");
     private static final Set<String> ENABLEMENT_DIRS = Set.of(".wants", ".requires", ".upholds");
 
+    /** Whether systemd runs as PID 1 here; injected by tests, as this is host state outside any root. */
+    private final java.util.function.BooleanSupplier systemd;
+
+    ServiceApplier() {
+        this(ServiceApplier::systemdRunning);
+    }
+
+    ServiceApplier(java.util.function.BooleanSupplier systemd) {
+        this.systemd = systemd;
+    }
+
     @Override
     public String name() {
         return "service";
@@ -167,7 +178,7 @@ final class ServiceApplier extends FileApplier {
 
     @Override
     List<LiveAction> planLive(List<DesiredEntry> desired, List<FileOp> files, List<String> notes, ApplyContext ctx) {
-        if (!systemdRunning()) {
+        if (!systemd.getAsBoolean()) {
             notes.add("service: systemd is not PID 1 here; units are masked or disabled on disk only");
             return List.of();
         }
@@ -211,7 +222,7 @@ final class ServiceApplier extends FileApplier {
 
     @Override
     void verifyState(Applied applied, ApplyContext ctx) {
-        boolean live = ctx.live() && systemdRunning();
+        boolean live = ctx.live() && systemd.getAsBoolean();
         for (FileChange c : applied.files()) {
             boolean mask = isMaskPath(c.path()) && c.after().equals(new FileState.Symlink(DEV_NULL));
             boolean disabled = !isMaskPath(c.path()) && !c.path().equals(OWNED) && c.after() instanceof FileState.Absent;

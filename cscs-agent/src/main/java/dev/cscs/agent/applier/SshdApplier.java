@@ -9,7 +9,6 @@ import dev.cscs.core.error.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +30,17 @@ final class SshdApplier extends FileApplier {
     static final String FILE = "etc/ssh/sshd_config.d/90-cscs.conf";
     static final String MAIN = "etc/ssh/sshd_config";
     static final int MAX_SETTINGS = 64;
+
+    /** Whether systemd runs as PID 1 here; injected by tests, as this is host state outside any root. */
+    private final java.util.function.BooleanSupplier systemd;
+
+    SshdApplier() {
+        this(ServiceApplier::systemdRunning);
+    }
+
+    SshdApplier(java.util.function.BooleanSupplier systemd) {
+        this.systemd = systemd;
+    }
 
     @Override
     public String name() {
@@ -54,8 +64,7 @@ final class SshdApplier extends FileApplier {
         }
         Map<String, String> out = new LinkedHashMap<>();
         Map<String, String> seen = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = s.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : s.properties()) {
             String field = "settings." + e.getKey();
             SshdOptions.Option o = SshdOptions.option(f, field, e.getKey());
             String twice = seen.put(o.name(), e.getKey());
@@ -125,7 +134,7 @@ final class SshdApplier extends FileApplier {
             super.perform(action, ctx, undo, notes);
             return;
         }
-        if (ServiceApplier.systemdRunning()) {
+        if (systemd.getAsBoolean()) {
             for (String unit : List.of("ssh.service", "sshd.service")) {
                 if (ctx.runner().run(Command.live(ctx.commandTimeout(), "systemctl", "is-active", "--quiet", unit)).ok()) {
                     run(ctx, "systemctl", "reload", unit);

@@ -120,6 +120,7 @@ class FirewallNetnsTest {
             Applied applied = Support.converge(fw, drop, ctx);
             assertThat(applied.live()).hasSize(1);
             assertThat(connectsFrom(cluster, NODE_ADDR, CLUSTER_PORT).reachable(Duration.ofSeconds(2))).isTrue();
+            assertThat(listener.alive()).isTrue();
         }
     }
 
@@ -147,6 +148,7 @@ class FirewallNetnsTest {
             assertThat(listing()).isEqualTo(before);
             assertThat(FileState.read(root.resolve(FirewallApplier.FILE))).isEqualTo(file);
             assertThat(connectsFrom(cluster, NODE_ADDR, CLUSTER_PORT).reachable(Duration.ofSeconds(2))).isTrue();
+            assertThat(listener.alive()).isTrue();
         }
     }
 
@@ -190,10 +192,19 @@ class FirewallNetnsTest {
             assertThat(line).as("listener started").isEqualTo("ready");
         }
 
+        boolean alive() {
+            return process.isAlive();
+        }
+
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             process.getOutputStream().close();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 process.destroyForcibly();
             }
         }

@@ -24,7 +24,7 @@ import net.jqwik.api.constraints.IntRange;
  * tree, including node types StrictJson never produces), and a key name with '/' or '..' is
  * never accepted. Plus the address parser's round trip.
  */
-class ValidateProperties {
+class ValidatePropertiesTest {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     /** Field names and values from the schemas, so random trees reach past the first check. */
     private static final List<String> WORDS = List.of("name", "baseurl", "metalink", "enabled", "gpgcheck", "gpgkey", "priority",
