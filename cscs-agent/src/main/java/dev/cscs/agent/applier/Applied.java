@@ -1,0 +1,28 @@
+package dev.cscs.agent.applier;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What an apply did: the files it changed (with their backups), the live actions it performed,
+ * their inverses for rollback (in the order performed; rollback runs them last to first), notes,
+ * and a one-line human summary.
+ */
+public record Applied(String applier, Instant at, List<FileChange> files, List<LiveAction> live,
+                      List<LiveAction> undo, List<String> notes, String summary) {
+    public Applied {
+        Objects.requireNonNull(applier, "applier");
+        Objects.requireNonNull(at, "at");
+        files = List.copyOf(files);
+        live = List.copyOf(live);
+        undo = List.copyOf(undo);
+        notes = List.copyOf(notes);
+        Objects.requireNonNull(summary, "summary");
+    }
+
+    /** Whether anything was written, removed or done live. */
+    public boolean changed() {
+        return !files.isEmpty() || !live.isEmpty();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.cscs.agent.applier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * One kind of OS configuration: keys {@code <name()>/<name>} in the store, files (and live
+ * state) on the device. Implementations are stateless and thread-safe; the reconcile loop calls
+ * {@code plan → apply → verify}, and {@code rollback} when verify fails.
+ */
+public interface Applier {
+    /** {@code yum}, {@code apt}, {@code sysctl}, {@code firewall}, {@code sshd} or {@code service}. */
+    String name();
+
+    /**
+     * Schema check of one value for key {@code <name()>/<name>}. Pure, fast and total: it throws
+     * only {@link dev.cscs.core.error.CscsException} with {@code INVALID_VALUE}, whose message
+     * names the key, the field and why. Also run by the HTTP API when a changeset is submitted.
+     */
+    void validate(String name, JsonNode value);
+
+    /**
+     * Diff of the desired entries (already resolved: one per key name, in domain order then name)
+     * against the files under {@code ctx.root()} and, when {@code ctx.live()}, the live state.
+     * {@link Plan#isEmpty()} when in sync. Reads only; changes nothing.
+     */
+    Plan plan(List<DesiredEntry> desired, ApplyContext ctx);
+
+    /**
+     * Carries out {@code plan} atomically: backs up what it replaces, checks with the real tool
+     * before activation, and on any failure restores the byte-identical previous state and throws
+     * {@link RolledBackException} (or a plain {@code CscsException} if even the restore failed).
+     */
+    Applied apply(Plan plan, ApplyContext ctx);
+
+    /** Re-reads what {@code applied} wrote (files, and live state when {@code ctx.live()}); throws on mismatch. */
+    void verify(Applied applied, ApplyContext ctx);
+
+    /** Restores the byte-identical files {@code applied} replaced, and the live state where it applies. */
+    void rollback(Applied applied, ApplyContext ctx);
+}
