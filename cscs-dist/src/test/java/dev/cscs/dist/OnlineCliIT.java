@@ -83,7 +83,7 @@ class OnlineCliIT {
         cscs("n1", "put", "global", "sshd/main", "{\"settings\":{\"PermitRootLogin\":\"no\"}}", "--sign-with", key).ok();
         Path cs = dir.resolve("stale.json");
         cscs("n1", "sign", "--domain", "global", "--delete", "sshd/main", "--sign-with", key, "--out", cs.toString()).ok();
-        cscs("n1", "put", "global", "sshd/other", "{\"settings\":{}}", "--sign-with", key).ok();
+        cscs("n1", "put", "global", "sshd/other", "{\"settings\":{\"PasswordAuthentication\":\"no\"}}", "--sign-with", key).ok();
         CliRun stale = cscs("n2", "submit", cs.toString());
         assertThat(stale.exit()).isEqualTo(4);
         assertThat(stale.err()).contains("wrong-seq").contains("re-run to rebase");

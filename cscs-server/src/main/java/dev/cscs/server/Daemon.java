@@ -48,7 +48,7 @@ public final class Daemon implements AutoCloseable {
         Changeset genesis = loadGenesis(config);
         Files.createDirectories(config.dataDir());
         ConfigStore store = new ConfigStore(genesis, config.anchor(), config.raft().eventHistory());
-        ValueValidator validator = Validation.forAppliers(config.agent().appliers());
+        ValueValidator validator = Validation.appliers();
         ServerConfig.Raft r = config.raft();
         RaftSettings settings = new RaftSettings(config.nodeId(), config.dataDir(), r.listen(), r.advertise(), r.replica(),
                 r.peers(), r.electionMin(), r.electionMax(), r.snapshotEvery(), r.eventHistory(), config.limits(), null,
