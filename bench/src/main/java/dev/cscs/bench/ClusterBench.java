@@ -61,7 +61,7 @@ public final class ClusterBench {
     }
 
     private static Head advance(ProcessCluster c, String via, Head head, String key) {
-        ProcessCluster.Response r = c.put(via, head, "sysctl/" + key, "{\"value\":\"" + head.seq() + "\"}");
+        ProcessCluster.Response r = c.put(via, head, "sysctl/net.bench." + key, "{\"value\":\"" + head.seq() + "\"}");
         if (r.status() != 201) {
             throw new IllegalStateException("write failed: " + r.body());
         }
@@ -84,7 +84,7 @@ public final class ClusterBench {
                 long t0 = System.nanoTime();
                 while (true) {
                     try {
-                        ProcessCluster.Response r = c.put(via, head, "sysctl/after", "{\"value\":\"1\"}");
+                        ProcessCluster.Response r = c.put(via, head, "sysctl/net.bench.after", "{\"value\":\"1\"}");
                         if (r.status() == 201) {
                             break;
                         }

@@ -96,7 +96,7 @@ class OnlineCliIT {
                 .redirectOutput(dir.resolve("watch.out").toFile()).start();
         try {
             Eventually.await("the watch printed a changeset", Duration.ofSeconds(60), () -> {
-                cscs("n1", "put", "global", "sysctl/watched", "{\"value\":\"1\"}", "--sign-with", dir.resolve("global.key").toString());
+                cscs("n1", "put", "global", "sysctl/net.test.watched", "{\"value\":\"1\"}", "--sign-with", dir.resolve("global.key").toString());
                 return !watch.isAlive();
             });
             assertThat(watch.exitValue()).isZero();

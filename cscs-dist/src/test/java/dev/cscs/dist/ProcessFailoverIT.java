@@ -28,14 +28,14 @@ class ProcessFailoverIT {
         cluster.startAll();
         String leader = cluster.awaitLeader();
         String other = cluster.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
-        assertThat(cluster.put(other, cluster.head(other), "sysctl/a", "{\"value\":\"1\"}").status()).isEqualTo(201);
+        assertThat(cluster.put(other, cluster.head(other), "sysctl/net.test.a", "{\"value\":\"1\"}").status()).isEqualTo(201);
 
         cluster.kill9(leader);
         long killed = System.nanoTime();
         Eventually.await("a write after the leader died", ProcessCluster.DEADLINE, () -> {
             long t0 = System.nanoTime();
             try {
-                var r = cluster.put(other, cluster.head(other), "sysctl/a", "{\"value\":\"2\"}");
+                var r = cluster.put(other, cluster.head(other), "sysctl/net.test.a", "{\"value\":\"2\"}");
                 System.out.printf("attempt: %d after %.0f ms: %s%n", r.status(), (System.nanoTime() - t0) / 1e6, r.body());
                 return r.status() == 201;
             } catch (RuntimeException e) {
@@ -58,6 +58,6 @@ class ProcessFailoverIT {
             }
         });
         assertThat(cluster.get(leader, "/v1/audit").body().path("ok").asBoolean()).as(cluster.log(leader)).isTrue();
-        assertThat(cluster.get(leader, "/v1/kv/global/sysctl/a").body().path("value").path("value").asText()).isEqualTo("2");
+        assertThat(cluster.get(leader, "/v1/kv/global/sysctl/net.test.a").body().path("value").path("value").asText()).isEqualTo("2");
     }
 }

@@ -66,7 +66,7 @@ class HttpRejectionsIT {
 
     @Test
     void aValidChangesetIsAcceptedWith201() {
-        Changeset cs = signed(next("global", "sysctl/ok"), Chains.signerB());
+        Changeset cs = signed(next("global", "sysctl/net.test.ok"), Chains.signerB());
         LocalCluster.Response r = cluster.post("n2", "/v1/changesets", ChangesetCodec.toCompactJson(cs));
         assertThat(r.status()).isEqualTo(201);
         assertThat(r.body().path("digest").asText()).isEqualTo(ChangesetCodec.digest(cs.body()).toString());
@@ -74,30 +74,30 @@ class HttpRejectionsIT {
 
     @Test
     void aForgedSignatureIs403() {
-        Changeset cs = signed(next("global", "sysctl/forged"), Chains.signerB());
+        Changeset cs = signed(next("global", "sysctl/net.test.forged"), Chains.signerB());
         ChangesetBody b = cs.body();
         Changeset tampered = new Changeset(new ChangesetBody(b.domain(), b.seq(), b.prev(), b.issued(),
-                List.of(put("sysctl/forged", "{\"value\":\"2\"}")), null), cs.signatures());
+                List.of(put("sysctl/net.test.forged", "{\"value\":\"2\"}")), null), cs.signatures());
         rejected(ChangesetCodec.toCompactJson(tampered), 403, "bad-signature");
     }
 
     @Test
     void aReplayedChangesetIs409() {
-        Changeset cs = signed(next("factory-a", "sysctl/replay"), Chains.signerA());
+        Changeset cs = signed(next("factory-a", "sysctl/net.test.replay"), Chains.signerA());
         assertThat(cluster.post("n1", "/v1/changesets", ChangesetCodec.toCompactJson(cs)).status()).isEqualTo(201);
         rejected(ChangesetCodec.toCompactJson(cs), 409, "wrong-seq");
     }
 
     @Test
     void aSignerOfAnotherDomainIs403() {
-        rejected(ChangesetCodec.toCompactJson(signed(next("global", "sysctl/x"), Chains.signerA())), 403, "unauthorized-key");
+        rejected(ChangesetCodec.toCompactJson(signed(next("global", "sysctl/net.test.x"), Chains.signerA())), 403, "unauthorized-key");
     }
 
     @Test
     void anOversizeChangesetIs413() {
         String big = "x".repeat(70_000);
         Changeset cs = signed(new Changeset(new ChangesetBody("global", head("global").seq() + 1, head("global").digest(),
-                Signing.rfc3339(Chains.T0), List.of(put("sysctl/big", "{\"value\":\"" + big + "\"}")), null), List.of()),
+                Signing.rfc3339(Chains.T0), List.of(put("sysctl/net.test.big", "{\"value\":\"" + big + "\"}")), null), List.of()),
                 Chains.signerB());
         rejected(ChangesetCodec.toCompactJson(cs), 413, "too-large");
     }
@@ -105,7 +105,7 @@ class HttpRejectionsIT {
     @Test
     void malformedJsonAndDuplicateMembersAre400() {
         rejected("{\"body\": ".getBytes(StandardCharsets.UTF_8), 400, "malformed");
-        String json = new String(ChangesetCodec.toCompactJson(signed(next("global", "sysctl/d"), Chains.signerB())),
+        String json = new String(ChangesetCodec.toCompactJson(signed(next("global", "sysctl/net.test.d"), Chains.signerB())),
                 StandardCharsets.UTF_8);
         String duplicated = json.replaceFirst("\"domain\":\"global\"", "\"domain\":\"global\",\"domain\":\"factory-a\"");
         rejected(duplicated.getBytes(StandardCharsets.UTF_8), 400, "malformed");
