@@ -50,13 +50,15 @@ public final class Daemon implements AutoCloseable {
         ConfigStore store = new ConfigStore(genesis, config.anchor(), config.raft().eventHistory());
         ValueValidator validator = Validation.appliers();
         ServerConfig.Raft r = config.raft();
+        Transport transport = Transport.of(config);
         RaftSettings settings = new RaftSettings(config.nodeId(), config.dataDir(), r.listen(), r.advertise(), r.replica(),
-                r.peers(), r.electionMin(), r.electionMax(), r.snapshotEvery(), r.eventHistory(), config.limits(), null,
-                RaftSettings.LOG_SEGMENT_BYTES, config.alertInterval());
+                r.peers(), r.electionMin(), r.electionMax(), r.snapshotEvery(), r.eventHistory(), config.limits(),
+                transport.grpc(), RaftSettings.LOG_SEGMENT_BYTES, config.alertInterval());
         RaftNode raft = RaftNode.start(settings, store, validator);
         ApiServer api;
         try {
-            api = new ApiServer(config.nodeId(), raft, validator, config.limits()).start(config.apiListen());
+            api = new ApiServer(config.nodeId(), raft, validator, config.limits(), config.apiListen(), transport.https(),
+                    config.apiLocal()).start();
         } catch (RuntimeException e) {
             raft.close();
             throw new CscsException(ErrorCode.BAD_CONFIG, "api.listen " + config.apiListen() + ": cannot listen: "

@@ -27,13 +27,20 @@ public final class LocalCluster implements AutoCloseable {
     private final Path dir;
     private final Map<String, Daemon> daemons = new LinkedHashMap<>();
     private final Map<String, Integer> apiPorts = new LinkedHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final TestPki pki;
+    private final HttpClient http;
 
     public record Response(int status, JsonNode body) {
     }
 
     public LocalCluster(Path dir, int n) throws IOException {
+        this(dir, n, null);
+    }
+
+    /** With {@code pki} set, every node runs mutual TLS with certificates from that test CA. */
+    public LocalCluster(Path dir, int n, TestPki pki) throws IOException {
         this.dir = dir;
+        this.pki = pki;
         Changeset genesis = Chains.genesis();
         Files.write(dir.resolve("genesis.json"), ChangesetCodec.toPrettyJson(genesis));
         List<String> peers = new ArrayList<>();
@@ -43,9 +50,15 @@ public final class LocalCluster implements AutoCloseable {
             apiPorts.put("n" + (i + 1), freePort());
             peers.add("n" + (i + 1) + "@127.0.0.1:" + raftPorts[i]);
         }
+        HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (pki != null) {
+            hb.sslContext(pki.client("operator").sslContext(why -> { }));
+        }
+        this.http = hb.build();
         for (int i = 0; i < n; i++) {
             String id = "n" + (i + 1);
             Path cfg = dir.resolve(id + ".yaml");
+            String security = pki == null ? "insecure: true" : pki.tlsConfig(dir, id);
             Files.writeString(cfg, String.join("\n",
                     "node: {id: " + id + ", dataDir: " + dir.resolve(id) + ", domains: [global, factory-a]}",
                     "raft:",
@@ -53,7 +66,7 @@ public final class LocalCluster implements AutoCloseable {
                     "  peers: [" + String.join(", ", peers) + "]",
                     "api: {listen: 127.0.0.1:" + apiPorts.get(id) + "}",
                     "trust: {genesis: " + dir.resolve("genesis.json") + "}",
-                    "insecure: true",
+                    security,
                     "agent: {enabled: false}",
                     "limits: {changesetBytes: 65536, alertInterval: 0s}",
                     "log: {dir: " + dir.resolve(id).resolve("log") + "}", ""));
@@ -70,7 +83,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public String url(String id) {
-        return "http://127.0.0.1:" + apiPorts.get(id);
+        return (pki == null ? "http" : "https") + "://127.0.0.1:" + apiPorts.get(id);
     }
 
     public Response get(String id, String path) {

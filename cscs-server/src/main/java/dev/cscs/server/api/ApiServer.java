@@ -19,13 +19,24 @@ public final class ApiServer implements AutoCloseable {
     private final WatchRoutes watch;
     private final Metrics metrics = new Metrics();
 
-    public ApiServer(String nodeId, RaftNode raft, ValueValidator validator, Limits limits) {
+    /**
+     * @param listen where the API listens: HTTPS with client certificates when {@code ssl} is
+     *     given, else plain HTTP (insecure mode)
+     * @param localPlain an optional loopback address for plain HTTP next to HTTPS
+     */
+    public ApiServer(String nodeId, RaftNode raft, ValueValidator validator, Limits limits, HostPort listen,
+                     javax.net.ssl.SSLContext ssl, HostPort localPlain) {
         this.watch = new WatchRoutes(raft.store(), metrics, 16);
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
             cfg.http.maxRequestSize = limits.maxChangesetBytes() + 65_536L;
             cfg.http.defaultContentType = "application/json";
+            cfg.jetty.addConnector((server, http) -> ssl != null ? Listeners.https(server, http, listen, ssl)
+                    : Listeners.plain(server, http, listen));
+            if (localPlain != null) {
+                cfg.jetty.addConnector((server, http) -> Listeners.plain(server, http, localPlain));
+            }
         });
         new SubmitRoutes(nodeId, raft, validator, limits, metrics).register(app);
         new ReadRoutes(raft).register(app);
@@ -56,14 +67,20 @@ public final class ApiServer implements AutoCloseable {
         });
     }
 
-    public ApiServer start(HostPort listen) {
-        app.start(listen.host().replace("[", "").replace("]", ""), listen.port());
-        LOG.info("API listening on http://{}:{}", listen.host(), app.port());
+    public ApiServer start() {
+        app.start();
+        for (var c : app.jettyServer().server().getConnectors()) {
+            var sc = (org.eclipse.jetty.server.ServerConnector) c;
+            boolean tls = sc.getConnectionFactory(org.eclipse.jetty.server.SslConnectionFactory.class) != null;
+            LOG.info("API listening on {}://{}:{}{}", tls ? "https" : "http", sc.getHost(), sc.getLocalPort(),
+                    tls ? " (client certificates required)" : "");
+        }
         return this;
     }
 
+    /** The port of the first listener (tests bind port 0). */
     public int port() {
-        return app.port();
+        return ((org.eclipse.jetty.server.ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
     }
 
     public Metrics metrics() {

@@ -64,6 +64,7 @@ public final class ConfigLoader {
         }
         Section api = top.section("api");
         HostPort apiListen = api == null ? HostPort.parse("127.0.0.1:7400") : api.parsed("listen", "127.0.0.1:7400", HostPort::parse);
+        HostPort apiLocal = api == null ? null : api.parsed("localListen", null, ConfigLoader::loopback);
         if (api != null) {
             api.noOthers();
         }
@@ -91,7 +92,7 @@ public final class ConfigLoader {
                 : limitsSection.duration("alertInterval", RaftSettings.ALERT_INTERVAL);
         Limits limits = limits(limitsSection);
         top.noOthers();
-        return new ServerConfig(file, id, dataDir, domains, raft, edge, apiListen, genesis, anchor, tls, insecure, agent,
+        return new ServerConfig(file, id, dataDir, domains, raft, edge, apiListen, apiLocal, genesis, anchor, tls, insecure, agent,
                 logDir, limits, alertInterval);
     }
 
@@ -190,6 +191,16 @@ public final class ConfigLoader {
                 (int) l.number("depth", d.maxDepth(), 4, 256), (int) l.number("signatures", d.maxSignatures(), 1, 1024));
         l.noOthers();
         return limits;
+    }
+
+    /** Plain HTTP is only ever served on loopback. */
+    static HostPort loopback(String s) {
+        HostPort hp = HostPort.parse(s);
+        String h = hp.host();
+        if (!(h.startsWith("127.") || h.equals("localhost") || h.equals("[::1]"))) {
+            throw new IllegalArgumentException("\"" + s + "\" is not a loopback address; plain HTTP is served on loopback only");
+        }
+        return hp;
     }
 
     static String url(String s) {

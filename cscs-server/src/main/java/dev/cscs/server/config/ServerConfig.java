@@ -10,10 +10,11 @@ import java.util.List;
 
 /**
  * The node's config file (DESIGN.md §4), checked. {@code raft} is set for {@code cscs server},
- * {@code edge} for {@code cscs agent}.
+ * {@code edge} for {@code cscs agent}. {@code apiLocal}, when set, is a loopback address where the
+ * API also answers plain HTTP, for tools on the node itself.
  */
 public record ServerConfig(Path source, String nodeId, Path dataDir, List<String> domains, Raft raft, Edge edge,
-                           HostPort apiListen, Path genesis, Digest anchor, Tls tls, boolean insecure, Agent agent,
+                           HostPort apiListen, HostPort apiLocal, Path genesis, Digest anchor, Tls tls, boolean insecure, Agent agent,
                            Path logDir, Limits limits, Duration alertInterval) {
 
     public record Raft(HostPort listen, HostPort advertise, boolean replica, List<Peer> peers, Join join,

@@ -1,0 +1,48 @@
+package dev.cscs.server.api;
+
+import dev.cscs.store.raft.HostPort;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * The API's Jetty connectors: HTTPS with required client certificates from the cluster CA,
+ * and, only when configured and only on a loopback address, plain HTTP for local tools.
+ * Idle connections are closed after a while, so a silent client cannot pin a thread.
+ */
+final class Listeners {
+    static final long IDLE_TIMEOUT_MS = 60_000;
+
+    private Listeners() {
+    }
+
+    static ServerConnector https(Server server, HttpConfiguration base, HostPort at, SSLContext ssl) {
+        SslContextFactory.Server f = new SslContextFactory.Server();
+        f.setSslContext(ssl);
+        f.setNeedClientAuth(true);
+        f.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        HttpConfiguration https = new HttpConfiguration(base);
+        // clients dial node IPs, often without SNI; the certificate is checked by the client, not by SNI here
+        https.addCustomizer(new SecureRequestCustomizer(false));
+        ServerConnector c = new ServerConnector(server, new SslConnectionFactory(f, "http/1.1"), new HttpConnectionFactory(https));
+        bind(c, at);
+        return c;
+    }
+
+    static ServerConnector plain(Server server, HttpConfiguration base, HostPort at) {
+        ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(new HttpConfiguration(base)));
+        bind(c, at);
+        return c;
+    }
+
+    private static void bind(ServerConnector c, HostPort at) {
+        c.setHost(at.host().replace("[", "").replace("]", ""));
+        c.setPort(at.port());
+        c.setIdleTimeout(IDLE_TIMEOUT_MS);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.cscs.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cscs.core.error.CscsException;
+import dev.cscs.core.error.ErrorCode;
+import dev.cscs.core.testing.Eventually;
+import dev.cscs.server.config.ConfigLoader;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Mutual TLS on Raft and the API: only holders of a certificate from the cluster CA get in, and the logs say why. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TlsIT {
+    LocalCluster cluster;
+    TestPki pki;
+    Path dir;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        this.dir = dir;
+        pki = new TestPki(Files.createDirectories(dir.resolve("pki")), "test CA");
+        cluster = new LocalCluster(dir, 3, pki);
+        Eventually.await("a leader over mutual TLS", Duration.ofSeconds(60), () -> cluster.get("n1", "/readyz").status() == 200);
+    }
+
+    @AfterAll
+    void stop() {
+        cluster.close();
+    }
+
+    private static int status(SSLContext ssl, String url) throws Exception {
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (ssl != null) {
+            b.sslContext(ssl);
+        }
+        return b.build().send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    @Test
+    void aClientWithACertificateFromTheClusterCaIsServed() {
+        assertThat(cluster.get("n2", "/v1/members").body().path("members").size()).isEqualTo(3);
+    }
+
+    @Test
+    void aClientWithoutACertificateOrFromAnotherCaIsRefused() throws Exception {
+        SSLContext trustOnly = SSLContext.getInstance("TLS");
+        trustOnly.init(null, new javax.net.ssl.TrustManager[] {dev.cscs.core.tls.TlsMaterial.trustManager(
+                dev.cscs.core.tls.TlsMaterial.readCertificates(pki.caFile()), w -> { })}, null);
+        assertThatThrownBy(() -> status(trustOnly, cluster.url("n1") + "/healthz")).isInstanceOf(IOException.class);
+
+        TestPki other = new TestPki(Files.createDirectories(dir.resolve("rogue")), "rogue CA");
+        SSLContext rogue = other.client("mallory").sslContext(w -> { });
+        assertThatThrownBy(() -> status(rogue, cluster.url("n1") + "/healthz")).isInstanceOf(IOException.class);
+
+        assertThatThrownBy(() -> status(null, cluster.url("n1").replace("https", "http") + "/healthz"))
+                .as("plain HTTP on the TLS port").isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aNodeWithAnExpiredCertificateRefusesToStartAndSaysWhy() throws Exception {
+        Path expired = pki.node("n9", Instant.now().minus(Duration.ofDays(10)), Duration.ofDays(1));
+        Path cfg = dir.resolve("n9.yaml");
+        Files.writeString(cfg, String.join("\n",
+                "node: {id: n9, dataDir: " + dir.resolve("n9") + "}",
+                "raft: {listen: 127.0.0.1:" + LocalCluster.freePort() + ", peers: [n9@127.0.0.1:1]}",
+                "api: {listen: 127.0.0.1:" + LocalCluster.freePort() + "}",
+                "trust: {genesis: " + dir.resolve("genesis.json") + "}",
+                "tls: {ca: " + pki.caFile() + ", cert: " + expired + ".pem, key: " + expired + ".key}",
+                "log: {dir: " + dir.resolve("n9/log") + "}", ""));
+        assertThatThrownBy(() -> Daemon.start(ConfigLoader.load(cfg)))
+                .isInstanceOfSatisfying(CscsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_CONFIG))
+                .hasMessageContaining("expired on");
+    }
+
+    @Test
+    void aNodeCertificateForAnotherNodeIsRefused() throws Exception {
+        Path wrong = pki.node("n8", Instant.now(), Duration.ofDays(1));
+        Path cfg = dir.resolve("n7.yaml");
+        Files.writeString(cfg, String.join("\n",
+                "node: {id: n7, dataDir: " + dir.resolve("n7") + "}",
+                "raft: {listen: 127.0.0.1:" + LocalCluster.freePort() + ", peers: [n7@127.0.0.1:1]}",
+                "trust: {genesis: " + dir.resolve("genesis.json") + "}",
+                "tls: {ca: " + pki.caFile() + ", cert: " + wrong + ".pem, key: " + wrong + ".key}",
+                "log: {dir: " + dir.resolve("n7/log") + "}", ""));
+        assertThatThrownBy(() -> Daemon.start(ConfigLoader.load(cfg))).hasMessageContaining("not for node n7");
+    }
+}
