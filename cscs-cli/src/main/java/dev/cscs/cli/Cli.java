@@ -9,6 +9,7 @@ import dev.cscs.cli.command.HistoryCommand;
 import dev.cscs.cli.command.KeygenCommand;
 import dev.cscs.cli.command.LsCommand;
 import dev.cscs.cli.command.MemberCommand;
+import dev.cscs.cli.command.NodeCommand;
 import dev.cscs.cli.command.PutCommand;
 import dev.cscs.cli.command.RmCommand;
 import dev.cscs.cli.command.SignCommand;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Command;
         subcommands = {KeygenCommand.class, TrustCommand.class, SignCommand.class, CosignCommand.class,
             AttachSignatureCommand.class, VerifyCommand.class, SubmitCommand.class, PutCommand.class, RmCommand.class,
             ApplyCommand.class, GetCommand.class, LsCommand.class, HistoryCommand.class, WatchCommand.class,
-            MemberCommand.class, CaCommand.class, CommandLine.HelpCommand.class},
+            MemberCommand.class, CaCommand.class, NodeCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 error, 2 usage, 3 rejected by verification, 4 conflict (rebase and",
             "retry), 5 unavailable.", "", "Run `cscs COMMAND --help` for examples, or `./cscs demo` for a tour."})
 public final class Cli implements Runnable {

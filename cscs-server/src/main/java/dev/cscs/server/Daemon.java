@@ -14,6 +14,8 @@ import dev.cscs.store.raft.RaftSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import dev.cscs.store.raft.Peer;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,14 +47,24 @@ public final class Daemon implements AutoCloseable {
             LOG.warn("INSECURE MODE: Raft and the HTTP API run without TLS and without client certificates. "
                     + "Use it only for local tests and demos.");
         }
-        Changeset genesis = loadGenesis(config);
+        Transport transport = Transport.of(config);
+        ServerConfig.Raft r = config.raft();
+        Changeset genesis;
+        List<Peer> peers = r.peers();
+        boolean replica = r.replica();
+        if (r.peers().isEmpty() && r.join() != null) {
+            Joiner.Joined joined = Joiner.joinOrResume(config, transport.tls());
+            genesis = joined.genesis();
+            peers = joined.peers();
+            replica = true;
+        } else {
+            genesis = loadGenesis(config);
+        }
         Files.createDirectories(config.dataDir());
         ConfigStore store = new ConfigStore(genesis, config.anchor(), config.raft().eventHistory());
         ValueValidator validator = Validation.appliers();
-        ServerConfig.Raft r = config.raft();
-        Transport transport = Transport.of(config);
-        RaftSettings settings = new RaftSettings(config.nodeId(), config.dataDir(), r.listen(), r.advertise(), r.replica(),
-                r.peers(), r.electionMin(), r.electionMax(), r.snapshotEvery(), r.eventHistory(), config.limits(),
+        RaftSettings settings = new RaftSettings(config.nodeId(), config.dataDir(), r.listen(), r.advertise(), replica,
+                peers, r.electionMin(), r.electionMax(), r.snapshotEvery(), r.eventHistory(), config.limits(),
                 transport.grpc(), RaftSettings.LOG_SEGMENT_BYTES, config.alertInterval());
         RaftNode raft = RaftNode.start(settings, store, validator);
         ApiServer api;

@@ -24,13 +24,14 @@ import org.slf4j.LoggerFactory;
  *
  * @param grpc Ratis parameters, or {@code null} in insecure mode
  * @param https the API's TLS context, or {@code null} in insecure mode
+ * @param tls the node's key and certificates, or {@code null} in insecure mode
  */
-record Transport(Parameters grpc, SSLContext https) {
+record Transport(Parameters grpc, SSLContext https, TlsMaterial tls) {
     private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
 
     static Transport of(ServerConfig config) {
         if (config.tls() == null) {
-            return new Transport(null, null);
+            return new Transport(null, null, null);
         }
         TlsMaterial tls;
         try {
@@ -55,7 +56,7 @@ record Transport(Parameters grpc, SSLContext https) {
         GrpcConfigKeys.Client.setTlsConf(p, grpcTls);
         GrpcConfigKeys.Admin.setTlsConf(p, grpcTls);
         LOG.info("mutual TLS on: certificate {} valid until {}", cn, tls.certificate().getNotAfter().toInstant());
-        return new Transport(p, tls.sslContext(explain));
+        return new Transport(p, tls.sslContext(explain), tls);
     }
 
     /** Logs why a peer's certificate was refused, once a minute per reason. */

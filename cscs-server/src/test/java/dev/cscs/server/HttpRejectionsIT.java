@@ -50,6 +50,8 @@ class HttpRejectionsIT {
     }
 
     private void rejected(byte[] body, int status, String code) {
+        Eventually.await("all nodes applied earlier writes", Duration.ofSeconds(20), () -> List.of("n1", "n2", "n3").stream()
+                .map(n -> cluster.daemon(n).raft().store().allChangesets().size()).distinct().count() == 1);
         int chainsBefore = cluster.daemon("n1").raft().store().allChangesets().size();
         int alertsBefore = cluster.daemon("n1").raft().store().alerts().size();
         LocalCluster.Response r = cluster.post("n3", "/v1/changesets", body);

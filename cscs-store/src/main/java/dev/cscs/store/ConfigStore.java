@@ -45,6 +45,9 @@ public final class ConfigStore {
     private final Deque<Alert> alerts = new ArrayDeque<>();
     private final Map<String, Long> rejectionsByCode = new TreeMap<>();
     private final Map<String, LogEntry.ReportStatus> status = new TreeMap<>();
+    private final Map<String, Boolean> statusVerified = new TreeMap<>();
+    private final java.util.Set<String> usedTokens = new java.util.TreeSet<>();
+    private final Map<String, NodeView> joined = new TreeMap<>();
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private long lastRevision;
     /** The highest revision whose changeset left the event index; a watch from before it gets a snapshot. */
@@ -97,9 +100,76 @@ public final class ConfigStore {
             addAlert(new Alert(revision, a.time(), a.origin(), a.code(), a.message(), a.subject(), a.repeated()));
             return new Outcome.Recorded(revision);
         }
+        if (entry instanceof LogEntry.Join) {
+            return join(revision, (LogEntry.Join) entry);
+        }
         LogEntry.ReportStatus r = (LogEntry.ReportStatus) entry;
-        status.put(r.node(), r);
-        return new Outcome.Recorded(revision);
+        try {
+            statusVerified.put(r.node(), StatusSignatures.check(r, nodesLocked().get(r.node())));
+            status.put(r.node(), r);
+            return new Outcome.Recorded(revision);
+        } catch (CscsException e) {
+            addAlert(new Alert(revision, r.time(), r.node(), e.code().code(), e.getMessage(), "status of " + r.node(), 0));
+            return new Outcome.Rejected(e);
+        }
+    }
+
+    private Outcome join(long revision, LogEntry.Join j) {
+        try {
+            j.token().verify(chains.policy(), java.time.Instant.parse(j.received()), usedTokens.contains(j.token().id().hex()));
+            if (!"agent".equals(j.token().role()) && j.raft().isEmpty()) {
+                throw new CscsException(ErrorCode.BAD_TOKEN, "node " + j.token().node() + " joins as a " + j.token().role()
+                        + " but gave no raft address");
+            }
+            usedTokens.add(j.token().id().hex());
+            joined.put(j.token().node(), new NodeView(j.token().node(), j.token().role(), j.raft(), null,
+                    j.token().keyAlg().wireName(), j.token().key().spkiBase64(), revision, "join"));
+            return new Outcome.Recorded(revision);
+        } catch (CscsException e) {
+            addAlert(new Alert(revision, j.received(), j.origin(), e.code().code(), e.getMessage(),
+                    "join token " + j.token().id(), 0));
+            return new Outcome.Rejected(e);
+        }
+    }
+
+    /** The leader's check of a join before it reaches the log (the same check runs again on apply). */
+    public void checkJoin(dev.cscs.core.trust.JoinToken token, java.time.Instant now) {
+        lock.readLock().lock();
+        try {
+            token.verify(chains.policy(), now, usedTokens.contains(token.id().hex()));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Every known node: operator registry entries and joins, the later one winning. */
+    public Map<String, NodeView> nodes() {
+        return read(this::nodesLocked);
+    }
+
+    private Map<String, NodeView> nodesLocked() {
+        Map<String, NodeView> all = new TreeMap<>(joined);
+        for (KeyValue kv : values.getOrDefault(Names.NODES, new TreeMap<>()).values()) {
+            String id = kv.key().substring("node/".length());
+            NodeView prev = all.get(id);
+            if (prev == null || kv.revision() > prev.revision()) {
+                all.put(id, NodeViews.fromRegistry(id, kv, prev));
+            }
+        }
+        return all;
+    }
+
+    /** Whether each node's latest status report was signed by its registered key. */
+    public Map<String, Boolean> statusVerified() {
+        return read(() -> new TreeMap<>(statusVerified));
+    }
+
+    public java.util.Set<String> usedTokens() {
+        return read(() -> new java.util.TreeSet<>(usedTokens));
+    }
+
+    Map<String, NodeView> joined() {
+        return read(() -> new TreeMap<>(joined));
     }
 
     private void record(StoredChangeset stored) {
@@ -202,6 +272,12 @@ public final class ConfigStore {
                 rejectionsByCode.putAll(other.rejectionsByCode);
                 status.clear();
                 status.putAll(other.status);
+                statusVerified.clear();
+                statusVerified.putAll(other.statusVerified);
+                usedTokens.clear();
+                usedTokens.addAll(other.usedTokens);
+                joined.clear();
+                joined.putAll(other.joined);
                 lastRevision = other.lastRevision;
             } finally {
                 other.lock.readLock().unlock();
@@ -217,7 +293,8 @@ public final class ConfigStore {
 
     /** Restores what a snapshot holds besides the chains; only {@link SnapshotCodec} calls this. */
     void restoreRecords(long revision, List<Alert> savedAlerts, Map<String, Long> counts,
-                        Map<String, LogEntry.ReportStatus> savedStatus) {
+                        Map<String, LogEntry.ReportStatus> savedStatus, Map<String, Boolean> savedVerified,
+                        java.util.Set<String> savedTokens, Map<String, NodeView> savedJoined) {
         lock.writeLock().lock();
         try {
             if (revision < lastRevision) {
@@ -230,6 +307,12 @@ public final class ConfigStore {
             rejectionsByCode.putAll(counts);
             status.clear();
             status.putAll(savedStatus);
+            statusVerified.clear();
+            statusVerified.putAll(savedVerified);
+            usedTokens.clear();
+            usedTokens.addAll(savedTokens);
+            joined.clear();
+            joined.putAll(savedJoined);
         } finally {
             lock.writeLock().unlock();
         }

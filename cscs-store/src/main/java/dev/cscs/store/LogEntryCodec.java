@@ -10,6 +10,9 @@ import dev.cscs.core.json.StrictJson;
 import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.core.model.JsonFields;
 import dev.cscs.core.model.Names;
+import dev.cscs.core.model.Signature;
+import dev.cscs.core.crypto.SignatureAlg;
+import dev.cscs.core.trust.JoinToken;
 import java.util.Set;
 
 /** Encodes log entries as canonical JSON, and decodes them strictly. */
@@ -29,10 +32,18 @@ public final class LogEntryCodec {
             LogEntry.RecordAlert a = (LogEntry.RecordAlert) e;
             o.put("type", "alert").put("origin", a.origin()).put("time", a.time()).put("code", a.code())
                     .put("message", clip(a.message())).put("subject", clip(a.subject())).put("repeated", a.repeated());
-        } else {
+        } else if (e instanceof LogEntry.ReportStatus) {
             LogEntry.ReportStatus r = (LogEntry.ReportStatus) e;
             o.put("type", "status").put("node", r.node()).put("time", r.time());
             o.set("report", r.report());
+            if (r.signature() != null) {
+                o.putObject("signature").put("keyid", r.signature().keyid()).put("alg", r.signature().alg().wireName())
+                        .put("sig", r.signature().sig());
+            }
+        } else {
+            LogEntry.Join j = (LogEntry.Join) e;
+            o.put("type", "join").put("origin", j.origin()).put("received", j.received()).put("raft", j.raft());
+            o.set("token", j.token().toJson());
         }
         return Jcs.canonicalize(o);
     }
@@ -55,13 +66,30 @@ public final class LogEntryCodec {
                         ChangesetCodec.checkIssued(JsonFields.text(o, "time", "$")), JsonFields.text(o, "code", "$"),
                         clip(JsonFields.text(o, "message", "$")), clip(JsonFields.text(o, "subject", "$")),
                         (int) Math.min(Integer.MAX_VALUE, Math.max(0, JsonFields.integer(o, "repeated", "$"))));
-            case "status":
-                JsonFields.object(o, "$", Set.of("type", "node", "time", "report"), Set.of());
+            case "status": {
+                JsonFields.object(o, "$", Set.of("type", "node", "time", "report"), Set.of("signature"));
+                Signature sig = null;
+                if (o.has("signature")) {
+                    JsonNode s = JsonFields.object(o.get("signature"), "$.signature", Set.of("keyid", "alg", "sig"), Set.of());
+                    sig = new Signature(JsonFields.text(s, "keyid", "$.signature"),
+                            SignatureAlg.fromWire(JsonFields.text(s, "alg", "$.signature")), JsonFields.text(s, "sig", "$.signature"));
+                }
                 return new LogEntry.ReportStatus(Names.checkNodeId(JsonFields.text(o, "node", "$")),
-                        ChangesetCodec.checkIssued(JsonFields.text(o, "time", "$")), o.get("report"));
+                        ChangesetCodec.checkIssued(JsonFields.text(o, "time", "$")), o.get("report"), sig);
+            }
+            case "join":
+                JsonFields.object(o, "$", Set.of("type", "origin", "received", "raft", "token"), Set.of());
+                return new LogEntry.Join(Names.checkNodeId(JsonFields.text(o, "origin", "$")),
+                        ChangesetCodec.checkIssued(JsonFields.text(o, "received", "$")), JoinToken.fromTree(o.get("token")),
+                        raftAddress(JsonFields.text(o, "raft", "$")));
             default:
                 throw CscsException.malformed("log entry type " + Names.shown(type) + " is unknown");
         }
+    }
+
+    /** A joining node's Raft address; empty for an edge agent, which has none. */
+    private static String raftAddress(String s) {
+        return s.isEmpty() ? s : dev.cscs.store.raft.HostPort.parse(s).toString();
     }
 
     private static String clip(String s) {

@@ -63,7 +63,20 @@ public final class SnapshotCodec {
         ObjectNode counts = root.putObject("rejections");
         store.rejectionsByCode().forEach(counts::put);
         ObjectNode status = root.putObject("status");
-        store.status().forEach((node, r) -> status.putObject(node).put("time", r.time()).set("report", r.report()));
+        Map<String, Boolean> verified = store.statusVerified();
+        store.status().forEach((node, r) -> {
+            ObjectNode o = status.putObject(node).put("time", r.time()).put("verified", verified.getOrDefault(node, false));
+            o.set("report", r.report());
+            if (r.signature() != null) {
+                o.putObject("signature").put("keyid", r.signature().keyid()).put("alg", r.signature().alg().wireName())
+                        .put("sig", r.signature().sig());
+            }
+        });
+        ArrayNode tokens = root.putArray("usedTokens");
+        store.usedTokens().forEach(tokens::add);
+        ObjectNode joined = root.putObject("joined");
+        store.joined().forEach((id, n) -> joined.putObject(id).put("role", n.role()).put("raft", n.raft())
+                .put("keyAlg", n.keyAlg()).put("spki", n.spki()).put("revision", n.revision()));
 
         byte[] payload = JSON.writeValueAsBytes(root);
         ByteArrayOutputStream head = new ByteArrayOutputStream();
@@ -137,11 +150,27 @@ public final class SnapshotCodec {
         Map<String, Long> counts = new TreeMap<>();
         root.path("rejections").fields().forEachRemaining(e -> counts.put(e.getKey(), e.getValue().asLong()));
         Map<String, LogEntry.ReportStatus> status = new TreeMap<>();
+        Map<String, Boolean> verified = new TreeMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.path("status").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            status.put(e.getKey(), new LogEntry.ReportStatus(e.getKey(), e.getValue().path("time").asText(), e.getValue().get("report")));
+            JsonNode sig = e.getValue().get("signature");
+            dev.cscs.core.model.Signature signature = sig == null ? null : new dev.cscs.core.model.Signature(
+                    sig.path("keyid").asText(), dev.cscs.core.crypto.SignatureAlg.fromWire(sig.path("alg").asText()),
+                    sig.path("sig").asText());
+            status.put(e.getKey(), new LogEntry.ReportStatus(e.getKey(), e.getValue().path("time").asText(),
+                    e.getValue().get("report"), signature));
+            verified.put(e.getKey(), e.getValue().path("verified").asBoolean());
         }
-        store.restoreRecords(JsonFields.integer(root, "index", "$"), alerts, counts, status);
+        java.util.Set<String> tokens = new java.util.TreeSet<>();
+        root.path("usedTokens").forEach(t -> tokens.add(t.asText()));
+        Map<String, NodeView> joined = new TreeMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("joined").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode n = e.getValue();
+            joined.put(e.getKey(), new NodeView(e.getKey(), n.path("role").asText(), n.path("raft").asText(), null,
+                    n.path("keyAlg").asText(null), n.path("spki").asText(null), n.path("revision").asLong(), "join"));
+        }
+        store.restoreRecords(JsonFields.integer(root, "index", "$"), alerts, counts, status, verified, tokens, joined);
         return store;
     }
 

@@ -106,7 +106,7 @@ class ConfigStoreTest {
         ConfigStore s = store(100);
         s.apply(1, submit(next(s, "global", put("sysctl/a", "{\"value\":\"1\"}"))));
         s.apply(2, new LogEntry.RecordAlert("n2", "2026-11-29T16:00:01Z", "malformed", "bad json", "sha256:x", 3));
-        s.apply(3, new LogEntry.ReportStatus("n2", "2026-11-29T16:00:02Z", Chains.json("{\"ok\":true}")));
+        s.apply(3, new LogEntry.ReportStatus("n2", "2026-11-29T16:00:02Z", Chains.json("{\"ok\":true}"), null));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         SnapshotCodec.write(s, 1, 7, out);
 
@@ -135,5 +135,55 @@ class ConfigStoreTest {
                 .isEqualTo(ChangesetCodec.digest(((LogEntry.Submit) e).changeset().body()));
         assertThatThrownBy(() -> LogEntryCodec.decode("{\"type\":\"drop-table\"}".getBytes(), dev.cscs.core.json.Limits.DEFAULT))
                 .hasMessageContaining("unknown");
+    }
+
+    @Test
+    void aJoinTokenIsUsedOnceBeforeItExpiresAndOnlyWithOperatorSignatures() {
+        ConfigStore s = store(100);
+        var nodeKey = dev.cscs.core.testing.TestKeys.named("n4", "ecdsa-p256");
+        var token = dev.cscs.core.trust.JoinToken.issue("n4", "replica", List.of("global"), nodeKey.publicKey(), Chains.T0,
+                java.time.Duration.ofHours(1), List.of(Chains.root()));
+
+        assertThat(s.apply(1, new LogEntry.Join("n1", "2026-11-29T16:10:00Z", token, "127.0.0.1:7431")))
+                .isInstanceOf(Outcome.Recorded.class);
+        assertThat(s.nodes().get("n4").role()).isEqualTo("replica");
+        assertThat(s.nodes().get("n4").raft()).isEqualTo("127.0.0.1:7431");
+
+        Outcome replay = s.apply(2, new LogEntry.Join("n2", "2026-11-29T16:11:00Z", token, "127.0.0.1:7431"));
+        assertThat(replay).isInstanceOfSatisfying(Outcome.Rejected.class, r -> assertThat(r.reason().getMessage()).contains("already used"));
+
+        var late = dev.cscs.core.trust.JoinToken.issue("n5", "replica", List.of(), nodeKey.publicKey(), Chains.T0,
+                java.time.Duration.ofMinutes(5), List.of(Chains.root()));
+        assertThat(s.apply(3, new LogEntry.Join("n1", "2026-11-29T17:00:00Z", late, "127.0.0.1:7441")))
+                .isInstanceOfSatisfying(Outcome.Rejected.class, r -> assertThat(r.reason().getMessage()).contains("expired"));
+
+        var forged = dev.cscs.core.trust.JoinToken.issue("n6", "voter", List.of(), nodeKey.publicKey(), Chains.T0,
+                java.time.Duration.ofHours(1), List.of(Chains.signerA()));
+        assertThat(s.apply(4, new LogEntry.Join("n1", "2026-11-29T16:10:00Z", forged, "127.0.0.1:7451")))
+                .isInstanceOfSatisfying(Outcome.Rejected.class, r -> assertThat(r.reason().getMessage()).contains("not an operator"));
+        assertThat(s.nodes()).containsOnlyKeys("n4");
+        assertThat(s.alerts()).extracting(Alert::code).containsExactly("bad-token", "bad-token", "bad-token");
+    }
+
+    @Test
+    void aJoinedNodesStatusMustBeSignedByItsOwnKey() {
+        ConfigStore s = store(100);
+        var nodeKey = dev.cscs.core.testing.TestKeys.named("n4", "ecdsa-p256");
+        var token = dev.cscs.core.trust.JoinToken.issue("n4", "agent", List.of("global"), nodeKey.publicKey(), Chains.T0,
+                java.time.Duration.ofHours(1), List.of(Chains.root()));
+        s.apply(1, new LogEntry.Join("n1", "2026-11-29T16:10:00Z", token, ""));
+        var report = Chains.json("{\"node\":\"n4\",\"ok\":true}");
+        var alg = dev.cscs.core.crypto.SignatureAlg.ECDSA_P256_SHA256;
+        var good = dev.cscs.core.model.Signature.of(nodeKey.keyid(), alg,
+                dev.cscs.core.crypto.Signer.sign(nodeKey, alg, StatusSignatures.payload(report)));
+        var other = dev.cscs.core.testing.TestKeys.named("intruder", "ecdsa-p256");
+        var bad = dev.cscs.core.model.Signature.of(other.keyid(), alg,
+                dev.cscs.core.crypto.Signer.sign(other, alg, StatusSignatures.payload(report)));
+
+        assertThat(s.apply(2, new LogEntry.ReportStatus("n4", "2026-11-29T16:12:00Z", report, bad))).isInstanceOf(Outcome.Rejected.class);
+        assertThat(s.apply(3, new LogEntry.ReportStatus("n4", "2026-11-29T16:12:00Z", report, null))).isInstanceOf(Outcome.Rejected.class);
+        assertThat(s.status()).isEmpty();
+        assertThat(s.apply(4, new LogEntry.ReportStatus("n4", "2026-11-29T16:12:00Z", report, good))).isInstanceOf(Outcome.Recorded.class);
+        assertThat(s.statusVerified()).containsEntry("n4", true);
     }
 }

@@ -40,6 +40,7 @@ public final class ApiServer implements AutoCloseable {
         });
         new SubmitRoutes(nodeId, raft, validator, limits, metrics).register(app);
         new ReadRoutes(raft).register(app);
+        new JoinRoutes(nodeId, raft).register(app);
         watch.register(app);
         app.get("/healthz", ctx -> Json.send(ctx, 200, Json.object().put("status", "ok").put("node", nodeId)));
         app.get("/readyz", ctx -> {

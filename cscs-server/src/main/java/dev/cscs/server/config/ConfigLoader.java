@@ -146,8 +146,9 @@ public final class ConfigLoader {
         if (endpoints.isEmpty()) {
             throw Section.fail(s.self(), "server.endpoints", "give at least one server API URL");
         }
+        Path token = s.path("token", null);
         s.noOthers();
-        return new ServerConfig.Edge(endpoints);
+        return new ServerConfig.Edge(endpoints, token);
     }
 
     private static ServerConfig.Tls tls(Section t) {

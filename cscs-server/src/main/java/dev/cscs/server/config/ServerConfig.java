@@ -24,8 +24,8 @@ public record ServerConfig(Path source, String nodeId, Path dataDir, List<String
     public record Join(String endpoint, Path token) {
     }
 
-    /** An edge agent's servers, tried in order. */
-    public record Edge(List<String> endpoints) {
+    /** An edge agent's servers, tried in order, and its join token (registers its key for signed status). */
+    public record Edge(List<String> endpoints, Path token) {
     }
 
     public record Tls(Path ca, Path cert, Path key) {

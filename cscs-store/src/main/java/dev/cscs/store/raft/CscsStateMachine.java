@@ -171,6 +171,15 @@ public final class CscsStateMachine extends BaseStateMachine {
         } catch (CscsException e) {
             return trx.setException(new Rejections.Rejected(e));
         }
+        if (entry instanceof LogEntry.Join) {
+            LogEntry.Join join = (LogEntry.Join) entry;
+            try {
+                store.checkJoin(join.token(), java.time.Instant.parse(join.received()));
+            } catch (CscsException e) {
+                leaderRejections.accept(new LogEntry.Submit(join.origin(), join.received(), null), e);
+                return trx.setException(new Rejections.Rejected(e));
+            }
+        }
         if (entry instanceof LogEntry.Submit) {
             LogEntry.Submit submit = (LogEntry.Submit) entry;
             try {

@@ -1,13 +1,10 @@
 package dev.cscs.store.raft;
 
-import dev.cscs.core.model.Head;
-import dev.cscs.core.model.Names;
-import dev.cscs.store.KeyValue;
+import dev.cscs.store.NodeView;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +35,7 @@ final class Membership {
         t.setDaemon(true);
         return t;
     });
-    private volatile Head seenRegistry;
+    private volatile int seenRegistry;
 
     Membership(RaftNode node, ExecutorService executor) {
         this.node = node;
@@ -46,8 +43,8 @@ final class Membership {
     }
 
     void maybeReconcile() {
-        Head h = node.store().head(Names.NODES);
-        if (!Objects.equals(h, seenRegistry)) {
+        int h = node.store().nodes().hashCode();
+        if (h != seenRegistry) {
             seenRegistry = h;
             schedule(0);
         }
@@ -94,17 +91,24 @@ final class Membership {
         Map<String, RaftPeer> wantVoters = new LinkedHashMap<>(voters);
         Map<String, RaftPeer> wantListeners = new LinkedHashMap<>(listeners);
         boolean waiting = false;
-        for (KeyValue kv : node.store().values(Names.NODES).values()) {
-            NodeRecord r = NodeRecord.parse(kv.key().substring("node/".length()), kv.value());
+        for (NodeView r : node.store().nodes().values()) {
+            if ("agent".equals(r.role())) {
+                continue;
+            }
             wantVoters.remove(r.id());
             wantListeners.remove(r.id());
-            RaftPeer peer = r.raft() == null ? null : RaftPeer.newBuilder().setId(r.id()).setAddress(r.raft().toString()).build();
+            RaftPeer peer = r.raft() == null || r.raft().isEmpty() ? null
+                    : RaftPeer.newBuilder().setId(r.id()).setAddress(r.raft()).build();
+            if (peer == null) {
+                continue;
+            }
             if ("voter".equals(r.role())) {
-                if (listeners.containsKey(r.id()) && !caughtUp(d, r.id())) {
-                    wantListeners.put(r.id(), listeners.get(r.id()));
-                    waiting = true;
-                } else {
+                // a new voter first catches up as a listener; only then does it get a vote
+                if (voters.containsKey(r.id()) || (listeners.containsKey(r.id()) && caughtUp(d, r.id()))) {
                     wantVoters.put(r.id(), peer);
+                } else {
+                    wantListeners.put(r.id(), peer);
+                    waiting = true;
                 }
             } else if ("replica".equals(r.role())) {
                 wantListeners.put(r.id(), peer);

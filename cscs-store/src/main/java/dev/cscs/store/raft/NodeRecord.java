@@ -33,6 +33,24 @@ public record NodeRecord(String id, String role, HostPort raft, String api) {
             throw CscsException.malformed(path + ": a " + role + " needs its raft address");
         }
         String api = v.has("api") ? JsonFields.text(v, "api", path) : null;
+        if (v.has("key")) {
+            JsonNode k = JsonFields.object(v.get("key"), path + ".key", Set.of("alg", "spki"), Set.of());
+            dev.cscs.core.crypto.SignatureAlg alg = dev.cscs.core.crypto.SignatureAlg.fromWire(JsonFields.text(k, "alg", path + ".key"));
+            try {
+                dev.cscs.core.crypto.PublicKeyRef key = dev.cscs.core.crypto.PublicKeys.fromSpki(
+                        java.util.Base64.getDecoder().decode(JsonFields.text(k, "spki", path + ".key")));
+                if (key.type() != alg.keyType()) {
+                    throw CscsException.malformed(path + ".key: alg " + alg + " does not fit the key");
+                }
+            } catch (IllegalArgumentException e) {
+                throw CscsException.malformed(path + ".key.spki: not base64");
+            }
+        }
+        if (v.has("domains")) {
+            for (JsonNode d : JsonFields.array(v, "domains", path)) {
+                Names.checkDomain(d.asText());
+            }
+        }
         if (api != null && !api.matches("https?://[A-Za-z0-9.:\\[\\]-]{1,260}")) {
             throw CscsException.malformed(path + ".api: " + Names.shown(api) + " is not an http(s)://host:port URL");
         }

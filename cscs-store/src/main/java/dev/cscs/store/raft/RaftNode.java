@@ -190,13 +190,20 @@ public final class RaftNode implements Closeable {
         });
     }
 
-    public CompletableFuture<JsonNode> reportStatus(String node, JsonNode report) {
-        return send(LogEntryCodec.encode(new LogEntry.ReportStatus(node, Signing.rfc3339(java.time.Instant.now()), report)));
+    /** Records a node's status report; {@code signature} is the node's own signature over it (see StatusSignatures). */
+    public CompletableFuture<JsonNode> reportStatus(String node, JsonNode report, dev.cscs.core.model.Signature signature) {
+        return send(LogEntryCodec.encode(new LogEntry.ReportStatus(node, Signing.rfc3339(java.time.Instant.now()), report,
+                signature)));
+    }
+
+    /** Proposes a join; completes when it is applied, or with the reason it was refused. */
+    public CompletableFuture<JsonNode> join(dev.cscs.core.trust.JoinToken token, String raftAddress, String origin) {
+        return send(LogEntryCodec.encode(new LogEntry.Join(origin, Signing.rfc3339(java.time.Instant.now()), token, raftAddress)));
     }
 
     private void leaderRejected(LogEntry.Submit submit, CscsException reason) {
-        background.execute(() -> recordAlert(submit.origin(), reason,
-                ChangesetCodec.digest(submit.changeset().body()).toString()));
+        String subject = submit.changeset() == null ? "join" : ChangesetCodec.digest(submit.changeset().body()).toString();
+        background.execute(() -> recordAlert(submit.origin(), reason, subject));
     }
 
     private CompletableFuture<JsonNode> send(byte[] entry) {

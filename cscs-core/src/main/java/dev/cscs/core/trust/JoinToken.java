@@ -1,0 +1,187 @@
+package dev.cscs.core.trust;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cscs.core.crypto.PrivateKeyRef;
+import dev.cscs.core.crypto.PublicKeyRef;
+import dev.cscs.core.crypto.PublicKeys;
+import dev.cscs.core.crypto.SignatureAlg;
+import dev.cscs.core.crypto.Signer;
+import dev.cscs.core.error.CscsException;
+import dev.cscs.core.error.ErrorCode;
+import dev.cscs.core.json.Jcs;
+import dev.cscs.core.json.StrictJson;
+import dev.cscs.core.model.ChangesetCodec;
+import dev.cscs.core.model.Digest;
+import dev.cscs.core.model.JsonFields;
+import dev.cscs.core.model.Names;
+import dev.cscs.core.model.Signature;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * An admin-signed invitation for one node to join: its id, role, domains, public key and an
+ * expiry, signed by a threshold of the operator keys (or of the roots). Signatures cover
+ * {@code "cscs-join-v1\n" || JCS(body)}, so no changeset signature can pass as a join token.
+ * Its id is the digest of the body; the store refuses a token it has seen before.
+ */
+public record JoinToken(String node, String role, List<String> domains, SignatureAlg keyAlg, PublicKeyRef key,
+                        String issued, String expires, String nonce, List<Signature> signatures) {
+    public static final String FORMAT = "cscs/join/v1";
+    public static final String CONTEXT = "cscs-join-v1\n";
+    public static final Set<String> ROLES = Set.of("voter", "replica", "agent");
+    private static final int MAX_BYTES = 16 << 10;
+
+    public JoinToken {
+        Names.checkNodeId(node);
+        if (!ROLES.contains(role)) {
+            throw CscsException.malformed("join token: role " + Names.shown(role) + " is not voter, replica or agent");
+        }
+        domains = List.copyOf(domains);
+        domains.forEach(Names::checkDomain);
+        signatures = List.copyOf(signatures);
+    }
+
+    public static JoinToken issue(String node, String role, List<String> domains, PublicKeyRef key, Instant now,
+                                  java.time.Duration validity, List<PrivateKeyRef> signers) {
+        byte[] nonce = new byte[16];
+        new SecureRandom().nextBytes(nonce);
+        JoinToken t = new JoinToken(node, role, domains, SignatureAlg.defaultFor(key.type()), key, Signing.rfc3339(now),
+                Signing.rfc3339(now.plus(validity)), HexFormat.of().formatHex(nonce), List.of());
+        List<Signature> sigs = new ArrayList<>();
+        for (PrivateKeyRef k : signers) {
+            SignatureAlg alg = SignatureAlg.defaultFor(k.type());
+            sigs.add(Signature.of(k.keyid(), alg, Signer.sign(k, alg, t.payload())));
+        }
+        return t.withSignatures(sigs);
+    }
+
+    JoinToken withSignatures(List<Signature> sigs) {
+        return new JoinToken(node, role, domains, keyAlg, key, issued, expires, nonce, sigs);
+    }
+
+    public ObjectNode body() {
+        ObjectNode b = JsonNodeFactory.instance.objectNode();
+        b.put("format", FORMAT).put("node", node).put("role", role);
+        ArrayNode d = b.putArray("domains");
+        domains.forEach(d::add);
+        b.putObject("key").put("alg", keyAlg.wireName()).put("spki", key.spkiBase64());
+        b.put("issued", issued).put("expires", expires).put("nonce", nonce);
+        return b;
+    }
+
+    public byte[] payload() {
+        byte[] ctx = CONTEXT.getBytes(StandardCharsets.UTF_8);
+        byte[] body = Jcs.canonicalize(body());
+        byte[] out = new byte[ctx.length + body.length];
+        System.arraycopy(ctx, 0, out, 0, ctx.length);
+        System.arraycopy(body, 0, out, ctx.length, body.length);
+        return out;
+    }
+
+    /** The token's identity: what the store remembers so it is used once. */
+    public Digest id() {
+        return Digest.of(Jcs.canonicalize(body()));
+    }
+
+    public Instant expiresAt() {
+        return Instant.parse(expires);
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.set("body", body());
+        ArrayNode s = o.putArray("signatures");
+        signatures.forEach(x -> s.addObject().put("keyid", x.keyid()).put("alg", x.alg().wireName()).put("sig", x.sig()));
+        return o;
+    }
+
+    public static JoinToken parse(byte[] bytes) {
+        if (bytes.length > MAX_BYTES) {
+            throw new CscsException(ErrorCode.TOO_LARGE, "join token larger than " + MAX_BYTES + " bytes");
+        }
+        return fromTree(StrictJson.parse(bytes, 8, "join token"));
+    }
+
+    public static JoinToken fromTree(JsonNode root) {
+        JsonFields.object(root, "token", Set.of("body", "signatures"), Set.of());
+        JsonNode b = JsonFields.object(root.get("body"), "token.body",
+                Set.of("format", "node", "role", "domains", "key", "issued", "expires", "nonce"), Set.of());
+        if (!FORMAT.equals(JsonFields.text(b, "format", "token.body"))) {
+            throw CscsException.malformed("token.body.format: not " + FORMAT);
+        }
+        List<String> domains = new ArrayList<>();
+        for (JsonNode d : JsonFields.array(b, "domains", "token.body")) {
+            domains.add(d.asText());
+        }
+        JsonNode k = JsonFields.object(b.get("key"), "token.body.key", Set.of("alg", "spki"), Set.of());
+        SignatureAlg alg = SignatureAlg.fromWire(JsonFields.text(k, "alg", "token.body.key"));
+        PublicKeyRef key;
+        try {
+            key = PublicKeys.fromSpki(Base64.getDecoder().decode(JsonFields.text(k, "spki", "token.body.key")));
+        } catch (IllegalArgumentException e) {
+            throw CscsException.malformed("token.body.key.spki: not base64");
+        }
+        if (key.type() != alg.keyType()) {
+            throw CscsException.malformed("token.body.key: alg " + alg + " does not fit a " + key.type().label() + " key");
+        }
+        String nonce = JsonFields.text(b, "nonce", "token.body");
+        if (!nonce.matches("[0-9a-f]{32}")) {
+            throw CscsException.malformed("token.body.nonce: must be 32 lowercase hex digits");
+        }
+        List<Signature> sigs = new ArrayList<>();
+        for (JsonNode s : JsonFields.array(root, "signatures", "token")) {
+            JsonFields.object(s, "token.signatures[]", Set.of("keyid", "alg", "sig"), Set.of());
+            sigs.add(new Signature(JsonFields.text(s, "keyid", "sig"), SignatureAlg.fromWire(JsonFields.text(s, "alg", "sig")),
+                    JsonFields.text(s, "sig", "sig")));
+        }
+        if (sigs.size() > 16) {
+            throw new CscsException(ErrorCode.TOO_LARGE, "join token with more than 16 signatures");
+        }
+        return new JoinToken(JsonFields.text(b, "node", "token.body"), JsonFields.text(b, "role", "token.body"), domains, alg, key,
+                ChangesetCodec.checkIssued(JsonFields.text(b, "issued", "token.body")),
+                ChangesetCodec.checkIssued(JsonFields.text(b, "expires", "token.body")), nonce, sigs);
+    }
+
+    /**
+     * Checks the signatures against {@code policy} (a threshold of operators, or of roots) and
+     * the expiry against {@code now}; {@code used} says whether this token was spent before.
+     */
+    public void verify(TrustPolicy policy, Instant now, boolean used) {
+        if (used) {
+            throw new CscsException(ErrorCode.BAD_TOKEN, "join token " + id().shortForm() + "… for " + node + " was already used");
+        }
+        if (!now.isBefore(expiresAt())) {
+            throw new CscsException(ErrorCode.BAD_TOKEN, "join token for " + node + " expired at " + expires);
+        }
+        byte[] payload = payload();
+        Set<String> valid = new HashSet<>();
+        for (Signature s : signatures) {
+            KeyEntry e = policy.keys().get(s.keyid());
+            if (e == null || !(policy.operators().contains(s.keyid()) || policy.roots().contains(s.keyid()))) {
+                throw new CscsException(ErrorCode.BAD_TOKEN, "join token for " + node + ": signature by " + s.keyid()
+                        + ", which is not an operator or root key");
+            }
+            if (e.alg() != s.alg() || !Signer.verify(e.key(), s.alg(), payload, s.bytes())) {
+                throw new CscsException(ErrorCode.BAD_TOKEN, "join token for " + node + ": signature by " + s.keyid()
+                        + " does not verify (forged or altered)");
+            }
+            valid.add(s.keyid());
+        }
+        long ops = valid.stream().filter(policy.operators()::contains).count();
+        long roots = valid.stream().filter(policy.roots()::contains).count();
+        if (ops < policy.operators().threshold() && roots < policy.roots().threshold()) {
+            throw new CscsException(ErrorCode.BAD_TOKEN, "join token for " + node + " needs " + policy.operators().threshold()
+                    + " operator signature(s); it has " + ops);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.cscs.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cscs.core.crypto.SignatureAlg;
+import dev.cscs.core.crypto.Signer;
+import dev.cscs.core.error.CscsException;
+import dev.cscs.core.error.ErrorCode;
+import dev.cscs.core.json.StrictJson;
+import dev.cscs.core.model.ChangesetCodec;
+import dev.cscs.core.model.Digest;
+import dev.cscs.core.model.JsonFields;
+import dev.cscs.core.model.Signature;
+import dev.cscs.core.trust.JoinToken;
+import dev.cscs.store.raft.HostPort;
+import dev.cscs.store.raft.MemberInfo;
+import dev.cscs.store.raft.RaftNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.security.cert.X509Certificate;
+import java.util.Set;
+
+/**
+ * {@code POST /v1/join}: a new node presents its admin-signed join token and proves it holds
+ * the token's key (a signature over the token id and its Raft address), over mutual TLS with
+ * a certificate for the same node id. The token is then proposed through Raft, where it is
+ * verified again and spent; the answer tells the node the genesis and the current members.
+ */
+final class JoinRoutes {
+    private final String nodeId;
+    private final RaftNode raft;
+
+    JoinRoutes(String nodeId, RaftNode raft) {
+        this.nodeId = nodeId;
+        this.raft = raft;
+    }
+
+    void register(Javalin app) {
+        app.post("/v1/join", this::join);
+    }
+
+    private void join(Context ctx) {
+        byte[] body = ctx.bodyAsBytes();
+        JoinToken token;
+        String raftAddress;
+        try {
+            JsonNode req = StrictJson.parse(body, 12, "join request");
+            JsonFields.object(req, "$", Set.of("token", "raft", "proof"), Set.of());
+            token = JoinToken.fromTree(req.get("token"));
+            String r = JsonFields.text(req, "raft", "$");
+            raftAddress = r.isEmpty() ? r : HostPort.parse(r).toString();
+            JsonNode p = JsonFields.object(req.get("proof"), "$.proof", Set.of("keyid", "alg", "sig"), Set.of());
+            Signature proof = new Signature(JsonFields.text(p, "keyid", "$.proof"), SignatureAlg.fromWire(JsonFields.text(p, "alg", "$.proof")),
+                    JsonFields.text(p, "sig", "$.proof"));
+            if (!proof.keyid().equals(token.key().keyid()) || proof.alg() != token.keyAlg()
+                    || !Signer.verify(token.key(), proof.alg(), JoinProof.payload(token.id(), raftAddress), proof.bytes())) {
+                throw new CscsException(ErrorCode.BAD_TOKEN, "the join request for " + token.node()
+                        + " is not signed by the token's key (a stolen token is useless without the node's key)");
+            }
+            checkCertificate(ctx, token.node());
+        } catch (CscsException e) {
+            raft.recordAlert(nodeId, e, "join request " + Digest.of(body).shortForm());
+            throw e;
+        }
+        SubmitRoutes.await(raft.join(token, raftAddress, nodeId));
+        ObjectNode out = Json.object().put("node", token.node()).put("role", token.role());
+        out.set("genesis", ChangesetCodec.toTree(raft.store().genesis().changeset()));
+        ArrayNode members = out.putArray("members");
+        for (MemberInfo m : raft.members()) {
+            members.addObject().put("id", m.id()).put("address", m.address()).put("role", m.role());
+        }
+        Json.send(ctx, 201, out);
+    }
+
+    /** Over TLS, the client certificate must be for the node the token names. */
+    private static void checkCertificate(Context ctx, String node) {
+        Object certs = ctx.req().getAttribute("jakarta.servlet.request.X509Certificate");
+        if (!(certs instanceof X509Certificate[]) || ((X509Certificate[]) certs).length == 0) {
+            return;
+        }
+        String subject = ((X509Certificate[]) certs)[0].getSubjectX500Principal().getName();
+        if (!subject.contains("CN=" + node + ",") && !subject.endsWith("CN=" + node)) {
+            throw new CscsException(ErrorCode.BAD_TOKEN, "a client with certificate " + subject
+                    + " presented the join token of node " + node);
+        }
+    }
+}
