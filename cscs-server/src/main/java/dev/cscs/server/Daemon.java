@@ -70,7 +70,7 @@ public final class Daemon implements AutoCloseable {
         ApiServer api;
         try {
             api = new ApiServer(config.nodeId(), raft, validator, config.limits(), config.apiListen(), transport.https(),
-                    config.apiLocal()).start();
+                    config.apiLocal(), config.apiLimits()).start();
         } catch (RuntimeException e) {
             raft.close();
             throw new CscsException(ErrorCode.BAD_CONFIG, "api.listen " + config.apiListen() + ": cannot listen: "

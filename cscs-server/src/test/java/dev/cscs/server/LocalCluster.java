@@ -39,6 +39,11 @@ public final class LocalCluster implements AutoCloseable {
 
     /** With {@code pki} set, every node runs mutual TLS with certificates from that test CA. */
     public LocalCluster(Path dir, int n, TestPki pki) throws IOException {
+        this(dir, n, pki, "changesetBytes: 65536, alertInterval: 0s");
+    }
+
+    /** {@code limits} is the inside of the config's {@code limits: {...}} mapping. */
+    public LocalCluster(Path dir, int n, TestPki pki, String limits) throws IOException {
         this.dir = dir;
         this.pki = pki;
         Changeset genesis = Chains.genesis();
@@ -68,7 +73,7 @@ public final class LocalCluster implements AutoCloseable {
                     "trust: {genesis: " + dir.resolve("genesis.json") + "}",
                     security,
                     "agent: {enabled: false}",
-                    "limits: {changesetBytes: 65536, alertInterval: 0s}",
+                    "limits: {" + limits + "}",
                     "log: {dir: " + dir.resolve(id).resolve("log") + "}", ""));
             daemons.put(id, Daemon.start(ConfigLoader.load(cfg)));
         }

@@ -25,8 +25,8 @@ public final class ApiServer implements AutoCloseable {
      * @param localPlain an optional loopback address for plain HTTP next to HTTPS
      */
     public ApiServer(String nodeId, RaftNode raft, ValueValidator validator, Limits limits, HostPort listen,
-                     javax.net.ssl.SSLContext ssl, HostPort localPlain) {
-        this.watch = new WatchRoutes(raft.store(), metrics, 16);
+                     javax.net.ssl.SSLContext ssl, HostPort localPlain, ApiLimits apiLimits) {
+        this.watch = new WatchRoutes(raft.store(), metrics, apiLimits.watchesPerClient());
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
@@ -38,7 +38,8 @@ public final class ApiServer implements AutoCloseable {
                 cfg.jetty.addConnector((server, http) -> Listeners.plain(server, http, localPlain));
             }
         });
-        new SubmitRoutes(nodeId, raft, validator, limits, metrics).register(app);
+        new SubmitRoutes(nodeId, raft, validator, limits, metrics,
+                new RateLimiter(java.time.Clock.systemUTC(), apiLimits.writesPerSecond(), apiLimits.writeBurst())).register(app);
         new ReadRoutes(raft).register(app);
         new JoinRoutes(nodeId, raft).register(app);
         watch.register(app);

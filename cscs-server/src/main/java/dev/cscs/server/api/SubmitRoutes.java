@@ -32,8 +32,10 @@ final class SubmitRoutes {
     private final ValueValidator validator;
     private final Limits limits;
     private final Metrics metrics;
+    private final RateLimiter rate;
 
-    SubmitRoutes(String nodeId, RaftNode raft, ValueValidator validator, Limits limits, Metrics metrics) {
+    SubmitRoutes(String nodeId, RaftNode raft, ValueValidator validator, Limits limits, Metrics metrics, RateLimiter rate) {
+        this.rate = rate;
         this.nodeId = nodeId;
         this.raft = raft;
         this.validator = validator;
@@ -49,6 +51,12 @@ final class SubmitRoutes {
 
     private void submit(Context ctx, boolean membership) {
         long start = System.nanoTime();
+        if (!rate.allow(ctx.ip())) {
+            metrics.rateLimited();
+            CscsException e = new CscsException(ErrorCode.RATE_LIMITED, "too many submissions from " + ctx.ip());
+            raft.recordAlert(nodeId, e, "client " + ctx.ip());
+            throw e;
+        }
         byte[] body = readCapped(ctx);
         Changeset cs;
         try {

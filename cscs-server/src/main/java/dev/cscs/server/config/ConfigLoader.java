@@ -90,10 +90,15 @@ public final class ConfigLoader {
         Section limitsSection = top.section("limits");
         Duration alertInterval = limitsSection == null ? RaftSettings.ALERT_INTERVAL
                 : limitsSection.duration("alertInterval", RaftSettings.ALERT_INTERVAL);
+        dev.cscs.server.api.ApiLimits d = dev.cscs.server.api.ApiLimits.DEFAULT;
+        dev.cscs.server.api.ApiLimits apiLimits = limitsSection == null ? d : new dev.cscs.server.api.ApiLimits(
+                limitsSection.number("writesPerSecond", (long) d.writesPerSecond(), 0, 100_000),
+                limitsSection.number("writeBurst", (long) d.writeBurst(), 1, 1_000_000),
+                (int) limitsSection.number("watchesPerClient", d.watchesPerClient(), 1, 10_000));
         Limits limits = limits(limitsSection);
         top.noOthers();
         return new ServerConfig(file, id, dataDir, domains, raft, edge, apiListen, apiLocal, genesis, anchor, tls, insecure, agent,
-                logDir, limits, alertInterval);
+                logDir, limits, alertInterval, apiLimits);
     }
 
     private static Section need(Section top, String name, YNode root) {

@@ -15,7 +15,8 @@ import java.util.List;
  */
 public record ServerConfig(Path source, String nodeId, Path dataDir, List<String> domains, Raft raft, Edge edge,
                            HostPort apiListen, HostPort apiLocal, Path genesis, Digest anchor, Tls tls, boolean insecure, Agent agent,
-                           Path logDir, Limits limits, Duration alertInterval) {
+                           Path logDir, Limits limits, Duration alertInterval,
+                           dev.cscs.server.api.ApiLimits apiLimits) {
 
     public record Raft(HostPort listen, HostPort advertise, boolean replica, List<Peer> peers, Join join,
                        Duration electionMin, Duration electionMax, long snapshotEvery, int eventHistory) {
