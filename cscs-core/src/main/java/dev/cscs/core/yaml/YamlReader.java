@@ -58,6 +58,9 @@ public final class YamlReader {
             throw CscsException.malformed(where + ": " + problem.trim());
         } catch (YamlEngineException e) {
             throw CscsException.malformed(source + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            // the parser throws plain IllegalArgumentExceptions for some input (e.g. a tag with spaces)
+            throw CscsException.malformed(source + ": invalid YAML: " + e.getMessage());
         }
         if (root.isEmpty()) {
             return new YNode.YMap(Map.of(), Map.of(), new YNode.Where(source, 1, 1));

@@ -1,25 +1,17 @@
 package dev.cscs.server.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cscs.core.crypto.SignatureAlg;
-import dev.cscs.core.crypto.Signer;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
-import dev.cscs.core.json.StrictJson;
 import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.core.model.Digest;
-import dev.cscs.core.model.JsonFields;
-import dev.cscs.core.model.Signature;
 import dev.cscs.core.trust.JoinToken;
-import dev.cscs.store.raft.HostPort;
 import dev.cscs.store.raft.MemberInfo;
 import dev.cscs.store.raft.RaftNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.security.cert.X509Certificate;
-import java.util.Set;
 
 /**
  * {@code POST /v1/join}: a new node presents its admin-signed join token and proves it holds
@@ -42,27 +34,16 @@ final class JoinRoutes {
 
     private void join(Context ctx) {
         byte[] body = ctx.bodyAsBytes();
-        JoinToken token;
-        String raftAddress;
+        Requests.JoinRequest req;
         try {
-            JsonNode req = StrictJson.parse(body, 12, "join request");
-            JsonFields.object(req, "$", Set.of("token", "raft", "proof"), Set.of());
-            token = JoinToken.fromTree(req.get("token"));
-            String r = JsonFields.text(req, "raft", "$");
-            raftAddress = r.isEmpty() ? r : HostPort.parse(r).toString();
-            JsonNode p = JsonFields.object(req.get("proof"), "$.proof", Set.of("keyid", "alg", "sig"), Set.of());
-            Signature proof = new Signature(JsonFields.text(p, "keyid", "$.proof"), SignatureAlg.fromWire(JsonFields.text(p, "alg", "$.proof")),
-                    JsonFields.text(p, "sig", "$.proof"));
-            if (!proof.keyid().equals(token.key().keyid()) || proof.alg() != token.keyAlg()
-                    || !Signer.verify(token.key(), proof.alg(), JoinProof.payload(token.id(), raftAddress), proof.bytes())) {
-                throw new CscsException(ErrorCode.BAD_TOKEN, "the join request for " + token.node()
-                        + " is not signed by the token's key (a stolen token is useless without the node's key)");
-            }
-            checkCertificate(ctx, token.node());
+            req = Requests.join(body);
+            checkCertificate(ctx, req.token().node());
         } catch (CscsException e) {
             raft.recordAlert(nodeId, e, "join request " + Digest.of(body).shortForm());
             throw e;
         }
+        JoinToken token = req.token();
+        String raftAddress = req.raft();
         SubmitRoutes.await(raft.join(token, raftAddress, nodeId));
         ObjectNode out = Json.object().put("node", token.node()).put("role", token.role());
         out.set("genesis", ChangesetCodec.toTree(raft.store().genesis().changeset()));

@@ -4,10 +4,7 @@ import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.json.Limits;
 import dev.cscs.core.model.Changeset;
-import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.core.model.Digest;
-import dev.cscs.core.model.Names;
-import dev.cscs.core.model.Op;
 import dev.cscs.store.ValueValidator;
 import dev.cscs.store.raft.RaftNode;
 import dev.cscs.store.raft.SubmitReply;
@@ -60,12 +57,7 @@ final class SubmitRoutes {
         byte[] body = readCapped(ctx);
         Changeset cs;
         try {
-            cs = ChangesetCodec.parse(body, limits);
-            if (membership != Names.NODES.equals(cs.body().domain())) {
-                throw CscsException.malformed(membership ? "/v1/members takes a changeset of the _nodes registry"
-                        : "membership changes go to /v1/members");
-            }
-            validate(cs);
+            cs = Requests.submission(body, limits, validator, membership);
         } catch (CscsException e) {
             raft.recordAlert(nodeId, e, Digest.of(body).toString());
             throw e;
@@ -74,17 +66,6 @@ final class SubmitRoutes {
         metrics.observeSubmit(System.nanoTime() - start);
         Json.send(ctx, 201, Json.object().put("revision", r.revision()).put("domain", r.domain()).put("seq", r.seq())
                 .put("digest", r.digest().toString()));
-    }
-
-    private void validate(Changeset cs) {
-        if (Names.TRUST.equals(cs.body().domain()) || Names.NODES.equals(cs.body().domain())) {
-            return;
-        }
-        for (Op op : cs.body().ops()) {
-            if (op instanceof Op.Put) {
-                validator.validate(cs.body().domain(), op.key(), ((Op.Put) op).value());
-            }
-        }
     }
 
     private byte[] readCapped(Context ctx) {

@@ -2,15 +2,12 @@ package dev.cscs.server.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cscs.core.error.CscsException;
-import dev.cscs.core.model.Names;
 import dev.cscs.store.ConfigStore;
 import dev.cscs.store.Delivery;
 import dev.cscs.store.StoredChangeset;
 import dev.cscs.store.Subscription;
 import io.javalin.Javalin;
 import io.javalin.http.sse.SseClient;
-import java.util.LinkedHashSet;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -56,18 +53,8 @@ final class WatchRoutes {
     }
 
     private void open(SseClient client) {
-        Set<String> domains = new LinkedHashSet<>();
-        String d = client.ctx().queryParam("domains");
-        if (d != null && !d.isBlank()) {
-            for (String name : d.split(",")) {
-                String n = name.trim();
-                if (!Names.RESERVED.contains(n)) {
-                    Names.checkDomain(n);
-                }
-                domains.add(n);
-            }
-        }
-        long from = fromRevision(client);
+        Set<String> domains = Requests.watchDomains(client.ctx().queryParam("domains"));
+        long from = Requests.watchFrom(client.ctx().header("Last-Event-ID"), client.ctx().queryParam("fromRevision"));
         String who = client.ctx().ip();
         AtomicInteger open = perClient.computeIfAbsent(who, k -> new AtomicInteger());
         if (open.incrementAndGet() > maxPerClient) {
@@ -89,24 +76,6 @@ final class WatchRoutes {
             open.decrementAndGet();
             metrics.watcherClosed();
         });
-    }
-
-    private static long fromRevision(SseClient client) {
-        String last = client.ctx().header("Last-Event-ID");
-        String q = client.ctx().queryParam("fromRevision");
-        String v = last != null && !last.isBlank() ? last : q;
-        if (v == null || v.isBlank()) {
-            return 0;
-        }
-        try {
-            long n = Long.parseLong(v.trim());
-            if (n < 0) {
-                throw CscsException.malformed("fromRevision must be 0 or more");
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw CscsException.malformed("fromRevision \"" + Names.shown(v) + "\" is not a number");
-        }
     }
 
     /** One client's queue; {@code null} items are keepalive pings. */
