@@ -21,7 +21,10 @@ final class TestSource implements ChangesetFeed {
     private final List<FeedItem> log = new ArrayList<>();
     private final List<FeedListener> listeners = new ArrayList<>();
     private long revision;
+    /** Never delivers anything: a source that is down. */
     boolean silent;
+    /** Logs new commits without delivering them: they reach the agent only in a snapshot (compaction). */
+    boolean muted;
     long subscribedFrom = -1;
 
     static PrivateKeyRef signerOf(String domain) {
@@ -30,6 +33,11 @@ final class TestSource implements ChangesetFeed {
             case "global" -> Chains.signerB();
             default -> Chains.root();
         };
+    }
+
+    /** The source's own chain state, to build links that do not follow it. */
+    ChainState stateForTests() {
+        return state;
     }
 
     /** The next valid link of {@code domain}, signed by its signer, not yet committed. */
@@ -49,7 +57,9 @@ final class TestSource implements ChangesetFeed {
     FeedItem push(Changeset cs) {
         FeedItem item = new FeedItem(++revision, cs);
         log.add(item);
-        listeners.forEach(l -> l.onChangesets(List.of(item)));
+        if (!muted) {
+            listeners.forEach(l -> l.onChangesets(List.of(item)));
+        }
         return item;
     }
 
