@@ -1,8 +1,6 @@
 package dev.cscs.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cscs.agent.HighWaterMarks.Violation;
-import dev.cscs.agent.VerifiedChains.Refusal;
 import dev.cscs.agent.applier.Applier;
 import dev.cscs.agent.applier.Appliers;
 import dev.cscs.agent.applier.ApplyContext;
@@ -10,23 +8,18 @@ import dev.cscs.agent.applier.Reachability;
 import dev.cscs.agent.feed.ChangesetFeed;
 import dev.cscs.agent.os.CommandRunner;
 import dev.cscs.agent.status.StatusReport;
-import dev.cscs.agent.status.StatusReport.ApplierStatus;
-import dev.cscs.agent.status.StatusReport.KeyOverride;
-import dev.cscs.agent.status.StatusReport.Problem;
 import dev.cscs.agent.status.StatusSink;
-import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.KeyPath;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,11 +45,9 @@ public final class Agent implements AutoCloseable {
     private final Inbox inbox;
     private final Quiescence quiescence;
     private final Verification verification;
-    private final Reconciler reconciler;
-    private final AuditLog audit;
+    private final ReconcileRound round;
     private final StatusPublisher publisher;
     private final Object lock = new Object();
-    private final Set<String> reportedOnce = new HashSet<>();
     private volatile StatusReport last;
     private volatile boolean closed;
     private boolean started;
@@ -89,13 +80,14 @@ public final class Agent implements AutoCloseable {
         ApplyContext ctx = ApplyContext.builder(config.root().toAbsolutePath()).runner(b.runner).clock(clock)
                 .live(config.live()).protectedPorts(config.protectedPorts())
                 .reachability(b.reachability, config.confirmTimeout()).build();
-        this.audit = new AuditLog(config.auditLog(), clock, config.nodeId());
-        this.reconciler = new Reconciler(run, ctx, config.dryRun(), audit);
+        AuditLog audit = new AuditLog(config.auditLog(), clock, config.nodeId());
         this.verification = new Verification(Objects.requireNonNull(b.genesis, "genesis"), b.anchor, config.domains(),
                 (key, value) -> validate(known, key, value), config.stateDir());
         this.publisher = new StatusPublisher(b.sink, clock, config.statusInterval());
         this.quiescence = new Quiescence(scheduler, clock, config.quietMin(), config.quietMax(), () -> safely("feed"));
         this.inbox = new Inbox(quiescence::poke);
+        this.round = new ReconcileRound(config, clock, inbox, verification,
+                new Reconciler(run, ctx, config.dryRun(), audit), audit);
     }
 
     private static void validate(Map<String, Applier> known, String key, JsonNode value) {
@@ -121,7 +113,7 @@ public final class Agent implements AutoCloseable {
                 throw new IllegalStateException("agent already started or closed");
             }
             started = true;
-            verification.restore().forEach(this::refused);
+            verification.restore().forEach(round::refused);
             from = verification.resumeFrom();
         }
         LOG.info("agent {} watching {} from revision {}{}", config.nodeId(), config.domains(), from,
@@ -131,7 +123,7 @@ public final class Agent implements AutoCloseable {
         quiescence.poke();
     }
 
-    /** Reconciles now, on the calling thread (tests, SIGHUP); returns the report. */
+    /** Reconciles now, on the calling thread, and returns the report; waits for a reconcile in progress. */
     public StatusReport reconcileNow() {
         synchronized (lock) {
             if (!started) {
@@ -139,6 +131,13 @@ public final class Agent implements AutoCloseable {
             }
         }
         return reconcile("requested");
+    }
+
+    /** Asks for a reconcile soon, on the agent's scheduler; returns at once (e.g. from a SIGHUP handler). */
+    public void requestReconcile() {
+        if (!closed) {
+            scheduler.schedule(Duration.ZERO, () -> safely("requested"));
+        }
     }
 
     /** The report of the last reconcile, sent or coalesced. */
@@ -210,58 +209,11 @@ public final class Agent implements AutoCloseable {
                 return last;
             }
             reconciles++;
-            Verification.Ingested in = verification.ingest(inbox.drain());
-            in.refused().forEach(this::refused);
-            List<Problem> problems = new ArrayList<>(verification.problems());
-            List<ApplierStatus> results;
-            List<KeyOverride> overrides = List.of();
-            List<String> notes = new ArrayList<>();
-            List<Violation> violations = verification.violations();
-            if (!verification.hasBasis()) {
-                results = reconciler.skipAll("no verified configuration yet: waiting for the first delivery from the source");
-            } else if (!violations.isEmpty()) {
-                violations.forEach(v -> problems.add(new Problem(v.code().code(), v.message())));
-                results = reconciler.skipAll("keeping what is applied: " + violations.get(0).message());
-                onceWarn("violation " + violations, "not applying: {}", violations);
-            } else {
-                Desired desired = Desired.resolve(config.domains(), verification.chains(), reconciler.names());
-                results = reconciler.run(desired);
-                overrides = desired.overrides();
-                desired.ignored().forEach(k -> notes.add(k + ": its applier is not run on this node; ignored"));
-                desired.ignored().forEach(k -> onceWarn("ignored " + k, "{}: its applier is not run on this node; ignored", k));
-                for (String d : desired.unknownDomains()) {
-                    problems.add(new Problem(ErrorCode.UNKNOWN_DOMAIN.code(), "domain " + d
-                            + " is not in the trust policy; nothing of it is applied"));
-                    onceWarn("unknown " + d, "watched domain {} is not in the trust policy", d);
-                }
-                if (!config.dryRun()) {
-                    verification.commit();
-                }
-            }
-            String down = inbox.disconnected();
-            if (down != null) {
-                problems.add(new Problem(ErrorCode.UNAVAILABLE.code(), "source: " + down));
-            }
-            if (audit.failure() != null) {
-                problems.add(new Problem(ErrorCode.IO.code(), audit.failure()));
-            }
-            StatusReport report = new StatusReport(config.nodeId(), clock.instant(), verification.resumeFrom(),
-                    verification.applied(), verification.heads(), results, overrides, problems, notes);
+            StatusReport report = round.run();
             last = report;
             LOG.debug("reconcile ({}): {}", trigger, report.appliers());
             publisher.offer(report);
             return report;
-        }
-    }
-
-    private void refused(Refusal r) {
-        LOG.warn("{}", r.domain() == null ? "refused a snapshot: " + r.message() : Verification.describe(r));
-        audit.refused(r);
-    }
-
-    private void onceWarn(String key, String format, Object arg) {
-        if (reportedOnce.add(key)) {
-            LOG.warn(format, arg);
         }
     }
 

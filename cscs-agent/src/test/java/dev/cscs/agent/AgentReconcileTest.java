@@ -95,6 +95,21 @@ class AgentReconcileTest {
     }
 
     @Test
+    void aRequestedReconcileRunsOnTheSchedulerAtOnce() throws Exception {
+        h = new Harness(tmp).start();
+        h.source.commit("global", put("yum/epel", Harness.YUM));
+        h.settle();
+        Files.delete(h.file("etc/yum.repos.d/cscs-epel.repo"));
+
+        h.agent.requestReconcile();
+        assertThat(h.file("etc/yum.repos.d/cscs-epel.repo")).doesNotExist();
+        h.scheduler.advance(Duration.ZERO);
+
+        assertThat(h.file("etc/yum.repos.d/cscs-epel.repo")).exists();
+        assertThat(h.agent.lastStatus().orElseThrow().applier("yum").orElseThrow().state()).isEqualTo(ApplierState.DRIFT_CORRECTED);
+    }
+
+    @Test
     void oneFailingApplierDoesNotStopTheOthers() throws Exception {
         Path foreign = Files.createDirectories(tmp.resolve("root/etc/sysctl.d")).resolve("90-cscs.conf");
         Files.writeString(foreign, "net.ipv4.ip_forward = 1\n");

@@ -152,8 +152,8 @@ final class WatchSession implements AutoCloseable {
 
     /** The exception that says what happened: below the async wrappers, with its message if it has one. */
     private static String rootCause(Throwable t) {
-        while ((t instanceof java.util.concurrent.CompletionException || t instanceof ExecutionException
-                || t.getMessage() == null) && t.getCause() != null) {
+        while ((t instanceof java.util.concurrent.CompletionException || t instanceof ExecutionException)
+                && t.getCause() != null) {
             t = t.getCause();
         }
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
