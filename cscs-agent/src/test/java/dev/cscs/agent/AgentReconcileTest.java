@@ -238,6 +238,18 @@ class AgentReconcileTest {
     }
 
     @Test
+    void aDisconnectedSourceIsReportedUntilItIsBack() {
+        h = new Harness(tmp).start();
+        h.settle();
+        h.source.disconnect("127.0.0.1:7400: connection refused");
+        assertThat(h.agent.reconcileNow().errors()).extracting(StatusReport.Problem::code, StatusReport.Problem::message)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("unavailable", "source: 127.0.0.1:7400: connection refused"));
+
+        h.source.reconnect();
+        assertThat(h.settle().errors()).isEmpty();
+    }
+
+    @Test
     void beforeTheFirstDeliveryEveryApplierIsSkippedAndNothingIsRemoved() throws Exception {
         Path managed = Files.createDirectories(tmp.resolve("root/etc/yum.repos.d")).resolve("cscs-old.repo");
         Files.writeString(managed, "# Managed by cscs - do not edit; changes are reverted.\n[old]\n");

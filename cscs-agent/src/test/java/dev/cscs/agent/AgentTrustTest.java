@@ -115,6 +115,28 @@ class AgentTrustTest {
     }
 
     @Test
+    void aKeyRotationThroughTrustIsFollowedAndTheRevokedKeyIsRefused() {
+        var rotated = new PolicyBuilder().roots(1, List.of(Chains.root().publicKey()))
+                .operators(1, List.of(Chains.root().publicKey()))
+                .domain("factory-a", 1, List.of(Chains.signerA().publicKey()), List.of("yum", "sysctl"))
+                .domain("global", 1, List.of(TestKeys.ed("signer-c").publicKey()), null).build();
+        h.source.commitPolicy(rotated);
+        Changeset revoked = h.source.next("global", sysrq("1"));
+        h.source.push(revoked);
+        StatusReport r = h.settle();
+
+        assertThat(h.read(FILE)).isEqualTo(applied);
+        assertThat(r.errors()).singleElement().satisfies(p -> assertThat(p.code()).isEqualTo("unknown-key"));
+        assertThat(r.heads()).first().satisfies(t -> assertThat(t.seq()).isEqualTo(2));
+
+        h.source.commitSignedBy(TestKeys.ed("signer-c"), "global", sysrq("3"));
+        r = h.settle();
+        assertThat(h.read(FILE)).contains("kernel.sysrq = 3");
+        assertThat(r.errors()).isEmpty();
+        assertThat(r.applied()).first().satisfies(t -> assertThat(t.seq()).isEqualTo(2));
+    }
+
+    @Test
     void aGenesisThatIsNotTheAnchorIsRefusedAtBuild() {
         AgentConfig c = h.config;
         assertThatThrownBy(() -> Agent.builder(c).genesis(Chains.genesis(), new Digest("ab".repeat(32))).feed(new TestSource()).build())

@@ -8,6 +8,8 @@ import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.Op;
 import dev.cscs.core.testing.Chains;
 import dev.cscs.core.trust.ChainState;
+import dev.cscs.core.trust.Signing;
+import dev.cscs.core.trust.TrustPolicy;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,6 +53,31 @@ final class TestSource implements ChangesetFeed {
         state.accept(cs);
         push(cs);
         return cs;
+    }
+
+    /** Signs the next link of {@code domain} with {@code key}, commits it if the source's chain accepts it, and delivers it. */
+    Changeset commitSignedBy(PrivateKeyRef key, String domain, Op... ops) {
+        Changeset cs = Chains.signed(Chains.next(state, domain, ops), key);
+        state.accept(cs);
+        push(cs);
+        return cs;
+    }
+
+    /** A new trust policy, signed by the root, committed and delivered. */
+    Changeset commitPolicy(TrustPolicy next) {
+        Changeset cs = Chains.signed(Signing.policyChange(state, next, Chains.T0, "rotate"), Chains.root());
+        state.accept(cs);
+        push(cs);
+        return cs;
+    }
+
+    /** Tells every subscriber the source went away, then that it is back with nothing new. */
+    void disconnect(String why) {
+        listeners.forEach(l -> l.onDisconnected(why));
+    }
+
+    void reconnect() {
+        listeners.forEach(l -> l.onChangesets(List.of()));
     }
 
     /** Delivers {@code cs} at the next revision, as it is: the source's chain is not checked. */

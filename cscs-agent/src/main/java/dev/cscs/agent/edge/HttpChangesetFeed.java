@@ -17,7 +17,9 @@ import java.util.Objects;
  *
  * <p>Each subscription runs on its own daemon thread and reconnects by itself: jittered
  * exponential backoff between {@link Settings#backoffMin()} and {@link Settings#backoffMax()},
- * resuming from the last revision it delivered. A connection silent for
+ * resuming from the last revision it delivered. Each connection that the server accepts (HTTP
+ * 200) is announced with an empty {@code onChangesets}, so a listener knows the source is back
+ * even when nothing changed meanwhile. A connection silent for
  * {@link Settings#idleTimeout()} is dead. A malformed or oversized event drops the connection
  * with a message saying what was wrong ({@link FeedListener#onDisconnected}) and reconnects.
  */

@@ -100,6 +100,10 @@ final class WatchSession implements AutoCloseable {
                 .header("Cache-Control", "no-cache").build();
         CompletableFuture<HttpResponse<Void>> response = client.sendAsync(request, info -> {
             c.status = info.statusCode();
+            if (c.status == 200 && !c.ended.isDone()) {
+                // the feed contract's "connected, nothing new yet": clears a reported disconnect
+                deliver(List.of());
+            }
             return HttpResponse.BodySubscribers.fromSubscriber(c);
         });
         c.response = response;
@@ -111,6 +115,14 @@ final class WatchSession implements AutoCloseable {
             }
         });
         return c;
+    }
+
+    private void deliver(List<dev.cscs.agent.feed.FeedItem> items) {
+        try {
+            listener.onChangesets(items);
+        } catch (RuntimeException e) {
+            LOG.warn("feed listener failed: {}", e.toString());
+        }
     }
 
     /** Waits for {@code c} to end; ends it when nothing arrived for the idle timeout. */
@@ -254,7 +266,7 @@ final class WatchSession implements AutoCloseable {
             WatchDecoder.Decoded d = WatchDecoder.decode(e);
             if (d instanceof WatchDecoder.Item i) {
                 if (i.item().revision() > resume) {
-                    listener.onChangesets(List.of(i.item()));
+                    deliver(List.of(i.item()));
                     resume = i.item().revision();
                 }
             } else if (d instanceof WatchDecoder.Snapshot s) {

@@ -38,6 +38,9 @@ class HttpChangesetFeedTest {
 
         @Override
         public void onChangesets(List<FeedItem> got) {
+            if (got.isEmpty()) {
+                log.add("connected");
+            }
             items.addAll(got);
             got.forEach(i -> log.add("changeset " + i.revision()));
         }
@@ -88,7 +91,7 @@ class HttpChangesetFeedTest {
         subscribe(FAST, server.uri());
 
         Eventually.await("two changesets", WAIT, () -> rec.items.size() == 2);
-        assertThat(rec.log).containsExactly("changeset 1", "changeset 2");
+        assertThat(rec.log).containsExactly("connected", "changeset 1", "changeset 2");
         assertThat(ChangesetCodec.digest(rec.items.get(1).changeset().body()))
                 .isEqualTo(ChangesetCodec.digest(chain.get(1).changeset().body()));
         assertThat(server.watchQueries).containsExactly("domains=global%2Cfactory-a&fromRevision=0");
@@ -102,7 +105,7 @@ class HttpChangesetFeedTest {
         subscribe(FAST, server.uri());
 
         Eventually.await("three changesets", WAIT, () -> rec.items.size() == 3);
-        assertThat(rec.log).containsExactly("changeset 1", "changeset 2", "changeset 3");
+        assertThat(rec.log).containsExactly("connected", "changeset 1", "changeset 2", "connected", "changeset 3");
         assertThat(server.watchQueries).containsExactly("domains=global%2Cfactory-a&fromRevision=0",
                 "domains=global%2Cfactory-a&fromRevision=2");
         assertThat(rec.disconnects).singleElement().asString().contains("the server closed the stream");
@@ -117,8 +120,8 @@ class HttpChangesetFeedTest {
                 .then((ex, out) -> out.changeset(new FeedItem(8, chain.get(3).changeset())).hold());
         subscribe(FAST, server.uri());
 
-        Eventually.await("snapshot and one changeset", WAIT, () -> rec.log.size() == 2);
-        assertThat(rec.log).containsExactly("snapshot 7 of 4", "changeset 8");
+        Eventually.await("snapshot and one changeset", WAIT, () -> rec.log.size() == 4);
+        assertThat(rec.log).containsExactly("connected", "snapshot 7 of 4", "connected", "changeset 8");
         assertThat(server.watchQueries).last().asString().endsWith("fromRevision=7");
     }
 
