@@ -79,8 +79,8 @@ final class Verification {
             return List.of();
         }
         if (!saved.get().domains().equals(domains)) {
-            stateProblem(ErrorCode.BAD_CONFIG, "the verified cache was made for domains " + saved.get().domains()
-                    + ", not " + domains + "; starting from revision 0");
+            // an ordinary config change: the cache lacks the history of any new domain
+            LOG.info("the watched domains changed from {} to {}: verifying again from revision 0", saved.get().domains(), domains);
             return List.of();
         }
         VerifiedChains candidate = chains.fresh(genesis);
@@ -148,7 +148,7 @@ final class Verification {
             }
         }
         candidate.skipTo(s.revision());
-        List<Violation> v = new ArrayList<>(HighWaterMarks.violations(marks.marks(), candidate, "high-water mark"));
+        List<Violation> v = new ArrayList<>(HighWaterMarks.violations(watchedMarks(), candidate, "high-water mark"));
         v.addAll(HighWaterMarks.violations(chains.heads(domains), candidate, "chain this agent verified before"));
         if (!v.isEmpty()) {
             return Optional.of(new Refusal(null, 0, s.revision(), null, v.get(0).code(),
@@ -168,7 +168,18 @@ final class Verification {
         if (marksError != null) {
             return List.of(new Violation(ErrorCode.IO, marksError + "; refusing to apply until it is repaired or removed"));
         }
-        return HighWaterMarks.violations(marks.marks(), chains, "high-water mark");
+        return HighWaterMarks.violations(watchedMarks(), chains, "high-water mark");
+    }
+
+    /**
+     * The marks of {@code _trust} and the watched domains. A domain dropped from the node's list
+     * keeps its mark (it protects the node if the domain is watched again) but is not checked:
+     * its changesets are no longer followed, so its chain here stays at seq 0.
+     */
+    private Map<String, Head> watchedMarks() {
+        Map<String, Head> out = new LinkedHashMap<>(marks.marks());
+        out.keySet().removeIf(d -> !Names.TRUST.equals(d) && !domains.contains(d));
+        return out;
     }
 
     /** The verified state was applied: persist the cache (if it changed) and raise the marks. Not for dry runs. */

@@ -196,6 +196,23 @@ class AgentTrustTest {
     }
 
     @Test
+    void aDomainDroppedFromTheNodesListNoLongerHoldsItsOldMarkAgainstIt() {
+        h.source.commit("factory-a", put("yum/epel", Harness.YUM));
+        h.settle();
+        h.agent.close();
+
+        h.configure(c -> new AgentConfig(c.nodeId(), List.of("global"), c.root(), c.appliers(), c.reconcileInterval(),
+                c.quietMin(), c.quietMax(), c.statusInterval(), false, false, List.of(), c.confirmTimeout(), c.stateDir(),
+                c.auditLog()));
+        StatusReport r = h.restart(h.source).settle();
+
+        assertThat(r.errors()).isEmpty();
+        assertThat(r.applier("yum").orElseThrow().state()).isEqualTo(ApplierState.APPLIED);
+        assertThat(h.file("etc/yum.repos.d/cscs-epel.repo")).doesNotExist();
+        assertThat(h.read(FILE)).isEqualTo(applied);
+    }
+
+    @Test
     void aForkAtTheHighWaterMarkIsRefused() throws Exception {
         h.source.commit("global", sysrq("1"));
         h.settle();
