@@ -1,0 +1,77 @@
+package dev.cscs.agent;
+
+import dev.cscs.agent.feed.FeedItem;
+import dev.cscs.agent.feed.FeedListener;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The agent's side of a feed subscription: callbacks (from any thread) only queue the event
+ * and wake the loop; verification happens later, on the reconcile thread, so a slow signature
+ * check never holds up the source.
+ */
+final class Inbox implements FeedListener {
+    /** A queued delivery. */
+    sealed interface Event permits Batch, Snapshot {
+    }
+
+    record Batch(List<FeedItem> items) implements Event {
+    }
+
+    record Snapshot(long revision, List<FeedItem> items) implements Event {
+    }
+
+    private final Runnable wake;
+    private final List<Event> queue = new ArrayList<>();
+    private boolean delivered;
+    private String disconnected;
+
+    /** {@code wake} is called after each delivery, outside the inbox's lock. */
+    Inbox(Runnable wake) {
+        this.wake = wake;
+    }
+
+    @Override
+    public void onChangesets(List<FeedItem> items) {
+        synchronized (this) {
+            queue.add(new Batch(List.copyOf(items)));
+            delivered = true;
+            disconnected = null;
+        }
+        wake.run();
+    }
+
+    @Override
+    public void onSnapshot(long revision, List<FeedItem> all) {
+        synchronized (this) {
+            // a snapshot replaces everything before it, so what is still queued is moot
+            queue.clear();
+            queue.add(new Snapshot(revision, List.copyOf(all)));
+            delivered = true;
+            disconnected = null;
+        }
+        wake.run();
+    }
+
+    @Override
+    public synchronized void onDisconnected(String why) {
+        disconnected = why == null ? "disconnected" : why;
+    }
+
+    /** Takes everything queued, in order. */
+    synchronized List<Event> drain() {
+        List<Event> out = List.copyOf(queue);
+        queue.clear();
+        return out;
+    }
+
+    /** Whether the source has delivered anything since the agent started. */
+    synchronized boolean delivered() {
+        return delivered;
+    }
+
+    /** Why the source went away, until it delivers again; {@code null} when it is up. */
+    synchronized String disconnected() {
+        return disconnected;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.cscs.agent;
+
+import dev.cscs.agent.HighWaterMarks.Violation;
+import dev.cscs.agent.VerifiedChains.Refusal;
+import dev.cscs.agent.status.StatusReport;
+import dev.cscs.agent.status.StatusReport.ApplierStatus;
+import dev.cscs.agent.status.StatusReport.KeyOverride;
+import dev.cscs.agent.status.StatusReport.Problem;
+import dev.cscs.core.error.ErrorCode;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One reconcile, start to end: drain the inbox into the verified view, decide whether that view
+ * may be applied (a basis, no high-water violation), resolve and run the appliers, persist what
+ * was applied, and build the status report. The caller serializes rounds.
+ */
+final class ReconcileRound {
+    private static final Logger LOG = LoggerFactory.getLogger(ReconcileRound.class);
+    static final String WAITING = "no verified configuration yet: waiting for the first delivery from the source";
+    private final AgentConfig config;
+    private final Clock clock;
+    private final Inbox inbox;
+    private final Verification verification;
+    private final Reconciler reconciler;
+    private final AuditLog audit;
+    /** What was logged already: an unchanged condition is logged once, though reported every time. */
+    private final Set<String> logged = new HashSet<>();
+
+    ReconcileRound(AgentConfig config, Clock clock, Inbox inbox, Verification verification, Reconciler reconciler, AuditLog audit) {
+        this.config = config;
+        this.clock = clock;
+        this.inbox = inbox;
+        this.verification = verification;
+        this.reconciler = reconciler;
+        this.audit = audit;
+    }
+
+    StatusReport run() {
+        verification.ingest(inbox.drain()).refused().forEach(this::refused);
+        List<Problem> problems = new ArrayList<>(verification.problems());
+        List<ApplierStatus> results;
+        List<KeyOverride> overrides = List.of();
+        List<String> notes = new ArrayList<>();
+        List<Violation> violations = verification.violations();
+        if (!verification.hasBasis()) {
+            results = reconciler.skipAll(WAITING);
+        } else if (!violations.isEmpty()) {
+            violations.forEach(v -> problems.add(new Problem(v.code().code(), v.message())));
+            results = reconciler.skipAll("keeping what is applied: " + violations.get(0).message());
+            once("violation " + violations, "not applying: " + violations);
+        } else {
+            Desired desired = Desired.resolve(config.domains(), verification.chains(), reconciler.names());
+            results = reconciler.run(desired);
+            overrides = desired.overrides();
+            for (String k : desired.ignored()) {
+                notes.add(k + ": its applier is not run on this node; ignored");
+                once("ignored " + k, notes.get(notes.size() - 1));
+            }
+            for (String d : desired.unknownDomains()) {
+                problems.add(new Problem(ErrorCode.UNKNOWN_DOMAIN.code(), "domain " + d
+                        + " is not in the trust policy; nothing of it is applied"));
+                once("unknown " + d, "watched domain " + d + " is not in the trust policy");
+            }
+            if (!config.dryRun()) {
+                verification.commit();
+            }
+        }
+        String down = inbox.disconnected();
+        if (down != null) {
+            problems.add(new Problem(ErrorCode.UNAVAILABLE.code(), "source: " + down));
+        }
+        if (audit.failure() != null) {
+            problems.add(new Problem(ErrorCode.IO.code(), audit.failure()));
+        }
+        return new StatusReport(config.nodeId(), clock.instant(), verification.resumeFrom(), verification.applied(),
+                verification.heads(), results, overrides, problems, notes);
+    }
+
+    /** Logs and audits a refusal (also those found restoring the cache at start). */
+    void refused(Refusal r) {
+        LOG.warn("{}", r.domain() == null ? "refused a snapshot: " + r.message() : Verification.describe(r));
+        audit.refused(r);
+    }
+
+    private void once(String key, String message) {
+        if (logged.add(key)) {
+            LOG.warn("{}", message);
+        }
+    }
+}

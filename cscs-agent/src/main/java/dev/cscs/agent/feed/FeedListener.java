@@ -1,0 +1,20 @@
+package dev.cscs.agent.feed;
+
+import java.util.List;
+
+/** Receives a feed's deliveries. Implementations queue and return at once. */
+public interface FeedListener {
+    /** Changesets in revision order; may repeat revisions already seen (the listener ignores them). */
+    void onChangesets(List<FeedItem> items);
+
+    /**
+     * The whole state at {@code revision}: every changeset of the watched chains from seq 1 (the
+     * genesis may be included). It replaces what came before; the listener re-verifies from the
+     * genesis.
+     */
+    void onSnapshot(long revision, List<FeedItem> all);
+
+    /** The source went away; the feed reconnects by itself and resumes. For status only. */
+    default void onDisconnected(String why) {
+    }
+}
