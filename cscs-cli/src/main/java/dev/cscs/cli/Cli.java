@@ -2,6 +2,7 @@ package dev.cscs.cli;
 
 import dev.cscs.cli.command.ApplyCommand;
 import dev.cscs.cli.command.AttachSignatureCommand;
+import dev.cscs.cli.command.AuditCommand;
 import dev.cscs.cli.command.CaCommand;
 import dev.cscs.cli.command.CosignCommand;
 import dev.cscs.cli.command.GetCommand;
@@ -13,6 +14,7 @@ import dev.cscs.cli.command.NodeCommand;
 import dev.cscs.cli.command.PutCommand;
 import dev.cscs.cli.command.RmCommand;
 import dev.cscs.cli.command.SignCommand;
+import dev.cscs.cli.command.StatusCommand;
 import dev.cscs.cli.command.SubmitCommand;
 import dev.cscs.cli.command.TrustCommand;
 import dev.cscs.cli.command.VerifyCommand;
@@ -29,7 +31,8 @@ import picocli.CommandLine.Command;
         subcommands = {KeygenCommand.class, TrustCommand.class, SignCommand.class, CosignCommand.class,
             AttachSignatureCommand.class, VerifyCommand.class, SubmitCommand.class, PutCommand.class, RmCommand.class,
             ApplyCommand.class, GetCommand.class, LsCommand.class, HistoryCommand.class, WatchCommand.class,
-            MemberCommand.class, CaCommand.class, NodeCommand.class, CommandLine.HelpCommand.class},
+            MemberCommand.class, StatusCommand.class, AuditCommand.class, CaCommand.class, NodeCommand.class,
+            CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 error, 2 usage, 3 rejected by verification, 4 conflict (rebase and",
             "retry), 5 unavailable.", "", "Run `cscs COMMAND --help` for examples, or `./cscs demo` for a tour."})
 public final class Cli implements Runnable {

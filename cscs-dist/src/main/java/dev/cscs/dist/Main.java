@@ -11,6 +11,7 @@ public final class Main {
     public static CommandLine commandLine() {
         CommandLine cl = Cli.commandLine();
         cl.addSubcommand("server", new ServerCommand());
+        cl.addSubcommand("agent", new AgentCommand());
         return cl;
     }
 

@@ -5,6 +5,7 @@ import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.json.Limits;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetCodec;
+import dev.cscs.agent.Agent;
 import dev.cscs.server.api.ApiServer;
 import dev.cscs.server.config.ServerConfig;
 import dev.cscs.store.ConfigStore;
@@ -30,11 +31,13 @@ public final class Daemon implements AutoCloseable {
     private final ServerConfig config;
     private final RaftNode raft;
     private final ApiServer api;
+    private final Agent agent;
 
-    private Daemon(ServerConfig config, RaftNode raft, ApiServer api) {
+    private Daemon(ServerConfig config, RaftNode raft, ApiServer api, Agent agent) {
         this.config = config;
         this.raft = raft;
         this.api = api;
+        this.agent = agent;
     }
 
     /** Starts every part of the node; on failure, stops what was started and throws. */
@@ -76,9 +79,19 @@ public final class Daemon implements AutoCloseable {
             throw new CscsException(ErrorCode.BAD_CONFIG, "api.listen " + config.apiListen() + ": cannot listen: "
                     + rootMessage(e));
         }
+        Agent agent = null;
+        if (config.agent().enabled()) {
+            try {
+                agent = NodeAgent.start(config, raft, NodeIdentity.of(config.dataDir(), transport.tls()));
+            } catch (RuntimeException | IOException e) {
+                api.close();
+                raft.close();
+                throw e;
+            }
+        }
         LOG.info("node {} is up: raft {}, api {}, genesis {}, domains {}", config.nodeId(), r.listen(), config.apiListen(),
                 store.genesis().digest(), config.domains());
-        return new Daemon(config, raft, api);
+        return new Daemon(config, raft, api, agent);
     }
 
     static Changeset loadGenesis(ServerConfig config) throws IOException {
@@ -107,6 +120,11 @@ public final class Daemon implements AutoCloseable {
         return api.port();
     }
 
+    /** The in-process agent, or null when agent.enabled is false. */
+    public Agent agent() {
+        return agent;
+    }
+
     /** Runs until the process is told to stop. */
     public static int runUntilStopped(ServerConfig config) throws IOException {
         Daemon d = start(config);
@@ -126,6 +144,13 @@ public final class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
+        if (agent != null) {
+            try {
+                agent.close();
+            } catch (RuntimeException e) {
+                LOG.warn("agent stop: {}", e.getMessage());
+            }
+        }
         try {
             api.close();
         } catch (RuntimeException e) {

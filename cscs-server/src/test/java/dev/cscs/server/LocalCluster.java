@@ -44,6 +44,11 @@ public final class LocalCluster implements AutoCloseable {
 
     /** {@code limits} is the inside of the config's {@code limits: {...}} mapping. */
     public LocalCluster(Path dir, int n, TestPki pki, String limits) throws IOException {
+        this(dir, n, pki, limits, false);
+    }
+
+    /** With {@code agents}, every node runs its agent on a sandbox root, {@code <dir>/<id>/root}. */
+    public LocalCluster(Path dir, int n, TestPki pki, String limits, boolean agents) throws IOException {
         this.dir = dir;
         this.pki = pki;
         Changeset genesis = Chains.genesis();
@@ -72,11 +77,28 @@ public final class LocalCluster implements AutoCloseable {
                     "api: {listen: 127.0.0.1:" + apiPorts.get(id) + "}",
                     "trust: {genesis: " + dir.resolve("genesis.json") + "}",
                     security,
-                    "agent: {enabled: false}",
+                    agents ? "agent: {root: " + dir.resolve(id).resolve("root") + ", quietPeriod: 20ms, quietMax: 500ms, "
+                            + "statusInterval: 1s, commitConfirm: 2s, appliers: [yum, apt, sysctl, service]}" : "agent: {enabled: false}",
                     "limits: {" + limits + "}",
                     "log: {dir: " + dir.resolve(id).resolve("log") + "}", ""));
             daemons.put(id, Daemon.start(ConfigLoader.load(cfg)));
         }
+    }
+
+    /** Stops node {@code id} (as SIGTERM would); {@link #restart} brings it back with its data. */
+    public void stop(String id) {
+        Daemon d = daemons.remove(id);
+        if (d != null) {
+            d.close();
+        }
+    }
+
+    public void restart(String id) throws IOException {
+        daemons.put(id, Daemon.start(ConfigLoader.load(dir.resolve(id + ".yaml"))));
+    }
+
+    public Path root(String id) {
+        return dir.resolve(id).resolve("root");
     }
 
     public Daemon daemon(String id) {

@@ -1,38 +1,20 @@
 package dev.cscs.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cscs.core.crypto.PublicKeyRef;
 import dev.cscs.core.crypto.PublicKeys;
 import dev.cscs.core.crypto.SignatureAlg;
 import dev.cscs.core.crypto.Signer;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
-import dev.cscs.core.json.Jcs;
 import dev.cscs.core.model.Signature;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * Status reports are signed by the reporting node's own key over
- * {@code "cscs-status-v1\n" || JCS(report)}. A node whose key the cluster knows (from its
- * join token or the registry) must sign; a bootstrap node without a registered key is
- * accepted but marked unverified.
+ * Checks status reports against the node's registered key (see StatusSigning). A node whose
+ * key the cluster knows (from its join token or the registry) must sign; a bootstrap node
+ * without a registered key is accepted but marked unverified.
  */
-public final class StatusSignatures {
-    public static final String CONTEXT = "cscs-status-v1\n";
-
-    private StatusSignatures() {
-    }
-
-    public static byte[] payload(JsonNode report) {
-        byte[] ctx = CONTEXT.getBytes(StandardCharsets.UTF_8);
-        byte[] body = Jcs.canonicalize(report);
-        byte[] out = new byte[ctx.length + body.length];
-        System.arraycopy(ctx, 0, out, 0, ctx.length);
-        System.arraycopy(body, 0, out, ctx.length, body.length);
-        return out;
-    }
-
+final class StatusSignatures {
     /** Returns whether the report is verified; throws when a registered key did not sign it. */
     static boolean check(LogEntry.ReportStatus r, NodeView node) {
         if (node == null || node.spki() == null) {
@@ -47,7 +29,7 @@ public final class StatusSignatures {
             throw new CscsException(ErrorCode.BAD_SIGNATURE, "status of " + r.node() + " is not signed by its registered key");
         }
         if (!s.keyid().equals(key.keyid()) || s.alg() != SignatureAlg.fromWire(node.keyAlg())
-                || !Signer.verify(key, s.alg(), payload(r.report()), s.bytes())) {
+                || !Signer.verify(key, s.alg(), dev.cscs.core.trust.StatusSigning.payload(r.report()), s.bytes())) {
             throw new CscsException(ErrorCode.BAD_SIGNATURE, "status of " + r.node() + " is not signed by its registered key "
                     + key.keyid().substring(0, 12) + "…");
         }

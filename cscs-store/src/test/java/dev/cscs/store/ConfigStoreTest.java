@@ -175,10 +175,10 @@ class ConfigStoreTest {
         var report = Chains.json("{\"node\":\"n4\",\"ok\":true}");
         var alg = dev.cscs.core.crypto.SignatureAlg.ECDSA_P256_SHA256;
         var good = dev.cscs.core.model.Signature.of(nodeKey.keyid(), alg,
-                dev.cscs.core.crypto.Signer.sign(nodeKey, alg, StatusSignatures.payload(report)));
+                dev.cscs.core.crypto.Signer.sign(nodeKey, alg, dev.cscs.core.trust.StatusSigning.payload(report)));
         var other = dev.cscs.core.testing.TestKeys.named("intruder", "ecdsa-p256");
         var bad = dev.cscs.core.model.Signature.of(other.keyid(), alg,
-                dev.cscs.core.crypto.Signer.sign(other, alg, StatusSignatures.payload(report)));
+                dev.cscs.core.crypto.Signer.sign(other, alg, dev.cscs.core.trust.StatusSigning.payload(report)));
 
         assertThat(s.apply(2, new LogEntry.ReportStatus("n4", "2026-11-29T16:12:00Z", report, bad))).isInstanceOf(Outcome.Rejected.class);
         assertThat(s.apply(3, new LogEntry.ReportStatus("n4", "2026-11-29T16:12:00Z", report, null))).isInstanceOf(Outcome.Rejected.class);

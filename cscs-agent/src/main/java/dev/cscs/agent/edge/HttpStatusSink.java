@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
  * next time, and the next report is the retry.
  */
 public final class HttpStatusSink implements StatusSink {
+    private final java.util.function.Function<StatusReport, String> encode;
     private static final Logger LOG = LoggerFactory.getLogger(HttpStatusSink.class);
     private final List<URI> endpoints;
     private final HttpClient client;
@@ -35,6 +36,13 @@ public final class HttpStatusSink implements StatusSink {
     }
 
     public HttpStatusSink(List<URI> endpoints, HttpClient client, Duration timeout) {
+        this(endpoints, client, timeout, StatusReport::toJson);
+    }
+
+    /** {@code encode} makes the request body, e.g. a report signed by the node's key. */
+    public HttpStatusSink(List<URI> endpoints, HttpClient client, Duration timeout,
+                          java.util.function.Function<StatusReport, String> encode) {
+        this.encode = Objects.requireNonNull(encode, "encode");
         this.endpoints = List.copyOf(endpoints);
         if (this.endpoints.isEmpty()) {
             throw new IllegalArgumentException("at least one endpoint is needed");
@@ -67,7 +75,7 @@ public final class HttpStatusSink implements StatusSink {
             uri = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/v1/status");
         }
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(report.toJson(), StandardCharsets.UTF_8)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(encode.apply(report), StandardCharsets.UTF_8)).build();
         java.util.concurrent.CompletableFuture<HttpResponse<Void>> sent;
         try {
             sent = client.sendAsync(request, HttpResponse.BodyHandlers.discarding());

@@ -42,6 +42,7 @@ public final class ApiServer implements AutoCloseable {
                 new RateLimiter(java.time.Clock.systemUTC(), apiLimits.writesPerSecond(), apiLimits.writeBurst())).register(app);
         new ReadRoutes(raft).register(app);
         new JoinRoutes(nodeId, raft).register(app);
+        new StatusRoutes(raft).register(app);
         watch.register(app);
         app.get("/healthz", ctx -> Json.send(ctx, 200, Json.object().put("status", "ok").put("node", nodeId)));
         app.get("/readyz", ctx -> {

@@ -1,0 +1,101 @@
+package dev.cscs.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cscs.cli.Colors;
+import dev.cscs.cli.GlobalOptions;
+import dev.cscs.cli.Table;
+import dev.cscs.cli.http.ApiClient;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "status", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class,
+        description = {"The fleet at a glance: per node and domain the applied seq against the head, the appliers'",
+            "states, errors and when each node last reported; suspects and failing or lagging nodes first."},
+        footer = {"", "Examples:", "  cscs status", "  cscs status -o json | jq '.nodes[] | select(.health != \"ok\")'",
+            "", "Health: ok, lagging (behind a head), failing (an applier failed or an error), stale (no report for",
+            "3 minutes), suspect (its chain heads disagree with the cluster's, or it passed on refused proposals)."})
+public final class StatusCommand implements Runnable {
+    @Option(names = "--local", description = "Answer from the node alone (no Raft read barrier).")
+    boolean local;
+
+    @Mixin
+    GlobalOptions global;
+
+    @Override
+    public void run() {
+        JsonNode s = new ApiClient(global).get("/v1/status" + (local ? "?consistency=local" : ""));
+        TreeSet<String> domains = new TreeSet<>();
+        s.path("heads").fieldNames().forEachRemaining(d -> {
+            if (!d.startsWith("_")) {
+                domains.add(d);
+            }
+        });
+        List<String> header = new ArrayList<>(List.of("NODE", "ROLE", "HEALTH", "SEEN"));
+        domains.forEach(header::add);
+        header.add("APPLIERS");
+        Table t = new Table(header.toArray(new String[0]));
+        for (JsonNode n : s.path("nodes")) {
+            List<Object> row = new ArrayList<>(List.of(n.path("node").asText(), n.path("role").asText(),
+                    health(n.path("health").asText()), n.has("ageSeconds") ? n.path("ageSeconds").asLong() + "s ago" : "-"));
+            for (String d : domains) {
+                JsonNode x = n.path("domains").path(d);
+                row.add(x.isMissingNode() ? "-" : x.path("applied").asLong() + "/" + x.path("head").asLong()
+                        + (x.path("lag").asLong() > 0 ? " (-" + x.path("lag").asLong() + ")" : ""));
+            }
+            row.add(appliers(n));
+            t.row(row.toArray());
+        }
+        StringBuilder b = new StringBuilder(t.isEmpty() ? "no node has reported yet" : t.toString());
+        for (JsonNode n : s.path("nodes")) {
+            for (JsonNode e : n.path("errors")) {
+                b.append("\n").append(Colors.red(n.path("node").asText() + ": " + e.path("code").asText() + ": "
+                        + e.path("message").asText()));
+            }
+        }
+        if (s.path("suspects").size() > 0) {
+            b.append("\n\n").append(Colors.bold(Colors.red("SUSPECTS"))).append(" (remove one with `cscs member remove NODE --sign-with KEY`)");
+            for (JsonNode x : s.path("suspects")) {
+                for (JsonNode ev : x.path("evidence")) {
+                    b.append("\n  ").append(x.path("node").asText()).append(": ").append(ev.asText());
+                }
+            }
+        }
+        b.append("\n\nheads:");
+        for (Iterator<Map.Entry<String, JsonNode>> it = s.path("heads").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            b.append(' ').append(e.getKey()).append('=').append(e.getValue().path("seq").asLong());
+        }
+        global.printer().result(s, b.toString());
+    }
+
+    private static String health(String h) {
+        switch (h) {
+            case "ok": return Colors.green(h);
+            case "lagging":
+            case "stale":
+            case "unknown": return Colors.yellow(h);
+            default: return Colors.red(h);
+        }
+    }
+
+    private static String appliers(JsonNode n) {
+        int inSync = 0;
+        List<String> other = new ArrayList<>();
+        for (JsonNode a : n.path("appliers")) {
+            String state = a.path("state").asText();
+            if (state.equals("in-sync") || state.equals("applied")) {
+                inSync++;
+            } else if (!state.equals("skipped")) {
+                other.add(a.path("applier").asText() + ":" + state);
+            }
+        }
+        String ok = inSync + " ok";
+        return other.isEmpty() ? ok : ok + ", " + String.join(", ", other);
+    }
+}

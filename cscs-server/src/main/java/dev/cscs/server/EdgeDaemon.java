@@ -1,0 +1,185 @@
+package dev.cscs.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cscs.agent.Agent;
+import dev.cscs.agent.AgentConfig;
+import dev.cscs.agent.applier.Reachability;
+import dev.cscs.agent.edge.HttpChangesetFeed;
+import dev.cscs.agent.edge.HttpStatusSink;
+import dev.cscs.core.crypto.PassphraseSource;
+import dev.cscs.core.crypto.PrivateKeyRef;
+import dev.cscs.core.crypto.Signer;
+import dev.cscs.core.error.CscsException;
+import dev.cscs.core.error.ErrorCode;
+import dev.cscs.core.json.Limits;
+import dev.cscs.core.model.Changeset;
+import dev.cscs.core.model.ChangesetCodec;
+import dev.cscs.core.model.Signature;
+import dev.cscs.core.tls.TlsMaterial;
+import dev.cscs.core.trust.ChainState;
+import dev.cscs.core.trust.JoinToken;
+import dev.cscs.core.trust.StatusSigning;
+import dev.cscs.server.api.JoinProof;
+import dev.cscs.server.config.ServerConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code cscs agent}: the reconcile loop on a device without Raft. It streams its domains from
+ * the servers' watch API, verifies every signature itself, applies, and reports signed status.
+ * With a join token it first registers its key, so its reports are verified.
+ */
+public final class EdgeDaemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeDaemon.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Agent agent;
+
+    private EdgeDaemon(Agent agent) {
+        this.agent = agent;
+    }
+
+    public static EdgeDaemon start(ServerConfig config) throws IOException {
+        if (config.edge() == null) {
+            throw new CscsException(ErrorCode.BAD_CONFIG, config.source() + ": server: {endpoints: [...]} is missing "
+                    + "(cscs agent runs an edge device; a cluster node runs `cscs server`)");
+        }
+        TlsMaterial tls = config.tls() == null ? null
+                : TlsMaterial.load(config.tls().ca(), config.tls().cert(), config.tls().key(), PassphraseSource.NONE);
+        HttpClient http = client(tls);
+        List<URI> endpoints = new ArrayList<>();
+        config.edge().endpoints().forEach(e -> endpoints.add(URI.create(e)));
+        Changeset genesis = genesis(config, http, endpoints);
+        PrivateKeyRef identity = NodeIdentity.of(config.dataDir(), tls);
+        if (config.edge().token() != null) {
+            register(config, http, endpoints, identity);
+        }
+        ServerConfig.Agent a = config.agent();
+        Path root = a.root();
+        AgentConfig ac = new AgentConfig(config.nodeId(), config.domains(), root, a.appliers(), a.reconcileInterval(),
+                a.quietPeriod(), a.quietMax(), a.statusInterval(), a.dryRun(), root.toAbsolutePath().normalize().equals(Path.of("/")),
+                List.of(), a.commitConfirm(), config.dataDir().resolve("agent"), config.logDir().resolve("audit.jsonl"));
+        Reachability server = within -> reachable(http, endpoints, within);
+        Agent agent = Agent.builder(ac).genesis(genesis, config.anchor())
+                .feed(new HttpChangesetFeed(endpoints, http))
+                .statusSink(new HttpStatusSink(endpoints, http, Duration.ofSeconds(10),
+                        r -> signed(config.nodeId(), identity, r.toJson())))
+                .reachability(server).build();
+        agent.start();
+        LOG.info("edge agent {} started: domains {}, servers {}, root {}", config.nodeId(), config.domains(), endpoints, root);
+        return new EdgeDaemon(agent);
+    }
+
+    public Agent agent() {
+        return agent;
+    }
+
+    private static HttpClient client(TlsMaterial tls) {
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (tls != null) {
+            b.sslContext(tls.sslContext(why -> LOG.warn("TLS: {}", why)));
+        }
+        return b.build();
+    }
+
+    /** The genesis from the config file, or fetched from a server and checked against the anchor. */
+    private static Changeset genesis(ServerConfig config, HttpClient http, List<URI> endpoints) throws IOException {
+        if (config.genesis() != null) {
+            return Daemon.loadGenesis(config);
+        }
+        for (URI e : endpoints) {
+            try {
+                HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(e + "/v1/changesets/_trust?fromSeq=1&limit=1"))
+                        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+                JsonNode first = JSON.readTree(r.body()).path("changesets").path(0).path("changeset");
+                Changeset g = ChangesetCodec.fromTree(first, Limits.DEFAULT);
+                ChainState.fromGenesis(g, config.anchor());
+                return g;
+            } catch (IOException | RuntimeException ex) {
+                LOG.warn("cannot fetch the genesis from {}: {}", e, ex.getMessage());
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new CscsException(ErrorCode.UNAVAILABLE, "no server gave a genesis matching the trust anchor " + config.anchor());
+    }
+
+    private static void register(ServerConfig config, HttpClient http, List<URI> endpoints, PrivateKeyRef identity)
+            throws IOException {
+        Path marker = config.dataDir().resolve("agent-registered");
+        if (Files.exists(marker)) {
+            return;
+        }
+        JoinToken token = JoinToken.parse(Files.readAllBytes(config.edge().token()));
+        if (!token.node().equals(config.nodeId()) || !token.key().keyid().equals(identity.keyid())) {
+            throw new CscsException(ErrorCode.BAD_TOKEN, config.edge().token() + " is not this node's token (node or key differ)");
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.set("token", token.toJson());
+        body.put("raft", "");
+        Signature proof = Signature.of(identity.keyid(), token.keyAlg(),
+                Signer.sign(identity, token.keyAlg(), JoinProof.payload(token.id(), "")));
+        body.putObject("proof").put("keyid", proof.keyid()).put("alg", proof.alg().wireName()).put("sig", proof.sig());
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(endpoints.get(0) + "/v1/join"))
+                    .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 201) {
+                throw new CscsException(ErrorCode.BAD_TOKEN, "the cluster refused the registration: " + r.body());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CscsException(ErrorCode.UNAVAILABLE, "interrupted");
+        }
+        Files.createDirectories(config.dataDir());
+        Files.writeString(marker, token.id() + "\n");
+        LOG.info("registered {} with the cluster; its status reports are now verified", config.nodeId());
+    }
+
+    private static String signed(String node, PrivateKeyRef identity, String reportJson) {
+        try {
+            JsonNode report = JSON.readTree(reportJson);
+            return StatusSigning.envelope(node, report, StatusSigning.sign(identity, report)).toString();
+        } catch (IOException e) {
+            throw new CscsException(ErrorCode.INTERNAL, "status report not encodable", e);
+        }
+    }
+
+    private static boolean reachable(HttpClient http, List<URI> endpoints, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (URI e : endpoints) {
+                try {
+                    HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(e + "/healthz"))
+                            .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+                    if (r.statusCode() == 200) {
+                        return true;
+                    }
+                } catch (IOException ex) {
+                    // try the next server
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        agent.close();
+    }
+}
