@@ -7,11 +7,14 @@ import java.nio.charset.StandardCharsets;
 /** Runs the {@code cscs} command line in-process and keeps its exit code and output. */
 public record CliRun(int exit, String out, String err, byte[] rawOut) {
     public static CliRun of(String... args) {
-        return run(Cli.commandLine(), args);
+        return run(Cli::commandLine, args);
     }
 
-    /** Runs {@code cl} (e.g. the distribution's, with the daemon verbs) with {@code args}. */
-    public static synchronized CliRun run(picocli.CommandLine cl, String... args) {
+    /**
+     * Runs a command line (e.g. the distribution's, with the daemon verbs) with {@code args}; it
+     * is made after stdout is redirected, because picocli binds its writers when it is built.
+     */
+    public static synchronized CliRun run(java.util.function.Supplier<picocli.CommandLine> cli, String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -19,7 +22,7 @@ public record CliRun(int exit, String out, String err, byte[] rawOut) {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = cl.execute(args);
+            int exit = cli.get().execute(args);
             return new CliRun(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), out.toByteArray());
         } finally {
             System.setOut(oldOut);

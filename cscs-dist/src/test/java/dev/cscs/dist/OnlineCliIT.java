@@ -42,7 +42,7 @@ class OnlineCliIT {
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--endpoint";
         all[args.length + 1] = cluster.url(node);
-        return CliRun.run(Main.commandLine(), all);
+        return CliRun.run(Main::commandLine, all);
     }
 
     @Test
