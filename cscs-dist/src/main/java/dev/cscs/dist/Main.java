@@ -12,6 +12,7 @@ public final class Main {
         CommandLine cl = Cli.commandLine();
         cl.addSubcommand("server", new ServerCommand());
         cl.addSubcommand("agent", new AgentCommand());
+        cl.addSubcommand("demo", new DemoCommand());
         return cl;
     }
 

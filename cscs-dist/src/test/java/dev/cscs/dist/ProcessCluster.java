@@ -48,6 +48,11 @@ public final class ProcessCluster implements AutoCloseable {
     }
 
     public ProcessCluster(Path dir, Path jar, int n, String extraConfig) throws IOException {
+        this(dir, jar, n, extraConfig, false);
+    }
+
+    /** With {@code agents}, each node's agent applies to its own sandbox root, {@code <dir>/<id>/root}. */
+    public ProcessCluster(Path dir, Path jar, int n, String extraConfig, boolean agents) throws IOException {
         this.dir = dir;
         this.jar = jar;
         Changeset genesis = Signing.genesis(new PolicyBuilder().roots(1, List.of(root.publicKey()))
@@ -69,10 +74,15 @@ public final class ProcessCluster implements AutoCloseable {
                     "api: {listen: 127.0.0.1:" + apiPorts.get(id) + "}",
                     "trust: {genesis: " + dir.resolve("genesis.json") + "}",
                     "insecure: true",
-                    "agent: {enabled: false}",
+                    agents ? "agent: {root: " + dir.resolve(id).resolve("root") + ", quietPeriod: 10ms, quietMax: 200ms, "
+                            + "appliers: [sysctl, yum, service]}" : "agent: {enabled: false}",
                     "log: {dir: " + dir.resolve(id).resolve("log") + "}",
                     extraConfig, ""));
         }
+    }
+
+    public Path root(String id) {
+        return dir.resolve(id).resolve("root");
     }
 
     public List<String> ids() {

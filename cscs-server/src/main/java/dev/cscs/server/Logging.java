@@ -24,6 +24,11 @@ public final class Logging {
     }
 
     public static void configure(Path logDir, String fileName) {
+        configure(logDir, fileName, true);
+    }
+
+    /** {@code console} false keeps stdout for the program's own output (the demo), logging to the file only. */
+    public static void configure(Path logDir, String fileName, boolean console) {
         try {
             Files.createDirectories(logDir);
         } catch (IOException e) {
@@ -37,11 +42,13 @@ public final class Logging {
         Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
 
-        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-        console.setContext(ctx);
-        console.setEncoder(encoder(ctx));
-        console.start();
-        root.addAppender(console);
+        if (console) {
+            ConsoleAppender<ILoggingEvent> out = new ConsoleAppender<>();
+            out.setContext(ctx);
+            out.setEncoder(encoder(ctx));
+            out.start();
+            root.addAppender(out);
+        }
 
         RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
         file.setContext(ctx);
