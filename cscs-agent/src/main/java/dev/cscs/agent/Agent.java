@@ -225,7 +225,7 @@ public final class Agent implements AutoCloseable {
         private ChangesetFeed feed;
         private StatusSink sink = StatusSink.discarding();
         private Reachability reachability = Reachability.assumed();
-        private CommandRunner runner = CommandRunner.system();
+        private CommandRunner runner = dev.cscs.agent.os.SshdCheckRunner.system();
         private Clock clock = Clock.systemUTC();
         private Scheduler scheduler;
         private List<Applier> appliers;

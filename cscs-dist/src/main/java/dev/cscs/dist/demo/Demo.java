@@ -209,6 +209,9 @@ final class Demo {
             }
             List<String> edgeAppliers = new ArrayList<>(appliers);
             edgeAppliers.remove("firewall");
+            if (edgeAppliers.contains("sshd")) {
+                Tools.prepareSshd(edgeDir.resolve("root"));
+            }
             Files.writeString(edgeDir.resolve("cscsd.yaml"), String.join("\n",
                     "node: {id: edge1, dataDir: " + edgeDir.resolve("data") + ", domains: [global, factory-a]}",
                     "server: {endpoints: [" + servers + "], token: " + edgeDir.resolve("join.token") + "}",

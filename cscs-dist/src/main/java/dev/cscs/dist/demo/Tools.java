@@ -31,13 +31,20 @@ final class Tools {
         Files.createDirectories(sshd);
         String keygen = run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", sshd.resolve("key").toString()));
         Files.writeString(sshd.resolve("sshd_config"), "HostKey " + sshd.resolve("key") + "\nPidFile none\n");
-        String sshdWhy = keygen != null ? keygen : run(List.of("sshd", "-t", "-f", sshd.resolve("sshd_config").toString()));
+        String sshdWhy = keygen != null ? keygen : sshdCheck(sshd.resolve("sshd_config"));
         if (sshdWhy == null) {
             appliers.add("sshd");
         } else {
             notes.add("sshd applier left out: `sshd -t` does not work here (" + sshdWhy + ")");
         }
         return appliers;
+    }
+
+    /** The check the sshd applier runs (through the same runner), so the probe fails only where it would. */
+    private static String sshdCheck(Path config) {
+        var r = dev.cscs.agent.os.SshdCheckRunner.system().run(dev.cscs.agent.os.CommandRunner.Command.of(
+                java.time.Duration.ofSeconds(20), "sshd", "-t", "-f", config.toString()));
+        return r.exit() == 0 ? null : (r.stderr() + r.stdout()).strip().lines().findFirst().orElse("exit " + r.exit());
     }
 
     /** Null when the command succeeds, else why not. */
