@@ -29,6 +29,7 @@ class OnlineCliIT {
         KeyFiles.writePrivate(dir.resolve("fa.key"), Chains.signerA(), null);
         KeyFiles.writePrivate(dir.resolve("global.key"), Chains.signerB(), null);
         KeyFiles.writePrivate(dir.resolve("root.key"), Chains.root(), null);
+        KeyFiles.writePublic(dir.resolve("fa.pub"), Chains.signerA().publicKey());
         Eventually.await("a leader", Duration.ofSeconds(30), () -> cluster.get("n1", "/readyz").status() == 200);
     }
 
@@ -104,6 +105,19 @@ class OnlineCliIT {
         } finally {
             watch.destroyForcibly();
         }
+    }
+
+    @Test
+    void aDomainIsAddedByASignedPolicyChange() {
+        CliRun add = cscs("n2", "trust", "update", "--domain", "factory-b=" + dir.resolve("fa.pub"), "--scope", "factory-b=sysctl",
+                "--sign-with", dir.resolve("root.key").toString(), "--comment", "new line");
+        assertThat(add.ok().err()).contains("domain added: factory-b");
+        cscs("n3", "put", "factory-b", "sysctl/net.test.b", "{\"value\":\"1\"}", "--sign-with", dir.resolve("fa.key").toString()).ok();
+        CliRun scope = cscs("n1", "put", "factory-b", "yum/x", "{\"name\":\"x\",\"baseurl\":\"https://x.example/\"}",
+                "--sign-with", dir.resolve("fa.key").toString());
+        assertThat(scope.exit()).isEqualTo(3);
+        assertThat(scope.err()).contains("out-of-scope");
+        assertThat(cscs("n1", "history", "_trust").ok().out()).contains("new line");
     }
 
     @Test
