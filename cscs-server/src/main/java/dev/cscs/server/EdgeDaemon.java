@@ -65,11 +65,8 @@ public final class EdgeDaemon implements AutoCloseable {
         if (config.edge().token() != null) {
             register(config, http, endpoints, identity);
         }
-        ServerConfig.Agent a = config.agent();
-        Path root = a.root();
-        AgentConfig ac = new AgentConfig(config.nodeId(), config.domains(), root, a.appliers(), a.reconcileInterval(),
-                a.quietPeriod(), a.quietMax(), a.statusInterval(), a.dryRun(), root.toAbsolutePath().normalize().equals(Path.of("/")),
-                List.of(), a.commitConfirm(), config.dataDir().resolve("agent"), config.logDir().resolve("audit.jsonl"));
+        Path root = config.agent().root();
+        AgentConfig ac = NodeAgent.agentConfig(config, List.of());
         Reachability server = within -> reachable(http, endpoints, within);
         Agent agent = Agent.builder(ac).genesis(genesis, config.anchor())
                 .feed(new HttpChangesetFeed(endpoints, http))

@@ -29,15 +29,12 @@ final class NodeAgent {
     }
 
     static Agent start(ServerConfig config, RaftNode raft, PrivateKeyRef identity) {
-        ServerConfig.Agent a = config.agent();
         List<Integer> ports = new ArrayList<>(List.of(config.raft().listen().port(), config.apiListen().port()));
         if (config.apiLocal() != null) {
             ports.add(config.apiLocal().port());
         }
-        Path root = a.root();
-        AgentConfig ac = new AgentConfig(config.nodeId(), config.domains(), root, a.appliers(), a.reconcileInterval(),
-                a.quietPeriod(), a.quietMax(), a.statusInterval(), a.dryRun(), root.toAbsolutePath().normalize().equals(Path.of("/")),
-                ports, a.commitConfirm(), config.dataDir().resolve("agent"), config.logDir().resolve("audit.jsonl"));
+        Path root = config.agent().root();
+        AgentConfig ac = agentConfig(config, ports);
         Reachability quorum = within -> {
             try {
                 raft.barrier(within);
@@ -52,6 +49,15 @@ final class NodeAgent {
         agent.start();
         LOG.info("agent started: domains {}, root {}{}", config.domains(), root, ac.live() ? " (live)" : " (files only)");
         return agent;
+    }
+
+    /** The agent's settings from the config file; it touches the live kernel and services only when its root is /. */
+    static AgentConfig agentConfig(ServerConfig config, List<Integer> protectedPorts) {
+        ServerConfig.Agent a = config.agent();
+        return new AgentConfig(config.nodeId(), config.domains(), a.root(), a.appliers(), a.reconcileInterval(),
+                a.quietPeriod(), a.quietMax(), a.statusInterval(), a.dryRun(),
+                a.root().toAbsolutePath().normalize().equals(Path.of("/")), protectedPorts, a.commitConfirm(),
+                config.dataDir().resolve("agent"), config.logDir().resolve("audit.jsonl"));
     }
 
     private static void publish(RaftNode raft, String node, PrivateKeyRef identity, StatusReport report) {

@@ -110,4 +110,18 @@ class JoinIT {
         assertThatThrownBy(() -> Daemon.start(ConfigLoader.load(provision("n6", "n6", other))))
                 .hasMessageContaining("is a token for n7, not for node n6");
     }
+
+    @Test
+    void aNodeJoiningAsAVoterGetsAVoteOnceItHasCaughtUp() throws Exception {
+        PrivateKeyRef key = nodeKey("n8");
+        JoinToken token = JoinToken.issue("n8", "voter", List.of("global"), key.publicKey(), Instant.now(),
+                Duration.ofHours(1), List.of(Chains.root()));
+        Daemon n8 = Daemon.start(ConfigLoader.load(provision("n8", "n8", token)));
+        try {
+            Eventually.await("n8 is a voter", Duration.ofSeconds(60), () -> cluster.get("n1", "/v1/members").body()
+                    .path("members").toString().matches(".*\\{\"id\":\"n8\",[^}]*\"role\":\"voter\".*"));
+        } finally {
+            n8.close();
+        }
+    }
 }

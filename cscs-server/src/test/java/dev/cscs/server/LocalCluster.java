@@ -49,6 +49,11 @@ public final class LocalCluster implements AutoCloseable {
 
     /** With {@code agents}, every node runs its agent on a sandbox root, {@code <dir>/<id>/root}. */
     public LocalCluster(Path dir, int n, TestPki pki, String limits, boolean agents) throws IOException {
+        this(dir, n, pki, limits, agents, "");
+    }
+
+    /** {@code raftExtra}: more keys of the raft: section, e.g. {@code "eventHistory: 2"}. */
+    public LocalCluster(Path dir, int n, TestPki pki, String limits, boolean agents, String raftExtra) throws IOException {
         this.dir = dir;
         this.pki = pki;
         Changeset genesis = Chains.genesis();
@@ -74,6 +79,7 @@ public final class LocalCluster implements AutoCloseable {
                     "raft:",
                     "  listen: 127.0.0.1:" + raftPorts[i],
                     "  peers: [" + String.join(", ", peers) + "]",
+                    raftExtra.isEmpty() ? "" : "  " + raftExtra,
                     "api: {listen: 127.0.0.1:" + apiPorts.get(id) + "}",
                     "trust: {genesis: " + dir.resolve("genesis.json") + "}",
                     security,
