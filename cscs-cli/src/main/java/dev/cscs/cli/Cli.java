@@ -49,6 +49,8 @@ public final class Cli implements Runnable {
         CommandLine cl = new CommandLine(new Cli());
         cl.setExecutionExceptionHandler((ex, line, parsed) -> handle(ex, line));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // values are written @FILE (e.g. `cscs put D K @value.json`): never let picocli read them as argument files
+        cl.setExpandAtFiles(false);
         return cl;
     }
 

@@ -31,6 +31,10 @@ public final class AgentCommand implements Callable<Integer> {
             System.out.println(config + ": ok (edge agent " + cfg.nodeId() + ")");
             return 0;
         }
+        return runUntilStopped(cfg);
+    }
+
+    static int runUntilStopped(ServerConfig cfg) throws Exception {
         Logging.configure(cfg.logDir(), "cscs-agent");
         EdgeDaemon d = EdgeDaemon.start(cfg);
         CountDownLatch stopped = new CountDownLatch(1);

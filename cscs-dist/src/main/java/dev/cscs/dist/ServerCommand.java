@@ -1,6 +1,5 @@
 package dev.cscs.dist;
 
-import dev.cscs.core.error.CscsException;
 import dev.cscs.server.Daemon;
 import dev.cscs.server.Logging;
 import dev.cscs.server.config.ConfigLoader;
@@ -12,6 +11,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "server", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, sortOptions = false,
         description = {"Run a cluster node: the replicated store, the HTTP API and the agent.",
+            "With an edge device's config (server: instead of raft:) it runs the edge agent, as `cscs agent` does.",
             "Reads the config file (DESIGN.md §4), logs to stdout and to a rolling file under log.dir, and stops",
             "cleanly on SIGTERM."},
         footer = {"", "Examples:",
@@ -35,14 +35,14 @@ public final class ServerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerConfig cfg = ConfigLoader.load(config);
         if (check) {
-            System.out.println(config + ": ok (node " + cfg.nodeId() + ")");
+            System.out.println(config + ": ok (" + (cfg.edge() != null ? "edge agent " : "node ") + cfg.nodeId() + ")");
             return 0;
         }
-        try {
-            Logging.configure(cfg.logDir(), "cscsd");
-            return Daemon.runUntilStopped(cfg);
-        } catch (CscsException e) {
-            throw e;
+        if (cfg.edge() != null) {
+            // the same unit (cscsd.service) runs cluster nodes and edge devices: the config file decides
+            return AgentCommand.runUntilStopped(cfg);
         }
+        Logging.configure(cfg.logDir(), "cscsd");
+        return Daemon.runUntilStopped(cfg);
     }
 }

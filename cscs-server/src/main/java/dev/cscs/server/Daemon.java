@@ -69,7 +69,15 @@ public final class Daemon implements AutoCloseable {
         RaftSettings settings = new RaftSettings(config.nodeId(), config.dataDir(), r.listen(), r.advertise(), replica,
                 peers, r.electionMin(), r.electionMax(), r.snapshotEvery(), r.eventHistory(), config.limits(),
                 transport.grpc(), RaftSettings.LOG_SEGMENT_BYTES, config.alertInterval());
+        if (transport.peers() != null) {
+            java.util.Set<String> initial = new java.util.TreeSet<>(transport.peers().get());
+            peers.forEach(p -> initial.add(p.id()));
+            transport.peers().follow(() -> initial);
+        }
         RaftNode raft = RaftNode.start(settings, store, validator);
+        if (transport.peers() != null) {
+            transport.peers().follow(() -> knownNodes(raft, config.nodeId()));
+        }
         ApiServer api;
         try {
             api = new ApiServer(config.nodeId(), raft, validator, config.limits(), config.apiListen(), transport.https(),
@@ -92,6 +100,25 @@ public final class Daemon implements AutoCloseable {
         LOG.info("node {} is up: raft {}, api {}, genesis {}, domains {}", config.nodeId(), r.listen(), config.apiListen(),
                 store.genesis().digest(), config.domains());
         return new Daemon(config, raft, api, agent);
+    }
+
+    /** Current members and registered nodes, less the removed ones: who may speak Raft. */
+    static java.util.Set<String> knownNodes(RaftNode raft, String self) {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        ids.add(self);
+        try {
+            raft.members().forEach(m -> ids.add(m.id()));
+        } catch (RuntimeException e) {
+            // not running yet
+        }
+        raft.store().nodes().forEach((id, n) -> {
+            if ("removed".equals(n.role())) {
+                ids.remove(id);
+            } else if (!"agent".equals(n.role())) {
+                ids.add(id);
+            }
+        });
+        return ids;
     }
 
     static Changeset loadGenesis(ServerConfig config) throws IOException {

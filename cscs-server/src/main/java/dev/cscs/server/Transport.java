@@ -25,13 +25,32 @@ import org.slf4j.LoggerFactory;
  * @param grpc Ratis parameters, or {@code null} in insecure mode
  * @param https the API's TLS context, or {@code null} in insecure mode
  * @param tls the node's key and certificates, or {@code null} in insecure mode
+ * @param peers who may speak Raft to this node (TLS only; see RaftPeerTrust)
  */
-record Transport(Parameters grpc, SSLContext https, TlsMaterial tls) {
+record Transport(Parameters grpc, SSLContext https, TlsMaterial tls, RaftPeers peers) {
+    /** The node ids allowed on the Raft port: the configured peers until the store knows better. */
+    static final class RaftPeers implements java.util.function.Supplier<java.util.Set<String>> {
+        private volatile java.util.function.Supplier<java.util.Set<String>> source;
+
+        RaftPeers(java.util.Set<String> initial) {
+            this.source = () -> initial;
+        }
+
+        void follow(java.util.function.Supplier<java.util.Set<String>> s) {
+            source = s;
+        }
+
+        @Override
+        public java.util.Set<String> get() {
+            return source.get();
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
 
     static Transport of(ServerConfig config) {
         if (config.tls() == null) {
-            return new Transport(null, null, null);
+            return new Transport(null, null, null, null);
         }
         TlsMaterial tls;
         try {
@@ -49,14 +68,21 @@ record Transport(Parameters grpc, SSLContext https, TlsMaterial tls) {
             throw new CscsException(ErrorCode.BAD_CONFIG, "tls: " + config.tls().cert() + ": " + String.join("; ", problems));
         }
         Consumer<String> explain = throttled();
-        GrpcTlsConfig grpcTls = new GrpcTlsConfig(tls.keyManager(), tls.trustManager(explain), true);
+        java.util.Set<String> initial = new java.util.TreeSet<>();
+        initial.add(config.nodeId());
+        if (config.raft() != null) {
+            config.raft().peers().forEach(p -> initial.add(p.id()));
+        }
+        RaftPeers peers = new RaftPeers(initial);
+        GrpcTlsConfig grpcTls = new GrpcTlsConfig(tls.keyManager(),
+                new RaftPeerTrust((javax.net.ssl.X509TrustManager) tls.trustManager(explain), peers, explain), true);
         Parameters p = new Parameters();
         GrpcConfigKeys.TLS.setConf(p, grpcTls);
         GrpcConfigKeys.Server.setTlsConf(p, grpcTls);
         GrpcConfigKeys.Client.setTlsConf(p, grpcTls);
         GrpcConfigKeys.Admin.setTlsConf(p, grpcTls);
         LOG.info("mutual TLS on: certificate {} valid until {}", cn, tls.certificate().getNotAfter().toInstant());
-        return new Transport(p, tls.sslContext(explain), tls);
+        return new Transport(p, tls.sslContext(explain), tls, peers);
     }
 
     /** Logs why a peer's certificate was refused, once a minute per reason. */

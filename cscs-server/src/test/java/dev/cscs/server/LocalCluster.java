@@ -27,6 +27,7 @@ public final class LocalCluster implements AutoCloseable {
     private final Path dir;
     private final Map<String, Daemon> daemons = new LinkedHashMap<>();
     private final Map<String, Integer> apiPorts = new LinkedHashMap<>();
+    private final Map<String, Integer> raftPorts = new LinkedHashMap<>();
     private final TestPki pki;
     private final HttpClient http;
 
@@ -62,6 +63,7 @@ public final class LocalCluster implements AutoCloseable {
         int[] raftPorts = new int[n];
         for (int i = 0; i < n; i++) {
             raftPorts[i] = freePort();
+            this.raftPorts.put("n" + (i + 1), raftPorts[i]);
             apiPorts.put("n" + (i + 1), freePort());
             peers.add("n" + (i + 1) + "@127.0.0.1:" + raftPorts[i]);
         }
@@ -109,6 +111,10 @@ public final class LocalCluster implements AutoCloseable {
 
     public Daemon daemon(String id) {
         return daemons.get(id);
+    }
+
+    public int raftPort(String id) {
+        return raftPorts.get(id);
     }
 
     public List<String> ids() {

@@ -1,6 +1,7 @@
 package dev.cscs.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cscs.core.model.Changeset;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SuspectsIT {
     @Test
     void forkedHeadsAndRepeatedRejectionsAreFlaggedWithEvidenceAndTheSuspectCanBeRemoved(@TempDir Path dir) throws Exception {
-        try (LocalCluster cluster = new LocalCluster(dir, 3, null, "alertInterval: 0s", true)) {
+        TestPki pki = new TestPki(java.nio.file.Files.createDirectories(dir.resolve("pki")), "test CA");
+        try (LocalCluster cluster = new LocalCluster(dir, 3, pki, "alertInterval: 0s", true)) {
             Eventually.await("a leader", Duration.ofSeconds(30), () -> cluster.get("n1", "/readyz").status() == 200);
             var h = cluster.get("n1", "/v1/changesets/global?limit=0").body().path("head");
             Head head = new Head(h.path("seq").asLong(), Digest.parse(h.path("digest").asText()));
@@ -33,16 +35,26 @@ class SuspectsIT {
                     List.of(Chains.put("sysctl/net.test.s", "{\"value\":\"1\"}")), null), Chains.signerB());
             assertThat(cluster.post("n1", "/v1/changesets", ChangesetCodec.toCompactJson(honest)).status()).isEqualTo(201);
 
-            String forkedReport = "{\"node\":\"n9\",\"report\":{\"format\":\"cscs/status/v1\",\"node\":\"n9\","
+            String forkedReport = "{\"format\":\"cscs/status/v1\",\"node\":\"n9\","
                     + "\"time\":\"2026-11-29T16:00:00Z\",\"revision\":5,\"applied\":[],\"heads\":[{\"domain\":\"global\",\"seq\":1,"
-                    + "\"digest\":\"sha256:" + "ab".repeat(32) + "\"}],\"appliers\":[],\"overrides\":[],\"errors\":[],\"notes\":[]}}";
-            assertThat(cluster.post("n2", "/v1/status", forkedReport.getBytes()).status()).isEqualTo(202);
+                    + "\"digest\":\"sha256:" + "ab".repeat(32) + "\"}],\"appliers\":[],\"overrides\":[],\"errors\":[],\"notes\":[]}";
+            // over the API only a joined node may report, signed by its key
+            var viaApi = cluster.post("n2", "/v1/status", ("{\"node\":\"n9\",\"report\":" + forkedReport + "}").getBytes());
+            assertThat(viaApi.status()).isEqualTo(403);
+            assertThat(viaApi.body().path("error").path("code").asText()).isEqualTo("unknown-key");
+            // a member writing through Raft itself is not stopped there, but the fork is in plain view
+            cluster.daemon("n2").raft().reportStatus("n9", new com.fasterxml.jackson.databind.ObjectMapper().readTree(forkedReport), null).get();
 
             ChangesetBody b = honest.body();
             for (int i = 0; i < 3; i++) {
                 Changeset forged = new Changeset(new ChangesetBody(b.domain(), b.seq() + 1, ChangesetCodec.digest(b), b.issued(),
                         List.of(Chains.put("sysctl/net.test.s", "{\"value\":\"" + (i + 2) + "\"}")), null), honest.signatures());
-                assertThat(cluster.post("n3", "/v1/changesets", ChangesetCodec.toCompactJson(forged)).status()).isEqualTo(403);
+                // a client sending forgeries to n1 is refused there, and n1 is not blamed for it
+                assertThat(cluster.post("n1", "/v1/changesets", ChangesetCodec.toCompactJson(forged)).status()).isEqualTo(403);
+                // n3 proposing them straight through Raft skipped its own check: the leader refuses and n3 is blamed
+                int attempt = i;
+                assertThatThrownBy(() -> cluster.daemon("n3").raft().submit(forged, "n3").get())
+                        .as("forgery %d through Raft", attempt).hasMessageContaining("does not verify");
             }
 
             JsonNode status = Eventually.get("both suspects", Duration.ofSeconds(30), () -> {
@@ -50,7 +62,8 @@ class SuspectsIT {
                 return s.path("suspects").size() >= 2 ? s : null;
             });
             assertThat(status.path("suspects").toString()).contains("\"node\":\"n9\"").contains("a forked chain")
-                    .contains("\"node\":\"n3\"").contains("refused proposals came through it");
+                    .contains("\"node\":\"n3\"").contains("refused proposals came through it")
+                    .doesNotContain("\"node\":\"n1\"");
             assertThat(status.path("nodes").get(0).path("health").asText()).as("suspects come first").isEqualTo("suspect");
 
             var reg = cluster.get("n1", "/v1/changesets/_nodes?limit=0").body().path("head");

@@ -72,6 +72,38 @@ class TlsIT {
                 .as("plain HTTP on the TLS port").isInstanceOf(IOException.class);
     }
 
+    /** Whether a TLS connection to a Raft port with {@code ssl} gets anywhere (gRPC speaks first from the client). */
+    private static boolean raftAccepts(SSLContext ssl, int port) {
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", port)) {
+            s.setSoTimeout(5000);
+            javax.net.ssl.SSLParameters p = s.getSSLParameters();
+            p.setApplicationProtocols(new String[] {"h2"});
+            s.setSSLParameters(p);
+            s.startHandshake();
+            s.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes());
+            s.getOutputStream().write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
+            s.getOutputStream().flush();
+            return s.getInputStream().read() >= 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void onlyNodeCertificatesOfKnownNodesGetOntoTheRaftPort() throws Exception {
+        SSLContext node = dev.cscs.core.tls.TlsMaterial.load(pki.caFile(), dir.resolve("pki/n1.pem"), dir.resolve("pki/n1.key"),
+                dev.cscs.core.crypto.PassphraseSource.NONE).sslContext(w -> { });
+        assertThat(raftAccepts(node, cluster.raftPort("n2"))).as("a member's node certificate").isTrue();
+        assertThat(raftAccepts(pki.client("operator").sslContext(w -> { }), cluster.raftPort("n2")))
+                .as("an operator's client certificate").isFalse();
+        Path stranger = pki.node("n42", Instant.now(), Duration.ofDays(1));
+        SSLContext strangerSsl = dev.cscs.core.tls.TlsMaterial.load(pki.caFile(), Path.of(stranger + ".pem"),
+                Path.of(stranger + ".key"), dev.cscs.core.crypto.PassphraseSource.NONE).sslContext(w -> { });
+        assertThat(raftAccepts(strangerSsl, cluster.raftPort("n2"))).as("a CA certificate for a node the cluster does not know")
+                .isFalse();
+        assertThat(cluster.get("n1", "/readyz").status()).isEqualTo(200);
+    }
+
     @Test
     void aNodeWithAnExpiredCertificateRefusesToStartAndSaysWhy() throws Exception {
         Path expired = pki.node("n9", Instant.now().minus(Duration.ofDays(10)), Duration.ofDays(1));

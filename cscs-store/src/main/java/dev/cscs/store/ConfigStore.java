@@ -142,6 +142,21 @@ public final class ConfigStore {
         }
     }
 
+    /**
+     * The API's check of a status report before it reaches the log: over the API only a node
+     * whose key the cluster knows (it joined with a token, or the registry names its key) may
+     * report, signed by that key. Reports of bootstrap nodes without a key come from their own
+     * daemon through Raft, never through this check.
+     */
+    public void checkReport(LogEntry.ReportStatus r) {
+        NodeView n = nodes().get(r.node());
+        if (n == null || n.spki() == null) {
+            throw new CscsException(ErrorCode.UNKNOWN_KEY, "node " + Names.shown(r.node())
+                    + " has no registered key: only a node that joined with a token reports its status over the API");
+        }
+        StatusSignatures.check(r, n);
+    }
+
     /** Every known node: operator registry entries and joins, the later one winning. */
     public Map<String, NodeView> nodes() {
         return read(this::nodesLocked);

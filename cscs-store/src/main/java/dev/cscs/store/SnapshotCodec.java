@@ -125,7 +125,7 @@ public final class SnapshotCodec {
         if (!MessageDigest.isEqual(sha.digest(), checksum)) {
             throw damaged("snapshot checksum does not match");
         }
-        return restore(StrictJson.parse(payload, 64, "snapshot"), genesis, anchor, eventHistory);
+        return restore(StrictJson.parse(payload, Limits.PROTOCOL_MAX.maxDepth() + 8, "snapshot"), genesis, anchor, eventHistory);
     }
 
     private static ConfigStore restore(JsonNode root, Changeset genesis, Digest anchor, int eventHistory) {
@@ -135,7 +135,7 @@ public final class SnapshotCodec {
         }
         for (JsonNode c : JsonFields.array(root, "changesets", "$")) {
             long revision = JsonFields.integer(c, "revision", "$.changesets[]");
-            Changeset cs = ChangesetCodec.fromTree(c.get("changeset"), Limits.DEFAULT);
+            Changeset cs = ChangesetCodec.fromTree(c.get("changeset"), Limits.PROTOCOL_MAX);
             Outcome o = store.apply(revision, new LogEntry.Submit("snapshot", "1970-01-01T00:00:00Z", cs));
             if (!(o instanceof Outcome.Accepted)) {
                 throw damaged("snapshot changeset at revision " + revision + " does not verify: "

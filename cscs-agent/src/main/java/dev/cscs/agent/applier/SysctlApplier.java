@@ -35,6 +35,10 @@ final class SysctlApplier extends FileApplier {
         return "sysctl";
     }
 
+    /** Sysctls whose value is a program the kernel executes as root (core_pattern pipes are refused by the value check). */
+    static final Set<String> EXECUTABLE_PATHS = Set.of("kernel.modprobe", "kernel.poweroff_cmd",
+            "kernel.hotplug", "kernel.usermodehelper.bset", "kernel.usermodehelper.inheritable", "fs.binfmt_misc.register");
+
     @Override
     public void validate(String name, JsonNode value) {
         parse(name, value);
@@ -45,6 +49,10 @@ final class SysctlApplier extends FileApplier {
         if (!NAME.matcher(name).matches()) {
             throw Fields.error(key, "is not a sysctl name: dot-separated words under abi, crypto, debug, dev, fs, kernel, "
                     + "net, sunrpc, user or vm, e.g. net.ipv4.ip_forward");
+        }
+        if (EXECUTABLE_PATHS.contains(name.replace('/', '.'))) {
+            throw Fields.error(key, "names a program the kernel runs as root (" + name + "); cscs does not manage it, because "
+                    + "a signed value would become code execution outside every sandbox");
         }
         Fields f = Fields.of(name(), name, value, Set.of("value"));
         JsonNode n = f.required("value");

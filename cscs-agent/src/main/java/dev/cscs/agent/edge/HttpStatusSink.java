@@ -68,6 +68,12 @@ public final class HttpStatusSink implements StatusSink {
         return lastOutcome;
     }
 
+    /** The server's error, as a log can show it: printable characters only, and not much of them. */
+    static String shown(String body) {
+        String s = body == null ? "" : body.replaceAll("[^\\x20-\\x7e]", "?");
+        return s.length() > 300 ? s.substring(0, 300) + "…" : s;
+    }
+
     private void post(StatusReport report) {
         URI uri;
         synchronized (this) {
@@ -76,9 +82,9 @@ public final class HttpStatusSink implements StatusSink {
         }
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(encode.apply(report), StandardCharsets.UTF_8)).build();
-        java.util.concurrent.CompletableFuture<HttpResponse<Void>> sent;
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> sent;
         try {
-            sent = client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+            sent = client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
         } catch (RuntimeException e) {
             sent = java.util.concurrent.CompletableFuture.failedFuture(e);
         }
@@ -89,7 +95,8 @@ public final class HttpStatusSink implements StatusSink {
                 outcome = "sent to " + uri + ": HTTP " + r.statusCode();
                 LOG.debug("status {}", outcome);
             } else {
-                outcome = "not sent to " + uri + ": " + (err != null ? String.valueOf(err.getMessage()) : "HTTP " + r.statusCode())
+                outcome = "not sent to " + uri + ": " + (err != null ? String.valueOf(err.getMessage()) : "HTTP " + r.statusCode()
+                        + " " + shown(r.body()))
                         + "; the next report retries";
                 LOG.warn("status {}", outcome);
             }

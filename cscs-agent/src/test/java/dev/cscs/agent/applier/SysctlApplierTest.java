@@ -145,4 +145,13 @@ class SysctlApplierTest {
         assertThatThrownBy(() -> sysctl.validate("net.core.x", json("{\"value\": \"" + "1".repeat(257) + "\"}")))
                 .hasMessage("sysctl/net.core.x: field \"value\" is 257 characters long; at most 256");
     }
+
+    @org.junit.jupiter.api.Test
+    void sysctlsThatNameAProgramTheKernelRunsAreRefused() {
+        for (String name : java.util.List.of("kernel.modprobe", "kernel.poweroff_cmd", "kernel.hotplug")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SysctlApplier().validate(name,
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"value\":\"/tmp/x\"}")))
+                    .as(name).hasMessageContaining("names a program the kernel runs as root");
+        }
+    }
 }

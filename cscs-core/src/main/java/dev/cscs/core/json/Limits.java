@@ -11,6 +11,12 @@ package dev.cscs.core.json;
  */
 public record Limits(int maxChangesetBytes, int maxValueBytes, int maxOps, int maxDepth, int maxSignatures) {
     public static final Limits DEFAULT = new Limits(1 << 20, 64 << 10, 1000, 32, 32);
+    /**
+     * The most any node may be configured to accept. What is already in the Raft log is decoded
+     * with these on every replica, whatever its own limits say, so that replicas configured
+     * differently can never disagree about an entry.
+     */
+    public static final Limits PROTOCOL_MAX = new Limits(4 << 20, 4 << 20, 100_000, 256, 1024);
 
     public Limits {
         if (maxChangesetBytes < 1024 || maxValueBytes < 64 || maxOps < 1 || maxDepth < 4 || maxSignatures < 1) {

@@ -41,8 +41,10 @@ public final class ApiServer implements AutoCloseable {
         new SubmitRoutes(nodeId, raft, validator, limits, metrics,
                 new RateLimiter(java.time.Clock.systemUTC(), apiLimits.writesPerSecond(), apiLimits.writeBurst())).register(app);
         new ReadRoutes(raft).register(app);
-        new JoinRoutes(nodeId, raft).register(app);
-        new StatusRoutes(raft).register(app);
+        // joins and status reports are log entries too: their own bucket, so a chatty fleet cannot starve operators
+        RateLimiter reports = new RateLimiter(java.time.Clock.systemUTC(), apiLimits.writesPerSecond(), apiLimits.writeBurst());
+        new JoinRoutes(nodeId, raft, reports, metrics).register(app);
+        new StatusRoutes(nodeId, raft, reports, metrics, ssl == null).register(app);
         watch.register(app);
         app.get("/healthz", ctx -> Json.send(ctx, 200, Json.object().put("status", "ok").put("node", nodeId)));
         app.get("/readyz", ctx -> {

@@ -42,6 +42,9 @@ final class FleetView {
         heads.forEach((d, x) -> h.putObject(d).put("seq", x.seq()).put("digest", x.digest().toString()));
         List<ObjectNode> rows = new ArrayList<>();
         for (Map.Entry<String, LogEntry.ReportStatus> e : store.status().entrySet()) {
+            if (removed(known, e.getKey())) {
+                continue;
+            }
             rows.add(node(store, e.getKey(), e.getValue(), heads, verified, known, now, stale, suspects));
         }
         for (String id : known.keySet()) {
@@ -55,6 +58,7 @@ final class FleetView {
         ArrayNode nodes = out.putArray("nodes");
         rows.forEach(nodes::add);
         repeatedRejections(store.alerts(), suspects);
+        suspects.keySet().removeIf(id -> removed(known, id));
         ArrayNode s = out.putArray("suspects");
         suspects.forEach((id, evidence) -> {
             ArrayNode ev = s.addObject().put("node", id).putArray("evidence");
@@ -137,10 +141,16 @@ final class FleetView {
         return null;
     }
 
+    /** A removed node has been dealt with: it leaves the view. */
+    private static boolean removed(Map<String, NodeView> known, String id) {
+        return known.containsKey(id) && "removed".equals(known.get(id).role());
+    }
+
     private static void repeatedRejections(List<Alert> alerts, Map<String, List<String>> suspects) {
         Map<String, Map<String, Long>> byOrigin = new TreeMap<>();
         for (Alert a : alerts) {
-            if (HOSTILE.contains(a.code())) {
+            // a refusal of a client's request at the node it reached blames the client, not the node
+            if (HOSTILE.contains(a.code()) && (a.subject() == null || !a.subject().startsWith("client "))) {
                 byOrigin.computeIfAbsent(a.origin(), k -> new TreeMap<>()).merge(a.code(), 1L + a.repeated(), Long::sum);
             }
         }

@@ -22,10 +22,14 @@ import java.security.cert.X509Certificate;
 final class JoinRoutes {
     private final String nodeId;
     private final RaftNode raft;
+    private final RateLimiter rate;
+    private final Metrics metrics;
 
-    JoinRoutes(String nodeId, RaftNode raft) {
+    JoinRoutes(String nodeId, RaftNode raft, RateLimiter rate, Metrics metrics) {
         this.nodeId = nodeId;
         this.raft = raft;
+        this.rate = rate;
+        this.metrics = metrics;
     }
 
     void register(Javalin app) {
@@ -33,13 +37,15 @@ final class JoinRoutes {
     }
 
     private void join(Context ctx) {
+        SubmitRoutes.admit(ctx, rate, metrics, raft, nodeId, "join requests");
         byte[] body = ctx.bodyAsBytes();
         Requests.JoinRequest req;
         try {
             req = Requests.join(body);
             checkCertificate(ctx, req.token().node());
+            raft.store().checkJoin(req.token(), java.time.Instant.now());
         } catch (CscsException e) {
-            raft.recordAlert(nodeId, e, "join request " + Digest.of(body).shortForm());
+            raft.recordAlert(nodeId, e, SubmitRoutes.fromClient(ctx, "join request " + Digest.of(body).shortForm()));
             throw e;
         }
         JoinToken token = req.token();

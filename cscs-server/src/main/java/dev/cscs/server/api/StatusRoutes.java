@@ -16,14 +16,25 @@ import java.util.Set;
 
 /**
  * {@code GET /v1/status}: the fleet view. {@code POST /v1/status}: an edge agent's signed
- * report, recorded through Raft (the store checks the signature against the node's key).
+ * report, recorded through Raft once this node has checked it comes from a joined node and is
+ * signed by that node's key (every replica checks again on apply). Both share the per-client
+ * write rate limit with submissions.
  */
 final class StatusRoutes {
     private static final Duration STALE = Duration.ofMinutes(3);
+    private final String nodeId;
     private final RaftNode raft;
+    private final RateLimiter rate;
+    private final Metrics metrics;
+    /** Without TLS nothing is authenticated anyway: unregistered nodes may report, marked unverified. */
+    private final boolean insecure;
 
-    StatusRoutes(RaftNode raft) {
+    StatusRoutes(String nodeId, RaftNode raft, RateLimiter rate, Metrics metrics, boolean insecure) {
+        this.insecure = insecure;
+        this.nodeId = nodeId;
         this.raft = raft;
+        this.rate = rate;
+        this.metrics = metrics;
     }
 
     void register(Javalin app) {
@@ -37,7 +48,20 @@ final class StatusRoutes {
     }
 
     private void report(Context ctx) {
-        JsonNode body = StrictJson.parse(ctx.bodyAsBytes(), 24, "status report");
+        SubmitRoutes.admit(ctx, rate, metrics, raft, nodeId, "status reports");
+        byte[] bytes = ctx.bodyAsBytes();
+        try {
+            record(ctx, bytes);
+        } catch (CscsException e) {
+            if (e.code() != dev.cscs.core.error.ErrorCode.UNAVAILABLE) {
+                raft.recordAlert(nodeId, e, SubmitRoutes.fromClient(ctx, "status report " + dev.cscs.core.model.Digest.of(bytes).shortForm()));
+            }
+            throw e;
+        }
+    }
+
+    private void record(Context ctx, byte[] bytes) {
+        JsonNode body = StrictJson.parse(bytes, 24, "status report");
         JsonFields.object(body, "$", Set.of("node", "report"), Set.of("signature"));
         String node = Names.checkNodeId(JsonFields.text(body, "node", "$"));
         if (!node.equals(body.path("report").path("node").asText())) {
@@ -49,6 +73,9 @@ final class StatusRoutes {
             JsonNode s = JsonFields.object(body.get("signature"), "$.signature", Set.of("keyid", "alg", "sig"), Set.of());
             sig = new Signature(JsonFields.text(s, "keyid", "$.signature"), SignatureAlg.fromWire(JsonFields.text(s, "alg", "$.signature")),
                     JsonFields.text(s, "sig", "$.signature"));
+        }
+        if (!insecure || raft.store().nodes().containsKey(node)) {
+            raft.store().checkReport(new dev.cscs.store.LogEntry.ReportStatus(node, "", body.get("report"), sig));
         }
         SubmitRoutes.await(raft.reportStatus(node, body.get("report"), sig));
         Json.send(ctx, 202, Json.object().put("node", node).put("recorded", true));

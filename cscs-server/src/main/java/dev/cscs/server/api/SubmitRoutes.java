@@ -48,18 +48,14 @@ final class SubmitRoutes {
 
     private void submit(Context ctx, boolean membership) {
         long start = System.nanoTime();
-        if (!rate.allow(ctx.ip())) {
-            metrics.rateLimited();
-            CscsException e = new CscsException(ErrorCode.RATE_LIMITED, "too many submissions from " + ctx.ip());
-            raft.recordAlert(nodeId, e, "client " + ctx.ip());
-            throw e;
-        }
+        admit(ctx, rate, metrics, raft, nodeId, "submissions");
         byte[] body = readCapped(ctx);
         Changeset cs;
         try {
             cs = Requests.submission(body, limits, validator, membership);
+            precheck(cs);
         } catch (CscsException e) {
-            raft.recordAlert(nodeId, e, Digest.of(body).toString());
+            raft.recordAlert(nodeId, e, fromClient(ctx, Digest.of(body).toString()));
             throw e;
         }
         SubmitReply r = await(raft.submit(cs, nodeId));
@@ -68,18 +64,62 @@ final class SubmitRoutes {
                 .put("digest", r.digest().toString()));
     }
 
+    /**
+     * The subject of an alert about a request this node refused itself: the client is to blame,
+     * not this node (FleetView does not count these against it).
+     */
+    static String fromClient(Context ctx, String what) {
+        return "client " + ctx.ip() + ": " + what;
+    }
+
+    /** Refuses the request with 429 (and an alert) when the client is over its write rate. */
+    static void admit(Context ctx, RateLimiter rate, Metrics metrics, RaftNode raft, String nodeId, String what) {
+        if (!rate.allow(ctx.ip())) {
+            metrics.rateLimited();
+            CscsException e = new CscsException(ErrorCode.RATE_LIMITED, "too many " + what + " from " + ctx.ip());
+            raft.recordAlert(nodeId, e, fromClient(ctx, "rate limit"));
+            throw e;
+        }
+    }
+
+    /**
+     * Verifies the changeset here before proposing it, so that what this node forwards to the
+     * leader is only ever refused for a race; the leader's refusals then point at a node that
+     * skipped this check. A chain conflict is left to the leader (this node may lag); another
+     * refusal is confirmed against the committed state first, in case a trust change is not
+     * applied here yet.
+     */
+    private void precheck(Changeset cs) {
+        if (passes(cs)) {
+            return;
+        }
+        raft.barrier(java.time.Duration.ofSeconds(5));
+        if (!passes(cs)) {
+            raft.store().check(cs);
+        }
+    }
+
+    private boolean passes(Changeset cs) {
+        try {
+            raft.store().check(cs);
+            return true;
+        } catch (CscsException e) {
+            return e.code() == ErrorCode.WRONG_SEQ || e.code() == ErrorCode.WRONG_PREV;
+        }
+    }
+
     private byte[] readCapped(Context ctx) {
         long declared = ctx.contentLength();
         if (declared > limits.maxChangesetBytes()) {
             CscsException e = tooLarge(declared);
-            raft.recordAlert(nodeId, e, "content-length " + declared);
+            raft.recordAlert(nodeId, e, fromClient(ctx, "content-length " + declared));
             throw e;
         }
         try (InputStream in = ctx.bodyInputStream()) {
             byte[] body = in.readNBytes(limits.maxChangesetBytes() + 1);
             if (body.length > limits.maxChangesetBytes()) {
                 CscsException e = tooLarge(body.length);
-                raft.recordAlert(nodeId, e, "streamed body");
+                raft.recordAlert(nodeId, e, fromClient(ctx, "streamed body"));
                 throw e;
             }
             return body;

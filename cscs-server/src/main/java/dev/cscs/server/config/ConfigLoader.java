@@ -192,9 +192,11 @@ public final class ConfigLoader {
             return Limits.DEFAULT;
         }
         Limits d = Limits.DEFAULT;
-        Limits limits = new Limits((int) l.number("changesetBytes", d.maxChangesetBytes(), 1024, 64 << 20),
-                (int) l.number("valueBytes", d.maxValueBytes(), 64, 16 << 20), (int) l.number("ops", d.maxOps(), 1, 100_000),
-                (int) l.number("depth", d.maxDepth(), 4, 256), (int) l.number("signatures", d.maxSignatures(), 1, 1024));
+        Limits max = Limits.PROTOCOL_MAX;
+        Limits limits = new Limits((int) l.number("changesetBytes", d.maxChangesetBytes(), 1024, max.maxChangesetBytes()),
+                (int) l.number("valueBytes", d.maxValueBytes(), 64, max.maxValueBytes()),
+                (int) l.number("ops", d.maxOps(), 1, max.maxOps()), (int) l.number("depth", d.maxDepth(), 4, max.maxDepth()),
+                (int) l.number("signatures", d.maxSignatures(), 1, max.maxSignatures()));
         l.noOthers();
         return limits;
     }

@@ -27,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
@@ -63,16 +62,22 @@ public final class CscsStateMachine extends BaseStateMachine {
     private final Limits limits;
     private final int eventHistory;
     private final ValueValidator validator;
-    private final BiConsumer<LogEntry.Submit, CscsException> leaderRejections;
+    /** Told of every proposal the leader refuses before the log, to record an alert. */
+    interface LeaderRejections {
+        void rejected(String origin, String subject, CscsException reason);
+    }
+
+    private final LeaderRejections leaderRejections;
     private final Speculation speculation = new Speculation();
     private volatile Runnable onApplied = () -> { };
     private volatile Runnable onLeaderChange = () -> { };
+    private volatile Runnable onConfigurationChange = () -> { };
 
     /**
      * @param leaderRejections told of every submission the leader refuses, to record an alert
      */
     public CscsStateMachine(ConfigStore store, Limits limits, int eventHistory, ValueValidator validator,
-                            BiConsumer<LogEntry.Submit, CscsException> leaderRejections) {
+                            LeaderRejections leaderRejections) {
         this.store = store;
         this.limits = limits;
         this.eventHistory = eventHistory;
@@ -86,6 +91,10 @@ public final class CscsStateMachine extends BaseStateMachine {
 
     void onApplied(Runnable r) {
         onApplied = r;
+    }
+
+    void onConfigurationChange(Runnable r) {
+        onConfigurationChange = r;
     }
 
     void onLeaderChange(Runnable r) {
@@ -169,6 +178,8 @@ public final class CscsStateMachine extends BaseStateMachine {
         try {
             entry = LogEntryCodec.decode(request.getMessage().getContent().toByteArray(), limits);
         } catch (CscsException e) {
+            // Only a Raft peer can send this (the API encodes entries itself): the origin it would claim is unreadable.
+            leaderRejections.rejected("unknown", "undecodable entry from Raft client " + request.getClientId(), e);
             return trx.setException(new Rejections.Rejected(e));
         }
         if (entry instanceof LogEntry.Join) {
@@ -176,7 +187,7 @@ public final class CscsStateMachine extends BaseStateMachine {
             try {
                 store.checkJoin(join.token(), java.time.Instant.parse(join.received()));
             } catch (CscsException e) {
-                leaderRejections.accept(new LogEntry.Submit(join.origin(), join.received(), null), e);
+                leaderRejections.rejected(join.origin(), "join of " + join.token().node(), e);
                 return trx.setException(new Rejections.Rejected(e));
             }
         }
@@ -186,7 +197,7 @@ public final class CscsStateMachine extends BaseStateMachine {
                 validateValues(submit.changeset());
                 speculation.check(store, submit.changeset());
             } catch (CscsException e) {
-                leaderRejections.accept(submit, e);
+                leaderRejections.rejected(submit.origin(), ChangesetCodec.digest(submit.changeset().body()).toString(), e);
                 return trx.setException(new Rejections.Rejected(e));
             }
         }
@@ -219,7 +230,8 @@ public final class CscsStateMachine extends BaseStateMachine {
         long index = proto.getIndex();
         LogEntry entry;
         try {
-            entry = LogEntryCodec.decode(proto.getStateMachineLogEntry().getLogData().toByteArray(), limits);
+            // the node's own limits were applied at the door; what is in the log is decoded the same everywhere
+            entry = LogEntryCodec.decode(proto.getStateMachineLogEntry().getLogData().toByteArray(), Limits.PROTOCOL_MAX);
         } catch (CscsException e) {
             // Only a leader that skipped startTransaction could have logged this; every replica records the same alert.
             entry = new LogEntry.RecordAlert("unknown", "1970-01-01T00:00:00Z", e.code().code(),
@@ -254,5 +266,11 @@ public final class CscsStateMachine extends BaseStateMachine {
     public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
         speculation.reset();
         onLeaderChange.run();
+        onConfigurationChange.run();
+    }
+
+    @Override
+    public void notifyConfigurationChanged(long term, long index, org.apache.ratis.proto.RaftProtos.RaftConfigurationProto conf) {
+        onConfigurationChange.run();
     }
 }

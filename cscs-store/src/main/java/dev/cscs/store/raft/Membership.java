@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
@@ -29,15 +28,16 @@ final class Membership {
     static final long CAUGHT_UP_SLACK = 16;
 
     private final RaftNode node;
-    private final ExecutorService executor;
+    private final java.util.concurrent.Executor executor;
     private final ScheduledExecutorService retries = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "cscs-membership-retry");
         t.setDaemon(true);
         return t;
     });
     private volatile int seenRegistry;
+    private final java.util.Set<String> awaited = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    Membership(RaftNode node, ExecutorService executor) {
+    Membership(RaftNode node, java.util.concurrent.Executor executor) {
         this.node = node;
         this.executor = executor;
     }
@@ -59,8 +59,16 @@ final class Membership {
         if (delayMs == 0) {
             task.run();
         } else {
-            retries.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+            try {
+                retries.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("node is closing: no retry");
+            }
         }
+    }
+
+    void close() {
+        retries.shutdownNow();
     }
 
     List<MemberInfo> current() {
@@ -85,6 +93,10 @@ final class Membership {
         if (!d.getInfo().isLeader()) {
             return;
         }
+        int healed = org.apache.ratis.server.impl.CscsLeaderShim.markMembersCaughtUp(d);
+        if (healed > 0) {
+            LOG.debug("marked {} members as caught up on this leader", healed);
+        }
         RaftConfiguration conf = d.getRaftConf();
         Map<String, RaftPeer> voters = byId(conf.getCurrentPeers(RaftPeerRole.FOLLOWER));
         Map<String, RaftPeer> listeners = byId(conf.getCurrentPeers(RaftPeerRole.LISTENER));
@@ -100,6 +112,16 @@ final class Membership {
             RaftPeer peer = r.raft() == null || r.raft().isEmpty() ? null
                     : RaftPeer.newBuilder().setId(r.id()).setAddress(r.raft()).build();
             if (peer == null) {
+                continue;
+            }
+            if (!voters.containsKey(r.id()) && !listeners.containsKey(r.id()) && !listening(r.raft())) {
+                // Staging a peer whose Raft server is not up yet fails NOPROGRESS, and Ratis 3.3.0 then
+                // never sees the retried peer catch up on an idle log (heartbeat replies carry no match
+                // index): wait until it listens.
+                if (awaited.add(r.id())) {
+                    LOG.info("membership: waiting for {} to listen on {} before adding it", r.id(), r.raft());
+                }
+                waiting = true;
                 continue;
             }
             if ("voter".equals(r.role())) {
@@ -130,6 +152,17 @@ final class Membership {
                 new ArrayList<>(wantListeners.values()));
         if (!reply.isSuccess()) {
             throw new java.io.IOException(RaftNode.rootMessage(reply.getException()));
+        }
+        org.apache.ratis.server.impl.CscsLeaderShim.markMembersCaughtUp(d);
+    }
+
+    private static boolean listening(String raft) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            HostPort hp = HostPort.parse(raft);
+            s.connect(new java.net.InetSocketAddress(hp.host().replace("[", "").replace("]", ""), hp.port()), 500);
+            return true;
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
         }
     }
 

@@ -62,12 +62,21 @@ public final class RaftNode implements Closeable {
     private final RaftGroup group;
     private final CscsStateMachine machine;
     private final RaftServer server;
-    private final RaftClient client;
+    private volatile RaftClient client;
+    private volatile java.util.Set<String> clientPeers;
     private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "cscs-raft-background");
         t.setDaemon(true);
         return t;
     });
+    /** Background work asked for by Ratis callbacks; once the node closes it is dropped, never thrown into Ratis. */
+    private final java.util.concurrent.Executor later = task -> {
+        try {
+            background.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("node is closing: background task dropped");
+        }
+    };
     private final AlertThrottle throttle;
     private final Membership membership;
 
@@ -83,15 +92,63 @@ public final class RaftNode implements Closeable {
             b.setParameters(settings.tls());
         }
         this.server = b.build();
-        RaftClient.Builder cb = RaftClient.newBuilder().setProperties(clientProperties()).setRaftGroup(group)
+        this.client = newClient(group);
+        this.clientPeers = ids(group.getPeers());
+        this.membership = new Membership(this, later);
+        machine.onConfigurationChange(() -> later.execute(this::followMembers));
+        machine.onApplied(membership::maybeReconcile);
+        machine.onLeaderChange(membership::leaderChanged);
+    }
+
+    private RaftClient newClient(RaftGroup g) {
+        RaftClient.Builder cb = RaftClient.newBuilder().setProperties(clientProperties()).setRaftGroup(g)
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(40, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
         if (settings.tls() != null) {
             cb.setParameters(settings.tls());
         }
-        this.client = cb.build();
-        this.membership = new Membership(this, background);
-        machine.onApplied(membership::maybeReconcile);
-        machine.onLeaderChange(membership::leaderChanged);
+        return cb.build();
+    }
+
+    private static java.util.Set<String> ids(java.util.Collection<RaftPeer> peers) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        peers.forEach(p -> out.add(p.getId() + "@" + p.getAddress()));
+        return out;
+    }
+
+    /**
+     * A Ratis client only knows the peers it was built with. Once the members change, a leader
+     * it never knew (a joined voter) or a removed peer it still asks keep it failing with
+     * NotLeaderException; so it is rebuilt for the current members. The old one finishes its
+     * requests in flight before it is closed.
+     */
+    private void followMembers() {
+        try {
+            var conf = division().getRaftConf();
+            java.util.List<RaftPeer> now = new java.util.ArrayList<>(conf.getCurrentPeers(RaftPeerRole.FOLLOWER));
+            now.addAll(conf.getCurrentPeers(RaftPeerRole.LISTENER));
+            java.util.Set<String> key = ids(now);
+            if (now.isEmpty() || key.equals(clientPeers)) {
+                return;
+            }
+            RaftClient old = client;
+            client = newClient(RaftGroup.valueOf(group.getGroupId(), now));
+            clientPeers = key;
+            LOG.info("Raft client follows the members now: {}", key);
+            // after the longest a request can retry (40 attempts of up to 3 s)
+            CompletableFuture.delayedExecutor(150, TimeUnit.SECONDS).execute(() -> closeQuietly(old));
+        } catch (CscsException e) {
+            LOG.debug("members changed before the group runs: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("could not follow the new members: {}", rootMessage(e));
+        }
+    }
+
+    private static void closeQuietly(RaftClient c) {
+        try {
+            c.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("closing a replaced Raft client: {}", rootMessage(e));
+        }
     }
 
     /** Starts the node; a fresh data dir bootstraps from the settings' peers, an existing one recovers. */
@@ -201,9 +258,8 @@ public final class RaftNode implements Closeable {
         return send(LogEntryCodec.encode(new LogEntry.Join(origin, Signing.rfc3339(java.time.Instant.now()), token, raftAddress)));
     }
 
-    private void leaderRejected(LogEntry.Submit submit, CscsException reason) {
-        String subject = submit.changeset() == null ? "join" : ChangesetCodec.digest(submit.changeset().body()).toString();
-        background.execute(() -> recordAlert(submit.origin(), reason, subject));
+    private void leaderRejected(String origin, String subject, CscsException reason) {
+        later.execute(() -> recordAlert(origin, reason, subject));
     }
 
     private CompletableFuture<JsonNode> send(byte[] entry) {
@@ -296,6 +352,7 @@ public final class RaftNode implements Closeable {
 
     @Override
     public void close() throws IOException {
+        membership.close();
         background.shutdownNow();
         try {
             client.close();
