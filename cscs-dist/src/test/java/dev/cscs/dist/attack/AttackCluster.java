@@ -227,8 +227,16 @@ final class AttackCluster implements AutoCloseable {
         return post(via, "/v1/changesets", json.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The head of {@code domain} as {@code via} reads it (linearizable; retried while the node answers 503). */
     Head head(String via, String domain) {
-        JsonNode h = get(via, "/v1/changesets/" + domain + "?limit=0").body().path("head");
+        Response r = Eventually.get("the head of " + domain + " from " + via, DEADLINE, () -> {
+            Response x = get(via, "/v1/changesets/" + domain + "?limit=0");
+            return x.status() == 503 ? null : x;
+        });
+        if (r.status() != 200) {
+            throw new AssertionError("GET head of " + domain + " from " + via + ": " + r);
+        }
+        JsonNode h = r.body().path("head");
         return new Head(h.path("seq").asLong(), Digest.parse(h.path("digest").asText()));
     }
 

@@ -84,6 +84,67 @@ final class AttackPki {
         return issued.material(caFile()).sslContext(why -> { });
     }
 
+    /**
+     * An HTTPS/TLS client context that presents {@code issued} whatever CA the server asks for
+     * (the JDK's own key manager sends no certificate when its issuer is not in the server's
+     * list; an attacker's client sends it anyway), and trusts {@code trustedCa}.
+     */
+    static SSLContext pushy(Issued issued, Path trustedCa) {
+        try {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            char[] pw = "attack".toCharArray();
+            ks.setKeyEntry("k", issued.privateKey().jcaKey(), pw,
+                    TlsMaterial.readCertificates(issued.cert()).toArray(new java.security.cert.Certificate[0]));
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("SunX509");
+            kmf.init(ks, pw);
+            javax.net.ssl.X509KeyManager km = (javax.net.ssl.X509KeyManager) kmf.getKeyManagers()[0];
+            javax.net.ssl.X509ExtendedKeyManager always = new javax.net.ssl.X509ExtendedKeyManager() {
+                @Override
+                public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+                    return new String[] {"k"};
+                }
+
+                @Override
+                public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+                    return "k";
+                }
+
+                @Override
+                public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers,
+                                                      javax.net.ssl.SSLEngine engine) {
+                    return "k";
+                }
+
+                @Override
+                public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+                    return null;
+                }
+
+                @Override
+                public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+                    return null;
+                }
+
+                @Override
+                public X509Certificate[] getCertificateChain(String alias) {
+                    return km.getCertificateChain(alias);
+                }
+
+                @Override
+                public java.security.PrivateKey getPrivateKey(String alias) {
+                    return km.getPrivateKey(alias);
+                }
+            };
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(new javax.net.ssl.KeyManager[] {always}, new javax.net.ssl.TrustManager[] {
+                TlsMaterial.trustManager(TlsMaterial.readCertificates(trustedCa), why -> { })}, null);
+            return ctx;
+        } catch (java.security.GeneralSecurityException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Ratis gRPC parameters with mutual TLS, as a node builds them, for a raw Raft client presenting {@code issued}. */
     Parameters grpc(Issued issued) {
         TlsMaterial tls = issued.material(caFile());

@@ -39,6 +39,7 @@ final class RaftBackdoor implements AutoCloseable {
     private static final Pattern REJECTION = Pattern.compile("cscs-rejection\\[([a-z-]+)\\]");
     private final RaftClient client;
     private final RaftGroup group;
+    private final Parameters tls;
 
     /** What the cluster answered: ok (with the reply), or the rejection code carried in the exception. */
     record Outcome(boolean ok, String code, String detail) {
@@ -53,6 +54,7 @@ final class RaftBackdoor implements AutoCloseable {
         String digest = ChangesetCodec.digest(cluster.world.genesis.body()).toString();
         this.group = RaftGroup.valueOf(RaftGroupId.valueOf(UUID.nameUUIDFromBytes(digest.getBytes(StandardCharsets.US_ASCII))),
                 peers);
+        this.tls = tls;
         RaftProperties p = new RaftProperties();
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
         RaftClient.Builder b = RaftClient.newBuilder().setProperties(p).setRaftGroup(group)
@@ -97,6 +99,20 @@ final class RaftBackdoor implements AutoCloseable {
     /** The Ratis admin API: replace the group's voters and listeners. */
     RaftClientReply setConfiguration(List<RaftPeer> voters, List<RaftPeer> listeners) throws IOException {
         return client.admin().setConfiguration(voters, listeners);
+    }
+
+    /** The same, sent once to {@code leader} without retries, so that the first answer shows. */
+    RaftClientReply setConfigurationOnce(String leader, List<RaftPeer> voters, List<RaftPeer> listeners) throws IOException {
+        RaftProperties p = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(20, TimeUnit.SECONDS));
+        RaftClient.Builder b = RaftClient.newBuilder().setProperties(p).setRaftGroup(group)
+                .setLeaderId(org.apache.ratis.protocol.RaftPeerId.valueOf(leader)).setRetryPolicy(RetryPolicies.noRetry());
+        if (tls != null) {
+            b.setParameters(tls);
+        }
+        try (RaftClient once = b.build()) {
+            return once.admin().setConfiguration(voters, listeners);
+        }
     }
 
     private static Outcome failed(Throwable t) {

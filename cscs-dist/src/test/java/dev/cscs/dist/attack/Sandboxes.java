@@ -56,11 +56,16 @@ final class Sandboxes {
         assertThat(snapshot()).as("the managed files on every node's sandbox root").containsExactlyEntriesOf(before);
     }
 
-    /** Submits the next canary and waits until every node has written it. */
+    /** Submits the next canary through the first node and waits until every node has written it. */
     void barrier() {
+        barrier(cluster.ids().get(0));
+    }
+
+    /** Submits the next canary through {@code via} and waits until every node has written it. */
+    void barrier(String via) {
         String url = "https://canary.example/" + (++canaries) + "/";
         Op put = Chains.put("yum/canary", "{\"name\":\"canary\",\"baseurl\":\"" + url + "\",\"enabled\":true,\"gpgcheck\":true}");
-        cluster.accept(cluster.ids().get(0), "global", put);
+        cluster.accept(via, "global", put);
         for (String id : cluster.ids()) {
             Path canary = cluster.root(id).resolve(CANARY);
             Eventually.await(id + " applied canary " + canaries, AttackCluster.DEADLINE, () -> read(canary).contains(url));
