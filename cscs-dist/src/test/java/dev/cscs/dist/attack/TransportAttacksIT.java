@@ -446,4 +446,29 @@ class TransportAttacksIT {
             }
         }
     }
+
+    /**
+     * The Raft port also serves Ratis' client API, and the leader checks only changesets and
+     * joins before the log: any other entry a Raft client proposes is appended as it is. An
+     * edge device's client certificate must not be enough to write to the replicated log, e.g.
+     * an alert that blames a healthy node (one entry with a large {@code repeated} makes it a
+     * "suspect" in the fleet view) or a status report in its name.
+     */
+    @Test
+    @Order(8)
+    void anEdgeCertificateCannotWriteEntriesToTheRaftLog() throws Exception {
+        String marker = "forged by an edge device " + System.nanoTime();
+        long mark = cluster.alertMark();
+        RaftBackdoor.Outcome outcome;
+        try (RaftBackdoor raft = new RaftBackdoor(cluster, pki.grpc(pki.client("edge-device-2")))) {
+            outcome = raft.send(dev.cscs.store.LogEntryCodec.encode(new dev.cscs.store.LogEntry.RecordAlert("n1",
+                    dev.cscs.core.trust.Signing.rfc3339(Instant.now()), "bad-signature", marker, "nothing", 1000)));
+        }
+        List<String> forged = cluster.alerts("n2").stream().filter(a -> a.path("revision").asLong() > mark
+                && a.path("message").asText().equals(marker)).map(a -> a.toString()).toList();
+        com.fasterxml.jackson.databind.JsonNode suspects = cluster.get("n2", "/v1/status").body().path("suspects");
+        assertThat(forged).as("alerts written by an edge device through Raft (outcome %s); the fleet's suspects now: %s",
+                outcome, suspects).isEmpty();
+        assertThat(outcome.ok()).isFalse();
+    }
 }
