@@ -1,0 +1,157 @@
+package dev.cscs.dist.attack;
+
+import static dev.cscs.core.testing.Chains.put;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cscs.core.json.Limits;
+import dev.cscs.core.model.Changeset;
+import dev.cscs.core.model.Head;
+import dev.cscs.core.model.Op;
+import dev.cscs.core.model.Signature;
+import dev.cscs.core.trust.PolicyBuilder;
+import dev.cscs.core.trust.PolicyCodec;
+import dev.cscs.core.trust.Signing;
+import dev.cscs.core.trust.TrustPolicy;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Attacks by holders of real keys that the trust policy does not authorize for what they
+ * sign: a revoked key after a rotation, a signer of another domain, a signer outside its
+ * applier scope, too few signatures, a non-root rewriting the policy. Three {@code java -jar}
+ * nodes, each applying to its own sandbox root.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TrustAttacksIT {
+    World world;
+    AttackCluster cluster;
+    Sandboxes sandboxes;
+    Refusals refusals;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        world = new World();
+        cluster = new AttackCluster(dir, Path.of("target/cscs.jar"), world, 3, null, "alertInterval: 0s", true);
+        cluster.startAll();
+        sandboxes = new Sandboxes(cluster);
+        refusals = new Refusals(cluster);
+        sandboxes.baseline();
+    }
+
+    @AfterAll
+    void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private Changeset next(String domain, Op... ops) {
+        return World.next(domain, cluster.head("n1", domain), ops);
+    }
+
+    private TrustPolicy currentPolicy() {
+        return PolicyCodec.parse(cluster.get("n1", "/v1/trust").body().path("policy"));
+    }
+
+    /** The next {@code _trust} link carrying {@code policy}, unsigned. */
+    private Changeset policyChange(TrustPolicy policy, String comment) {
+        Head h = cluster.head("n1", "_trust");
+        return Signing.unsigned("_trust", h.seq() + 1, h.digest(), Instant.now(),
+                List.of(new Op.Put("policy", PolicyCodec.toTree(policy))), comment);
+    }
+
+    @Test
+    void aRevokedKeyCannotSignOnceTheRootsRotatedItOut() {
+        assertThat(cluster.submit("n1", World.signed(next("global", put("sysctl/kernel.sysrq", "{\"value\":\"0\"}")),
+                world.revocable)).status()).as("the key signs while it is trusted").isEqualTo(201);
+        Map<String, String> before = sandboxes.snapshot();
+        // signed while the key is still trusted, as the next link; submitted only after the rotation
+        Changeset signedBefore = World.signed(next("global", put("sysctl/kernel.sysrq", "{\"value\":\"1\"}")), world.revocable);
+
+        TrustPolicy revoked = PolicyBuilder.from(currentPolicy()).removeKey(world.revocable.keyid()).build();
+        AttackCluster.Response rotation = cluster.submit("n2", World.signed(policyChange(revoked, "revoke a stolen key"), world.root));
+        assertThat(rotation.status()).as(rotation.body().toString()).isEqualTo(201);
+        for (String id : cluster.ids()) {
+            assertThat(cluster.get(id, "/v1/trust").body().path("policy").path("keys").has(world.revocable.keyid()))
+                    .as("%s follows the rotation", id).isFalse();
+        }
+
+        refusals.refused("n3", signedBefore, 403, "unknown-key");
+        refusals.refused("n1", World.signed(next("global", put("sysctl/kernel.sysrq", "{\"value\":\"1\"}")), world.revocable),
+                403, "unknown-key");
+        // the revoked key co-signing next to a valid signer still fails closed
+        refusals.refused("n2", World.signed(next("global", put("sysctl/kernel.sysrq", "{\"value\":\"1\"}")), world.globalSigner,
+                world.revocable), 403, "unknown-key");
+        sandboxes.assertUnchanged(before);
+    }
+
+    @Test
+    void aPolicyChangeNotSignedByTheRootsIsRefusedWith403() {
+        Map<String, String> before = sandboxes.snapshot();
+        TrustPolicy grab = new PolicyBuilder().roots(1, List.of(world.globalSigner.publicKey()))
+                .operators(1, List.of(world.globalSigner.publicKey()))
+                .domain("global", 1, List.of(world.globalSigner.publicKey()), null).build();
+        // a change of roots signed only by the new root: its signature counts for the new roots, never for the old
+        refusals.refused("n1", World.signed(policyChange(grab, "take over"), world.globalSigner), 403, "below-threshold");
+        refusals.refused("n2", World.signed(policyChange(grab, "take over"), world.stranger), 403, "unknown-key");
+        // the same roots, but a domain signer widens its own rights: it may not sign the policy at all
+        TrustPolicy widen = PolicyBuilder.from(currentPolicy()).domain("factory-a", 1, List.of(world.factorySigner.publicKey(),
+                world.globalSigner.publicKey()), null).build();
+        refusals.refused("n3", World.signed(policyChange(widen, "widen"), world.globalSigner), 403, "unauthorized-key");
+        sandboxes.assertUnchanged(before);
+    }
+
+    @Test
+    void aSignerOfOneDomainCannotSignAnotherWith403UnauthorizedKey() {
+        Map<String, String> before = sandboxes.snapshot();
+        refusals.refused("n2", World.signed(next("global", put("sysctl/net.ipv4.ip_forward", "{\"value\":\"1\"}")),
+                world.factorySigner), 403, "unauthorized-key");
+        refusals.refused("n3", World.signed(next("factory-a", put("yum/epel", "{\"name\":\"evil\",\"baseurl\":"
+                + "\"https://evil.example/\",\"enabled\":true,\"gpgcheck\":false}")), world.globalSigner), 403, "unauthorized-key");
+        // a domain the policy does not know, signed by a real signer
+        refusals.refused("n1", World.signed(World.next("factory-z", cluster.head("n1", "global"),
+                put("sysctl/kernel.sysrq", "{\"value\":\"1\"}")), world.globalSigner), 403, "unknown-domain");
+        sandboxes.assertUnchanged(before);
+    }
+
+    @Test
+    void aSignerOutsideItsApplierScopeIsRefusedWith403OutOfScopeAndNothingOfItApplies() {
+        Map<String, String> before = sandboxes.snapshot();
+        refusals.refused("n1", World.signed(next("factory-a", put("service/sshd.service", "{\"state\":\"masked\"}")),
+                world.factorySigner), 403, "out-of-scope");
+        // one op in scope and one outside: the changeset is atomic, the in-scope op does not apply either
+        refusals.refused("n3", World.signed(next("factory-a", put("sysctl/net.ipv4.ip_forward", "{\"value\":\"1\"}"),
+                put("sshd/main", "{\"settings\":{\"PermitRootLogin\":\"yes\"}}")), world.factorySigner), 403, "out-of-scope");
+        sandboxes.assertUnchanged(before);
+    }
+
+    @Test
+    void aChangesetBelowTheThresholdIsRefusedWith403BelowThreshold() {
+        Changeset cs = next("two-man", put("sysctl/kernel.unprivileged_bpf_disabled", "{\"value\":\"1\"}"));
+        Signature ed = World.signed(cs, world.edSigner).signatures().get(0);
+        Signature ec = World.signed(cs, world.ecdsaSigner).signatures().get(0);
+        Signature ec2 = World.signed(cs, world.ecdsaSigner).signatures().get(0);
+        Map<String, String> before = sandboxes.snapshot();
+
+        refusals.refused("n1", new Changeset(cs.body(), List.of(ed)), 403, "below-threshold");
+        refusals.refused("n2", new Changeset(cs.body(), List.of(ed, ed)), 403, "below-threshold");
+        assertThat(ec2.sig()).as("ECDSA signs with a fresh nonce: two different valid signatures of one key").isNotEqualTo(ec.sig());
+        refusals.refused("n3", new Changeset(cs.body(), List.of(ec, ec2)), 403, "below-threshold");
+        refusals.refused("n1", new Changeset(cs.body(), List.of()), 403, "below-threshold");
+        // a valid signature plus one from a key the policy does not know: fail closed
+        refusals.refused("n2", World.signed(new Changeset(cs.body(), List.of(ed)), world.stranger), 403, "unknown-key");
+        sandboxes.assertUnchanged(before);
+
+        AttackCluster.Response ok = cluster.submit("n3", new Changeset(cs.body(), List.of(ec, ed)));
+        assertThat(ok.status()).as("both keys of the threshold: %s", ok.body()).isEqualTo(201);
+        sandboxes.awaitEverywhere("etc/sysctl.d/90-cscs.conf", "kernel.unprivileged_bpf_disabled = 1");
+        assertThat(Limits.DEFAULT.maxSignatures()).isPositive();
+    }
+}
