@@ -239,7 +239,9 @@ class TransportAttacksIT {
         // raw TLS to a Raft port presenting the rogue CA's certificate (whatever CA the server asks for): refused, and logged
         int raftPort = cluster.raftPort("n1");
         assertThat(rawRaftConnect(AttackPki.pushy(roguePki.client("mallory"), pki.caFile()), raftPort)).startsWith("refused");
-        assertThat(rawRaftConnect(pki.sslContext(pki.client("control")), raftPort)).as("control: a cluster certificate")
+        assertThat(rawRaftConnect(pki.sslContext(pki.client("control")), raftPort))
+                .as("an operator's client certificate from the cluster CA is not a node's").startsWith("refused");
+        assertThat(rawRaftConnect(pki.sslContext(pki.node("n2")), raftPort)).as("control: a node certificate of a member")
                 .isEqualTo("served");
         Eventually.await("n1 logs why it refused mallory's certificate", AttackCluster.DEADLINE, () -> cluster.log("n1").lines()
                 .anyMatch(l -> l.contains("TLS: client certificate O=cscs,CN=mallory refused: it was not issued by the cluster CA")));

@@ -30,6 +30,7 @@ final class Listeners {
         // clients dial node IPs, often without SNI; the certificate is checked by the client, not by SNI here
         https.addCustomizer(new SecureRequestCustomizer(false));
         ServerConnector c = new ServerConnector(server, new SslConnectionFactory(f, "http/1.1"), new HttpConnectionFactory(https));
+        c.addBean(new HandshakeFailures());
         bind(c, at);
         return c;
     }
@@ -38,6 +39,31 @@ final class Listeners {
         ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(new HttpConfiguration(base)));
         bind(c, at);
         return c;
+    }
+
+    /**
+     * Says why a client's handshake failed. The trust manager explains a wrong certificate; a
+     * client that sends none is refused inside the JDK before it runs, so only this sees it.
+     * Once a minute per reason, so a scanner cannot flood the log.
+     */
+    static final class HandshakeFailures implements org.eclipse.jetty.io.ssl.SslHandshakeListener {
+        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Listeners.class);
+        private final java.util.concurrent.ConcurrentHashMap<String, Long> last = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public void handshakeFailed(Event event, Throwable failure) {
+            String why = String.valueOf(failure.getMessage());
+            if (last.size() > 256) {
+                last.clear();
+            }
+            long now = System.nanoTime();
+            Long prev = last.put(why, now);
+            if (prev == null || now - prev > 60_000_000_000L) {
+                LOG.warn("TLS: API handshake from {} refused: {}", event.getSSLEngine().getPeerHost(),
+                        why.contains("Empty") || why.contains("certificate_required")
+                                ? why + " (the client presented no certificate; give --cert and --key)" : why);
+            }
+        }
     }
 
     private static void bind(ServerConnector c, HostPort at) {
