@@ -39,7 +39,7 @@ import java.util.TreeMap;
 public final class SnapshotCodec {
     static final byte[] MAGIC = "CSCS-SNAPSHOT\n".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 1;
-    private static final long MAX_PAYLOAD = 1L << 31;
+    private static final long MAX_PAYLOAD = Integer.MAX_VALUE - 8; // largest array the JVM allocates
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private SnapshotCodec() {
