@@ -33,8 +33,8 @@ import picocli.CommandLine.Command;
             ApplyCommand.class, GetCommand.class, LsCommand.class, HistoryCommand.class, WatchCommand.class,
             MemberCommand.class, StatusCommand.class, AuditCommand.class, CaCommand.class, NodeCommand.class,
             CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 ok, 1 error, 2 usage, 3 rejected by verification, 4 conflict (rebase and",
-            "retry), 5 unavailable.", "", "Run `cscs COMMAND --help` for examples, or `./cscs demo` for a tour."})
+        footer = {"", "Exit codes: 0 ok, 1 error, 2 usage, 3 rejected by verification,",
+            "4 conflict (rebase and retry), 5 unavailable.", "", "Run `cscs COMMAND --help` for examples, or `./cscs demo` for a tour."})
 public final class Cli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -51,6 +51,21 @@ public final class Cli implements Runnable {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         // values are written @FILE (e.g. `cscs put D K @value.json`): never let picocli read them as argument files
         cl.setExpandAtFiles(false);
+        return cl;
+    }
+
+    /**
+     * Descriptions are written as source lines of a summary and a paragraph; joined here into
+     * that paragraph so that help wraps it to the terminal instead of breaking it mid-sentence.
+     * Call once every verb is added.
+     */
+    public static CommandLine paragraphs(CommandLine cl) {
+        CommandLine.Model.UsageMessageSpec u = cl.getCommandSpec().usageMessage();
+        String[] d = u.description();
+        if (d.length > 2) {
+            u.description(d[0], String.join(" ", java.util.Arrays.copyOfRange(d, 1, d.length)).strip());
+        }
+        cl.getSubcommands().values().forEach(Cli::paragraphs);
         return cl;
     }
 

@@ -1,5 +1,6 @@
 package dev.cscs.cli;
 
+import dev.cscs.core.error.IoFailure;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.json.Limits;
@@ -17,6 +18,23 @@ public final class CliFiles {
     private CliFiles() {
     }
 
+    /** Makes {@code dir} and its missing parents. */
+    public static void createDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw IoFailure.of("create the directory", dir, e);
+        }
+    }
+
+    /** Makes the directory {@code file} goes into, so {@code --out new/dir/x} works. */
+    public static void createParent(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            createDirectory(parent);
+        }
+    }
+
     public static byte[] read(Path file, long maxBytes) {
         try {
             long size = Files.size(file);
@@ -27,7 +45,7 @@ public final class CliFiles {
         } catch (NoSuchFileException e) {
             throw new CscsException(ErrorCode.IO, file + ": no such file");
         } catch (IOException e) {
-            throw new CscsException(ErrorCode.IO, "cannot read " + file + ": " + e.getMessage());
+            throw IoFailure.of("read", file, e);
         }
     }
 

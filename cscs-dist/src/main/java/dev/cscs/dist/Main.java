@@ -13,7 +13,7 @@ public final class Main {
         cl.addSubcommand("server", new ServerCommand());
         cl.addSubcommand("agent", new AgentCommand());
         cl.addSubcommand("demo", new DemoCommand());
-        return cl;
+        return Cli.paragraphs(cl);
     }
 
     public static void main(String[] args) {

@@ -19,8 +19,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "audit", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, sortOptions = false,
-        description = {"Verify every chain from the genesis on the node you talk to: signatures, thresholds, scopes,",
-            "seq and prev links, stored digests. --all-nodes also compares the heads of several nodes.",
+        description = {"Verify every chain from the genesis, on one node or several.",
+            "Checks, on the node you talk to, signatures, thresholds, scopes, seq and prev links and stored",
+            "digests. --all-nodes also compares the heads of several nodes.",
             "Exits 0 when everything holds, 3 naming each break."},
         footer = {"", "Examples:", "  cscs audit",
             "  cscs audit --all-nodes --endpoints https://10.0.0.1:7400,https://10.0.0.2:7400,https://10.0.0.3:7400"})

@@ -1,17 +1,15 @@
 package dev.cscs.cli.command;
 
+import dev.cscs.cli.CliFiles;
 import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Passphrases;
 import dev.cscs.cli.Printer;
 import dev.cscs.core.crypto.KeyFiles;
 import dev.cscs.core.crypto.KeyGen;
 import dev.cscs.core.crypto.PrivateKeyRef;
-import dev.cscs.core.error.CscsException;
-import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.tls.ClusterCa;
 import dev.cscs.core.tls.Pem;
 import dev.cscs.core.tls.TlsMaterial;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -62,11 +60,7 @@ public final class CaCommand implements Runnable {
 
         @Override
         public void run() {
-            try {
-                Files.createDirectories(out);
-            } catch (java.io.IOException e) {
-                throw new CscsException(ErrorCode.IO, "cannot create " + out + ": " + e.getMessage());
-            }
+            CliFiles.createDirectory(out);
             PrivateKeyRef key = KeyGen.generate("ecdsa-p256");
             X509Certificate cert = ClusterCa.selfSigned(key, name, Instant.now(), Duration.ofDays(days));
             char[] pass = noPassphrase ? null : Passphrases.forNewKey(global.passphraseFileOrNull());
@@ -122,6 +116,7 @@ public final class CaCommand implements Runnable {
             X509Certificate cert = client
                     ? ClusterCa.issueClient(caKey, caCert, name, key.publicKey(), Instant.now(), Duration.ofDays(days))
                     : ClusterCa.issue(caKey, caCert, name, key.publicKey(), ips, dns, Instant.now(), Duration.ofDays(days));
+            CliFiles.createParent(Path.of(out + ".key"));
             KeyFiles.writePrivate(Path.of(out + ".key"), key, null);
             Pem.writeCertificates(Path.of(out + ".pem"), List.of(cert));
             global.printer().note("wrote " + out + ".key (mode 0600) and " + out + ".pem, valid until "

@@ -1,5 +1,6 @@
 package dev.cscs.cli.command;
 
+import dev.cscs.cli.CliFiles;
 import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Passphrases;
 import dev.cscs.cli.Printer;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Option;
             "  CSCS_KEY_PASSPHRASE=... cscs keygen --out root1 --alg ecdsa-p256",
             "  cscs keygen --out /tmp/demo --no-passphrase          # for throwaway keys only"})
 public final class KeygenCommand implements Runnable {
-    @Option(names = "--out", required = true, paramLabel = "PREFIX", description = "Write PREFIX.key and PREFIX.pub.")
+    @Option(names = "--out", required = true, paramLabel = "PREFIX", description = "Write PREFIX.key and PREFIX.pub (a trailing .key or .pub is dropped; "
+            + "missing directories are made).")
     Path out;
 
     @Option(names = "--alg", defaultValue = "ed25519", paramLabel = "ALG",
@@ -36,8 +38,11 @@ public final class KeygenCommand implements Runnable {
 
     @Override
     public void run() {
-        Path priv = Path.of(out + ".key");
-        Path pub = Path.of(out + ".pub");
+        // "--out keys/fb.key" means the prefix keys/fb, not keys/fb.key.key
+        String prefix = out.toString().replaceFirst("\\.(key|pub)$", "");
+        Path priv = Path.of(prefix + ".key");
+        Path pub = Path.of(prefix + ".pub");
+        CliFiles.createParent(priv);
         PrivateKeyRef key = KeyGen.generate(alg);
         char[] pass = noPassphrase ? null : Passphrases.forNewKey(global.passphraseFileOrNull());
         try {

@@ -47,7 +47,8 @@ public final class NodeCommand implements Runnable {
     }
 
     @Command(name = "provision", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Make a device's bundle: its key, certificate, the CA certificate, the genesis and its digest,",
+            description = {"Make everything a new device needs to join, offline.",
+                "The bundle holds its key, certificate, the CA certificate, the genesis and its digest,",
                 "an admin-signed join token (node id, role, domains, node key, expiry) and a config file.",
                 "Copy the bundle to the device's /etc/cscs and start cscsd: it joins by itself. The token works once."},
             footer = {"", "Example:",

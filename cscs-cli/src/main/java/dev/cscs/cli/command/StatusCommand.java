@@ -15,8 +15,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class,
-        description = {"The fleet at a glance: per node and domain the applied seq against the head, the appliers'",
-            "states, errors and when each node last reported; suspects and failing or lagging nodes first."},
+        description = {"The fleet at a glance: every node's health, lag, errors and last report.",
+            "Per node and domain the applied seq against the head, the appliers' states, errors and when each",
+            "node last reported; suspects and failing or lagging nodes first."},
         footer = {"", "Examples:", "  cscs status", "  cscs status -o json | jq '.nodes[] | select(.health != \"ok\")'",
             "", "Health: ok, lagging (behind a head), failing (an applier failed or an error), stale (no report for",
             "3 minutes), suspect (its chain heads disagree with the cluster's, or it passed on refused proposals)."})

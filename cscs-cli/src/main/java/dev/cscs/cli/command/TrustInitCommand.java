@@ -117,7 +117,8 @@ public final class TrustInitCommand implements Runnable {
         try {
             ok = ChainVerifier.verifyGenesis(genesis);
         } catch (CscsException e) {
-            throw new CscsException(e.code(), "the genesis would not verify: " + e.getMessage());
+            throw new CscsException(e.code(), "the genesis would not verify: " + e.getMessage()
+                    + (e.code() == ErrorCode.BELOW_THRESHOLD ? "; give one --sign-with per root key the threshold needs" : ""));
         }
         CliFiles.writeAtomic(out, ChangesetCodec.toPrettyJson(genesis));
         Printer p = global.printer();

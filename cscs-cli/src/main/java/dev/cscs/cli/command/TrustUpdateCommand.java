@@ -36,10 +36,17 @@ import picocli.CommandLine.Option;
             "Reads the current policy from --endpoint and makes the next _trust changeset. It must be signed by a",
             "threshold of the current roots and, when the roots change, also of the new roots. With enough",
             "signatures it is submitted; otherwise --out writes it for `cscs cosign` and `cscs submit`."},
-        footer = {"", "Examples:",
-            "  cscs trust update --domain factory-b=fb.pub --scope factory-b=yum,sysctl --sign-with root1.key --sign-with root2.key",
-            "  cscs trust update --revoke old-ops.pub --domain global=new-ops.pub --sign-with root1.key --out rotate.json",
-            "  cscs trust update --remove-root root1.pub --add-root root3.pub --sign-with root1.key --sign-with root3.key"})
+        footer = {"", "Examples: (the roots are 2 of root1, root2)",
+            "  # a new domain whose signer may only touch sysctl and firewall",
+            "  cscs trust update --domain factory-b=fb.pub --scope factory-b=sysctl,firewall\\",
+            "      --sign-with root1.key --sign-with root2.key",
+            "  # rotate a signer; the second root cosigns later",
+            "  cscs trust update --revoke old-global.pub --domain global=new-global.pub \\",
+            "      --sign-with root1.key --out rotate.json",
+            "  cscs cosign rotate.json --sign-with root2.key && cscs submit rotate.json",
+            "  # replace a root: 2 of the old roots and 2 of the new ones must sign",
+            "  cscs trust update --remove-root root1.pub --add-root root3.pub \\",
+            "      --sign-with root1.key --sign-with root2.key --sign-with root3.key"})
 public final class TrustUpdateCommand implements Runnable {
     @Option(names = "--domain", paramLabel = "NAME=PUB[,PUB...][:N]", description = "Add a domain or replace its signers (repeat).")
     List<String> domains = new ArrayList<>();

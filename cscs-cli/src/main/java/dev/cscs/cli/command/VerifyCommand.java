@@ -93,8 +93,10 @@ public final class VerifyCommand implements Callable<Integer> {
             return ExitCode.OK.code();
         } catch (CscsException e) {
             if (Names.TRUST.equals(body.domain()) || e.code().isRejection()) {
+                String hint = e.code() == ErrorCode.UNKNOWN_KEY && (trust == null || trust.isEmpty())
+                        ? "\n  if the key was added after the genesis, pass the later _trust changesets with --trust" : "";
                 p.result(Printer.object().put("valid", false).put("code", e.code().code()).put("reason", e.getMessage()),
-                        "rejected (" + e.code().code() + "): " + e.getMessage());
+                        "rejected (" + e.code().code() + "): " + e.getMessage() + hint);
                 return ExitCode.REJECTED.code();
             }
             throw e;

@@ -1,5 +1,6 @@
 package dev.cscs.core.crypto;
 
+import dev.cscs.core.error.IoFailure;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import java.io.IOException;
@@ -177,7 +178,7 @@ public final class KeyFiles {
         } catch (FileAlreadyExistsException e) {
             throw new CscsException(ErrorCode.IO, file + " already exists; refusing to overwrite a key");
         } catch (IOException e) {
-            throw new CscsException(ErrorCode.IO, "cannot write " + file + ": " + e.getMessage());
+            throw IoFailure.of("write", file, e);
         } finally {
             if (secret) {
                 Arrays.fill(content, (byte) 0);
@@ -193,8 +194,7 @@ public final class KeyFiles {
             }
             return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new CscsException(ErrorCode.IO, "cannot read " + file + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            throw IoFailure.of("read", file, e);
         }
     }
 

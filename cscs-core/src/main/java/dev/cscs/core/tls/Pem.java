@@ -1,5 +1,6 @@
 package dev.cscs.core.tls;
 
+import dev.cscs.core.error.IoFailure;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import java.io.IOException;
@@ -38,7 +39,7 @@ public final class Pem {
         } catch (FileAlreadyExistsException e) {
             throw new CscsException(ErrorCode.IO, file + " already exists; refusing to overwrite it");
         } catch (IOException e) {
-            throw new CscsException(ErrorCode.IO, "cannot write " + file + ": " + e.getMessage());
+            throw IoFailure.of("write", file, e);
         }
     }
 }

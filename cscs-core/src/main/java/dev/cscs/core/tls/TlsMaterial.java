@@ -1,5 +1,6 @@
 package dev.cscs.core.tls;
 
+import dev.cscs.core.error.IoFailure;
 import dev.cscs.core.crypto.KeyFiles;
 import dev.cscs.core.crypto.PassphraseSource;
 import dev.cscs.core.crypto.PrivateKeyRef;
@@ -61,7 +62,7 @@ public final class TlsMaterial {
         try {
             pem = Files.readString(file, StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new CscsException(ErrorCode.IO, "cannot read " + file + ": " + e.getMessage());
+            throw IoFailure.of("read", file, e);
         }
         List<X509Certificate> out = new ArrayList<>();
         try (PEMParser p = new PEMParser(new StringReader(pem))) {

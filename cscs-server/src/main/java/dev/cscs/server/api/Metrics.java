@@ -73,12 +73,16 @@ public final class Metrics {
         b.append("cscs_submit_latency_seconds_sum ").append(String.format(Locale.ROOT, "%.6f", latencyNanos.get() / 1e9)).append('\n');
         b.append("cscs_submit_latency_seconds_count ").append(latencyCount.get()).append('\n');
         gauge(b, "cscs_watchers", "Open watch streams on this node.", watchers.get());
-        gauge(b, "cscs_rate_limited_total", "Requests refused with 429 by this node.", rateLimited.get());
+        metric(b, "counter", "cscs_rate_limited_total", "Requests refused with 429 by this node.", rateLimited.get());
         return b.toString();
     }
 
     private static void gauge(StringBuilder b, String name, String help, long value) {
-        b.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" gauge\n")
-                .append(name).append(' ').append(value).append('\n');
+        metric(b, "gauge", name, help, value);
+    }
+
+    private static void metric(StringBuilder b, String type, String name, String help, long value) {
+        b.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(' ').append(type)
+                .append('\n').append(name).append(' ').append(value).append('\n');
     }
 }
