@@ -30,6 +30,30 @@ class HelpTest {
         }
     }
 
+    /** An example line wrapped by the help formatter loses its indent and cannot be pasted. */
+    @Test
+    void examplesFitAnEightyColumnTerminal() {
+        List<String> tooLong = new ArrayList<>();
+        forEachCommand(Main.commandLine(), "cscs", (name, spec) -> {
+            for (String line : spec.usageMessage().footer()) {
+                if (line.startsWith("  ") && line.length() > spec.usageMessage().width() - 1) {
+                    tooLong.add(name + ": " + line);
+                }
+            }
+        });
+        assertThat(tooLong).isEmpty();
+    }
+
+    private static void forEachCommand(CommandLine cl, String name,
+                                       java.util.function.BiConsumer<String, CommandLine.Model.CommandSpec> action) {
+        action.accept(name, cl.getCommandSpec());
+        cl.getSubcommands().forEach((sub, child) -> {
+            if (!sub.equals("help")) {
+                forEachCommand(child, name + " " + sub, action);
+            }
+        });
+    }
+
     @Test
     void everyVerbThatTalksToANodeTakesTheGlobalOptions() {
         List<String[]> verbs = new ArrayList<>();

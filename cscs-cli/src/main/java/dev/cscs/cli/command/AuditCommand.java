@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
             "digests. --all-nodes also compares the heads of several nodes.",
             "Exits 0 when everything holds, 3 naming each break."},
         footer = {"", "Examples:", "  cscs audit",
-            "  cscs audit --all-nodes --endpoints https://10.0.0.1:7400,https://10.0.0.2:7400,https://10.0.0.3:7400"})
+            "  cscs audit --all-nodes \\",
+            "      --endpoints https://n1:7400,https://n2:7400,https://n3:7400"})
 public final class AuditCommand implements Callable<Integer> {
     @Option(names = "--all-nodes", description = "Audit several nodes and compare their heads.")
     boolean allNodes;

@@ -28,9 +28,11 @@ import picocli.CommandLine.Parameters;
             "Trust in configuration never comes from these certificates; they only decide who may talk to whom."},
         subcommands = {CaCommand.Init.class, CaCommand.Issue.class},
         footer = {"", "Examples:",
-            "  cscs ca init --out /secure/ca                       # ca.key (encrypted) and ca.pem",
-            "  cscs ca issue n1 --ca /secure/ca --ip 10.0.0.1 --dns n1.fleet --out n1   # n1.key, n1.pem",
-            "  cscs ca issue alice --client --ca /secure/ca --out alice                 # an operator's client cert"})
+            "  cscs ca init --out /secure/ca            # ca.key (encrypted) and ca.pem",
+            "  # a node certificate: n1.key and n1.pem",
+            "  cscs ca issue n1 --ca /secure/ca --ip 10.0.0.1 --dns n1.fleet --out n1",
+            "  # an operator's client certificate",
+            "  cscs ca issue alice --client --ca /secure/ca --out alice"})
 public final class CaCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

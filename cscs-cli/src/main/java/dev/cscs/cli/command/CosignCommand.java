@@ -22,8 +22,8 @@ import picocli.CommandLine.Parameters;
             "For domains whose threshold needs several signers. The body is not changed; the file is rewritten",
             "atomically."},
         footer = {"", "Examples:",
-            "  cscs cosign cs.json --sign-with fa2.key            # then: cscs submit cs.json",
-            "  cscs cosign cs.json --print-payload > payload.bin  # the bytes to sign elsewhere"})
+            "  cscs cosign cs.json --sign-with fa2.key          # then: cscs submit cs.json",
+            "  cscs cosign cs.json --print-payload > payload.bin   # to sign elsewhere"})
 public final class CosignCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "CS.json", description = "The changeset file.")
     Path file;

@@ -18,9 +18,9 @@ import picocli.CommandLine.Option;
             "Writes PREFIX.key (PKCS#8 PEM, passphrase-encrypted, mode 0600) and PREFIX.pub (SPKI PEM), and prints",
             "the keyid (hex SHA-256 of the public key's DER) on stdout."},
         footer = {"", "Examples:",
-            "  cscs keygen --out ~/keys/admin                       # asks for a passphrase",
+            "  cscs keygen --out ~/keys/admin                  # asks for a passphrase",
             "  CSCS_KEY_PASSPHRASE=... cscs keygen --out root1 --alg ecdsa-p256",
-            "  cscs keygen --out /tmp/demo --no-passphrase          # for throwaway keys only"})
+            "  cscs keygen --out /tmp/demo --no-passphrase     # for throwaway keys only"})
 public final class KeygenCommand implements Runnable {
     @Option(names = "--out", required = true, paramLabel = "PREFIX", description = "Write PREFIX.key and PREFIX.pub (a trailing .key or .pub is dropped; "
             + "missing directories are made).")

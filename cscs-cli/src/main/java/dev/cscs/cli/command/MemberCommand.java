@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
             "the Raft configuration follow it. A replica is promoted to voter only once it has caught up."},
         subcommands = {MemberCommand.Ls.class, MemberCommand.Add.class, MemberCommand.Promote.class, MemberCommand.Remove.class},
         footer = {"", "Examples:", "  cscs member ls",
-            "  cscs member add n4 --raft 10.0.0.4:7401 --api http://10.0.0.4:7400 --sign-with operator.key",
+            "  cscs member add n4 --raft 10.0.0.4:7401 --api https://10.0.0.4:7400 \\",
+            "      --sign-with operator.key",
             "  cscs member promote n4 --sign-with operator.key",
             "  cscs member remove n2 --sign-with operator.key"})
 public final class MemberCommand implements Runnable {

@@ -35,8 +35,10 @@ import picocli.CommandLine.Parameters;
         description = "Provision devices: everything a new node needs to join, made offline.",
         subcommands = {NodeCommand.Provision.class},
         footer = {"", "Example:",
-            "  cscs node provision n4 --role replica --domains global,factory-a --ip 10.0.0.4 \\",
-            "      --join https://10.0.0.1:7400 --ca /secure/ca --genesis genesis.json --sign-with operator.key --out n4-bundle"})
+            "  cscs node provision n4 --role replica --domains global,factory-a \\",
+            "      --ip 10.0.0.4 --join https://10.0.0.1:7400 \\",
+            "      --ca /secure/ca --genesis genesis.json \\",
+            "      --sign-with operator.key --out n4-bundle"})
 public final class NodeCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -52,8 +54,10 @@ public final class NodeCommand implements Runnable {
                 "an admin-signed join token (node id, role, domains, node key, expiry) and a config file.",
                 "Copy the bundle to the device's /etc/cscs and start cscsd: it joins by itself. The token works once."},
             footer = {"", "Example:",
-                "  cscs node provision n4 --role voter --ip 10.0.0.4 --join https://10.0.0.1:7400 \\",
-                "      --ca /secure/ca --genesis genesis.json --sign-with operator.key --out n4-bundle"})
+                "  cscs node provision n4 --role voter --ip 10.0.0.4 \\",
+                "      --join https://10.0.0.1:7400 \\",
+                "      --ca /secure/ca --genesis genesis.json \\",
+                "      --sign-with operator.key --out n4-bundle"})
     static final class Provision implements Runnable {
         @Parameters(index = "0", paramLabel = "NODE")
         String node;

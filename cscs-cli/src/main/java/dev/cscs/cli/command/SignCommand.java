@@ -30,11 +30,14 @@ import picocli.CommandLine.Option;
             "A changeset holds puts and deletes in one domain. The file is ready for `cscs cosign` or `cscs submit`.",
             "Its place in the chain comes from --seq/--prev, or else from the head at --endpoint."},
         footer = {"", "Examples:",
-            "  cscs sign --domain factory-a --put 'sysctl/net.ipv4.ip_forward={\"value\":\"0\"}' \\",
+            "  cscs sign --domain factory-a \\",
+            "      --put 'sysctl/net.ipv4.ip_forward={\"value\":\"0\"}' \\",
             "      --delete service/telnet.socket --sign-with ops.key --out cs.json",
-            "  cscs sign --domain factory-a --put yum/epel=@epel.json --seq 4 --prev sha256:9f2c… --sign-with ops.key --out cs.json",
+            "  cscs sign --domain factory-a --put yum/epel=@epel.json \\",
+            "      --seq 4 --prev sha256:9f2c… --sign-with ops.key --out cs.json",
             "", "Signing elsewhere (an HSM, openssl):",
-            "  cscs sign --domain factory-a --put … --seq 4 --prev sha256:… --out cs.json --print-payload > payload.bin",
+            "  cscs sign --domain factory-a --put … --seq 4 --prev sha256:… \\",
+            "      --out cs.json --print-payload > payload.bin",
             "  openssl pkeyutl -sign -rawin -inkey ops.pem -in payload.bin -out sig.bin",
             "  cscs attach-signature cs.json --pub ops.pub --sig sig.bin"})
 public final class SignCommand implements Runnable {

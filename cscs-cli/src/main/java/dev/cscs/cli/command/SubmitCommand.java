@@ -14,7 +14,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "submit", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class,
         description = {"Submit a signed changeset file (from `cscs sign` and `cscs cosign`).",
             "A 409 means the chain moved on since it was signed: sign it again at the new head."},
-        footer = {"", "Example:", "  cscs sign … --out cs.json && cscs cosign cs.json --sign-with fa2.key && cscs submit cs.json"})
+        footer = {"", "Example:", "  cscs sign … --out cs.json",
+            "  cscs cosign cs.json --sign-with fa2.key",
+            "  cscs submit cs.json"})
 public final class SubmitCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "CS.json")
     Path file;

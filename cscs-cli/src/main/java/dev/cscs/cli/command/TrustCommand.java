@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 @Command(name = "trust", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, description = "Create and inspect the trust policy: roots, operators, domain signers.",
         subcommands = {TrustInitCommand.class, TrustShowCommand.class, TrustUpdateCommand.class},
         footer = {"", "Examples:",
-            "  cscs trust init --root root1.pub --domain factory-a=ops.pub --sign-with root1.key --out genesis.json"})
+            "  cscs trust init --root root1.pub --domain factory-a=ops.pub \\",
+            "      --sign-with root1.key --out genesis.json"})
 public final class TrustCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

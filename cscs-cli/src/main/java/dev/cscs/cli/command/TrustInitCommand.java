@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
             "its digest, printed on stdout) as its trust anchor."},
         footer = {"", "Examples:",
             "  cscs trust init --root root1.pub --root root2.pub --threshold 2 \\",
-            "      --domain global=ops.pub --domain factory-a=fa1.pub,fa2.pub:2 --scope factory-a=yum,sysctl \\",
+            "      --domain global=ops.pub --domain factory-a=fa1.pub,fa2.pub:2 \\",
+            "      --scope factory-a=yum,sysctl \\",
             "      --sign-with root1.key --sign-with root2.key --out genesis.json",
             "", "Without --operators, the roots (and their threshold) also sign membership changes and join tokens."})
 public final class TrustInitCommand implements Runnable {

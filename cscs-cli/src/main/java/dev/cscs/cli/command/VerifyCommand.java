@@ -31,8 +31,10 @@ import picocli.CommandLine.Parameters;
             "3 with the reason when not."},
         footer = {"", "Examples:",
             "  cscs verify cs.json --genesis genesis.json",
-            "  cscs verify cs.json --genesis genesis.json --head 41:sha256:9f2c…     # check seq and prev too",
-            "  cscs verify cs.json --genesis genesis.json --trust trust-2.json     # after a key rotation",
+            "  # check seq and prev too, against the head (seq:digest) it must follow",
+            "  cscs verify cs.json --genesis genesis.json --head 41:sha256:9f2c…",
+            "  # after a key rotation: the policy in force",
+            "  cscs verify cs.json --genesis genesis.json --trust trust-2.json",
             "", "Without --head, a changeset with seq > 1 is checked for signatures only, and says so."})
 public final class VerifyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CS.json", description = "The changeset to check.")
