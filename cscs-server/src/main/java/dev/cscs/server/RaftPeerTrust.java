@@ -1,6 +1,6 @@
 package dev.cscs.server;
 
-import java.net.Socket;
+import dev.cscs.core.tls.CheckingTrustManager;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -17,19 +15,21 @@ import javax.net.ssl.X509TrustManager;
  * and edge devices have those too). The peer must present a node certificate (TLS server and
  * client use) whose common name is a node the cluster knows and has not removed.
  */
-final class RaftPeerTrust extends X509ExtendedTrustManager {
+final class RaftPeerTrust extends CheckingTrustManager {
     private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
     private final X509TrustManager ca;
     private final Supplier<Set<String>> nodes;
     private final Consumer<String> rejections;
 
     RaftPeerTrust(X509TrustManager ca, Supplier<Set<String>> nodes, Consumer<String> rejections) {
+        super(ca);
         this.ca = ca;
         this.nodes = nodes;
         this.rejections = rejections;
     }
 
-    private void check(X509Certificate[] chain, String authType, boolean client) throws CertificateException {
+    @Override
+    protected void check(X509Certificate[] chain, String authType, boolean client) throws CertificateException {
         if (client) {
             ca.checkClientTrusted(chain, authType);
         } else {
@@ -69,40 +69,5 @@ final class RaftPeerTrust extends X509ExtendedTrustManager {
         } catch (CertificateParsingException e) {
             return false;
         }
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        check(chain, authType, true);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        check(chain, authType, false);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        check(chain, authType, true);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        check(chain, authType, false);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        check(chain, authType, true);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        check(chain, authType, false);
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-        return ca.getAcceptedIssuers();
     }
 }

@@ -1,60 +1,29 @@
 package dev.cscs.core.tls;
 
-import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
  * The JDK's PKIX trust manager, plus an explanation of each rejection ("expired on …", "not
  * issued by the cluster CA") handed to a callback, so an operator sees why a peer was refused.
  */
-final class ExplainingTrustManager extends X509ExtendedTrustManager {
+final class ExplainingTrustManager extends CheckingTrustManager {
     private final X509TrustManager delegate;
     private final List<X509Certificate> ca;
     private final Consumer<String> rejections;
 
     ExplainingTrustManager(X509TrustManager delegate, List<X509Certificate> ca, Consumer<String> rejections) {
+        super(delegate);
         this.delegate = delegate;
         this.ca = ca;
         this.rejections = rejections;
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        check(chain, authType, true);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        check(chain, authType, false);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        check(chain, authType, true);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        check(chain, authType, false);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        check(chain, authType, true);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        check(chain, authType, false);
-    }
-
-    private void check(X509Certificate[] chain, String authType, boolean client) throws CertificateException {
+    protected void check(X509Certificate[] chain, String authType, boolean client) throws CertificateException {
         try {
             if (client) {
                 delegate.checkClientTrusted(chain, authType);
@@ -67,10 +36,5 @@ final class ExplainingTrustManager extends X509ExtendedTrustManager {
                     + CertificateChecks.explain(chain, ca, e));
             throw e;
         }
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-        return delegate.getAcceptedIssuers();
     }
 }
