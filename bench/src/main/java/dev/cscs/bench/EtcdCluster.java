@@ -2,8 +2,8 @@ package dev.cscs.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cscs.dist.LocalProcesses;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,8 +38,8 @@ final class EtcdCluster implements AutoCloseable {
         List<String> initial = new ArrayList<>();
         Map<String, Integer> peerPorts = new LinkedHashMap<>();
         for (int i = 1; i <= 3; i++) {
-            peerPorts.put("e" + i, freePort());
-            clientPorts.put("e" + i, freePort());
+            peerPorts.put("e" + i, LocalProcesses.freePort());
+            clientPorts.put("e" + i, LocalProcesses.freePort());
             initial.add("e" + i + "=http://127.0.0.1:" + peerPorts.get("e" + i));
         }
         for (String id : clientPorts.keySet()) {
@@ -117,12 +117,6 @@ final class EtcdCluster implements AutoCloseable {
 
     private static String b64(String s) {
         return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     @Override

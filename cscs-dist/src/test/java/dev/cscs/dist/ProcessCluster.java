@@ -14,7 +14,6 @@ import dev.cscs.core.trust.PolicyBuilder;
 import dev.cscs.core.trust.Signing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,8 +61,8 @@ public final class ProcessCluster implements AutoCloseable {
         List<String> peers = new ArrayList<>();
         List<Integer> raft = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
-            raft.add(freePort());
-            apiPorts.put("n" + i, freePort());
+            raft.add(LocalProcesses.freePort());
+            apiPorts.put("n" + i, LocalProcesses.freePort());
             peers.add("n" + i + "@127.0.0.1:" + raft.get(i - 1));
         }
         for (int i = 1; i <= n; i++) {
@@ -178,27 +177,8 @@ public final class ProcessCluster implements AutoCloseable {
         }
     }
 
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @Override
     public void close() {
-        for (Process p : processes.values()) {
-            p.destroy();
-        }
-        for (Process p : processes.values()) {
-            try {
-                if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        LocalProcesses.stopAll(processes.values(), 10);
     }
 }

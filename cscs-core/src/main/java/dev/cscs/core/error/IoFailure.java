@@ -34,8 +34,11 @@ public final class IoFailure {
         if (e instanceof FileAlreadyExistsException) {
             return "it already exists";
         }
-        if (e instanceof NotDirectoryException || e instanceof DirectoryNotEmptyException) {
-            return e.getClass().getSimpleName();
+        if (e instanceof NotDirectoryException) {
+            return "part of the path is a file, not a directory";
+        }
+        if (e instanceof DirectoryNotEmptyException) {
+            return "the directory is not empty";
         }
         if (e instanceof FileSystemException) {
             String why = ((FileSystemException) e).getReason();

@@ -8,9 +8,9 @@ import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.Head;
 import dev.cscs.core.testing.Eventually;
+import dev.cscs.dist.LocalProcesses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,8 +72,8 @@ final class AttackCluster implements AutoCloseable {
         this.pki = pki;
         Files.write(genesisFile(), ChangesetCodec.toPrettyJson(world.genesis));
         for (int i = 1; i <= n; i++) {
-            raftPorts.put("n" + i, freePort());
-            apiPorts.put("n" + i, freePort());
+            raftPorts.put("n" + i, LocalProcesses.freePort());
+            apiPorts.put("n" + i, LocalProcesses.freePort());
         }
         HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
         if (pki != null) {
@@ -304,30 +304,9 @@ final class AttackCluster implements AutoCloseable {
         return found[0];
     }
 
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @Override
     public void close() {
-        for (Process p : processes.values()) {
-            p.destroy();
-        }
-        for (Process p : processes.values()) {
-            try {
-                if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    p.waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                p.destroyForcibly();
-            }
-        }
+        LocalProcesses.stopAll(processes.values(), 15);
         processes.clear();
     }
 }

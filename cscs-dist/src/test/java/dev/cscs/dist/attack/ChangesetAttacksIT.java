@@ -18,11 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Attacks on the content of changesets, by a client of the API and by a member that proposes
@@ -30,32 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  * signatures. Three {@code java -jar} nodes, plaintext (the attacker here is inside the trust
  * boundary of the transport), each applying to its own sandbox root.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ChangesetAttacksIT {
-    World world;
-    AttackCluster cluster;
-    Sandboxes sandboxes;
-    Refusals refusals;
+class ChangesetAttacksIT extends AttackFixture {
 
-    @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        world = new World();
-        cluster = new AttackCluster(dir, Path.of("target/cscs.jar"), world, 3, null, "alertInterval: 0s", true);
-        cluster.startAll();
-        sandboxes = new Sandboxes(cluster);
-        refusals = new Refusals(cluster);
-        sandboxes.baseline();
-    }
-
-    @AfterAll
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    private Changeset next(String domain, Op... ops) {
-        return World.next(domain, cluster.head("n1", domain), ops);
+    @Override
+    AttackCluster cluster(Path dir, World world) throws Exception {
+        return new AttackCluster(dir, JAR, world, 3, null, "alertInterval: 0s", true);
     }
 
     private static Changeset withOps(Changeset cs, Op... ops) {

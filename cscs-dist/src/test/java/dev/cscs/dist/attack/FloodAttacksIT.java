@@ -8,11 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Request floods from one origin (a socket bound to 127.0.0.2, while the test's own client
@@ -20,27 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
  * writeBurst: 10} and the default alert throttle (one alert per origin and reason per second),
  * each applying to its own sandbox root.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FloodAttacksIT {
+class FloodAttacksIT extends AttackFixture {
     static final int REQUESTS = 300;
-    World world;
-    AttackCluster cluster;
-    Sandboxes sandboxes;
 
-    @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        world = new World();
-        cluster = new AttackCluster(dir, Path.of("target/cscs.jar"), world, 3, null, "writesPerSecond: 5, writeBurst: 10", true);
-        cluster.startAll();
-        sandboxes = new Sandboxes(cluster);
-        sandboxes.baseline();
-    }
-
-    @AfterAll
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    @Override
+    AttackCluster cluster(Path dir, World world) throws Exception {
+        return new AttackCluster(dir, JAR, world, 3, null, "writesPerSecond: 5, writeBurst: 10", true);
     }
 
     private List<JsonNode> alertsAfter(long mark, String code) {

@@ -26,11 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hostile bytes at the API: path traversal in key names, duplicate JSON members, deep
@@ -38,33 +34,13 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code changesetBytes 16384, valueBytes 4096, ops 20, depth 16, signatures 4}), each
  * applying to its own sandbox root.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class InputAttacksIT {
+class InputAttacksIT extends AttackFixture {
     static final int MAX_BYTES = 16384;
-    World world;
-    AttackCluster cluster;
-    Sandboxes sandboxes;
-    Refusals refusals;
-    Path dir;
 
-    @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        this.dir = dir;
-        world = new World();
-        cluster = new AttackCluster(dir, Path.of("target/cscs.jar"), world, 3, null, "alertInterval: 0s, changesetBytes: "
-                + MAX_BYTES + ", valueBytes: 4096, ops: 20, depth: 16, signatures: 4, writesPerSecond: 1000, writeBurst: 1000",
-                true);
-        cluster.startAll();
-        sandboxes = new Sandboxes(cluster);
-        refusals = new Refusals(cluster);
-        sandboxes.baseline();
-    }
-
-    @AfterAll
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    @Override
+    AttackCluster cluster(Path dir, World world) throws Exception {
+        return new AttackCluster(dir, JAR, world, 3, null, "alertInterval: 0s, changesetBytes: " + MAX_BYTES
+                + ", valueBytes: 4096, ops: 20, depth: 16, signatures: 4, writesPerSecond: 1000, writeBurst: 1000", true);
     }
 
     /** A valid signed next link of global, as compact JSON, putting {@code {"value":"1"}} at {@code sysctl/kernel.sysrq}. */

@@ -13,6 +13,7 @@ import dev.cscs.core.testing.Chains;
 import dev.cscs.core.testing.Eventually;
 import dev.cscs.core.tls.TlsMaterial;
 import dev.cscs.core.trust.JoinToken;
+import dev.cscs.dist.LocalProcesses;
 import dev.cscs.server.api.JoinProof;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,14 +36,10 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Attacks on the transport and on membership, against three {@code java -jar} nodes with
@@ -51,36 +48,17 @@ import org.junit.jupiter.api.io.TempDir;
  * too: rogue {@code cscs server}s, raw TLS sockets, a raw Ratis client, and HTTPS clients with
  * bad certificates.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class TransportAttacksIT {
+class TransportAttacksIT extends AttackFixture {
     private static final ObjectMapper JSON = new ObjectMapper();
-    World world;
     AttackPki pki;
     AttackPki roguePki;
-    AttackCluster cluster;
-    Sandboxes sandboxes;
-    Refusals refusals;
-    Path dir;
 
-    @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        this.dir = dir;
-        world = new World();
+    @Override
+    AttackCluster cluster(Path dir, World world) throws Exception {
         pki = new AttackPki(dir.resolve("pki"), "attack suite CA");
         roguePki = new AttackPki(dir.resolve("rogue-pki"), "rogue CA");
-        cluster = new AttackCluster(dir, Path.of("target/cscs.jar"), world, 3, pki, "alertInterval: 0s", true);
-        cluster.startAll();
-        sandboxes = new Sandboxes(cluster);
-        refusals = new Refusals(cluster);
-        sandboxes.baseline();
-    }
-
-    @AfterAll
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
+        return new AttackCluster(dir, JAR, world, 3, pki, "alertInterval: 0s", true);
     }
 
     /** An attacker's node config and its API port. */
@@ -94,7 +72,7 @@ class TransportAttacksIT {
 
     private Rogue rogue(String name, String id, List<String> raft, String security) throws IOException {
         Path cfg = dir.resolve(name + ".yaml");
-        int api = AttackCluster.freePort();
+        int api = LocalProcesses.freePort();
         List<String> lines = new ArrayList<>(List.of(
                 "node: {id: " + id + ", dataDir: " + dir.resolve(name).resolve("data") + ", domains: [global]}",
                 "raft:"));
@@ -150,7 +128,7 @@ class TransportAttacksIT {
 
     /** Raft lines of a rogue that names the cluster's voters, and itself, as its bootstrap peers. */
     private List<String> peersWithSelf(String id) {
-        int port = AttackCluster.freePort();
+        int port = LocalProcesses.freePort();
         List<String> peers = new ArrayList<>(cluster.peers());
         peers.add(id + "@127.0.0.1:" + port);
         return List.of("listen: 127.0.0.1:" + port, "peers: [" + String.join(", ", peers) + "]");
@@ -290,7 +268,7 @@ class TransportAttacksIT {
         Path token = dir.resolve("forged.token");
         Files.writeString(token, forged.toJson().toString());
         AttackCluster.Exit exit = cluster.runToExit("rogue-forged-token", config("rogue-forged-token", "n6",
-                List.of("listen: 127.0.0.1:" + AttackCluster.freePort(), "join: {endpoint: \"" + cluster.url("n2")
+                List.of("listen: 127.0.0.1:" + LocalProcesses.freePort(), "join: {endpoint: \"" + cluster.url("n2")
                         + "\", token: " + token + "}"), AttackPki.tlsLine(pki.caFile(), valid)));
         assertThat(exit.code()).as(exit.output()).isNotZero();
         assertThat(exit.output()).contains("bad-token").contains("not an operator or root key");
@@ -307,7 +285,7 @@ class TransportAttacksIT {
                 Duration.ofHours(1), List.of(world.operator));
         Path tokenFile = dir.resolve("n7.token");
         Files.writeString(tokenFile, token.toJson().toString());
-        String raft = "127.0.0.1:" + AttackCluster.freePort();
+        String raft = "127.0.0.1:" + LocalProcesses.freePort();
         cluster.start("n7", config("n7", "n7", List.of("listen: " + raft, "join: {endpoint: \"" + cluster.url("n2")
                 + "\", token: " + tokenFile + "}"), AttackPki.tlsLine(pki.caFile(), n7)));
         Eventually.await("n7 joined as a replica", AttackCluster.DEADLINE, () -> cluster.get("n1", "/v1/members").body()
@@ -317,7 +295,7 @@ class TransportAttacksIT {
         // the same token (and the same key) presented again by another process with a fresh data dir
         long mark = cluster.alertMark();
         AttackCluster.Exit again = cluster.runToExit("n7-again", config("n7-again", "n7", List.of("listen: 127.0.0.1:"
-                + AttackCluster.freePort(), "join: {endpoint: \"" + cluster.url("n3") + "\", token: " + tokenFile + "}"),
+                + LocalProcesses.freePort(), "join: {endpoint: \"" + cluster.url("n3") + "\", token: " + tokenFile + "}"),
                 AttackPki.tlsLine(pki.caFile(), n7)));
         assertThat(again.code()).as(again.output()).isNotZero();
         assertThat(again.output()).contains("bad-token").contains("already used");
@@ -411,7 +389,7 @@ class TransportAttacksIT {
     void aHolderOfAnEdgeCertificateCannotAddAPeerThroughTheRatisAdminApi() throws Exception {
         List<String> membersBefore = members("n1");
         AttackPki.Issued n9 = pki.node("n9");
-        int rogueRaft = AttackCluster.freePort();
+        int rogueRaft = LocalProcesses.freePort();
         // a replica runs no elections, so Ratis does not shut it down as a stranger to the group; it waits to be fed
         Rogue rogue = rogue("rogue-admin", "n9", List.of("listen: 127.0.0.1:" + rogueRaft, "role: replica",
                 "peers: [" + String.join(", ", cluster.peers()) + "]"), AttackPki.tlsLine(pki.caFile(), n9));

@@ -16,11 +16,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Attacks by holders of real keys that the trust policy does not authorize for what they
@@ -28,32 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
  * applier scope, too few signatures, a non-root rewriting the policy. Three {@code java -jar}
  * nodes, each applying to its own sandbox root.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TrustAttacksIT {
-    World world;
-    AttackCluster cluster;
-    Sandboxes sandboxes;
-    Refusals refusals;
+class TrustAttacksIT extends AttackFixture {
 
-    @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        world = new World();
-        cluster = new AttackCluster(dir, Path.of("target/cscs.jar"), world, 3, null, "alertInterval: 0s", true);
-        cluster.startAll();
-        sandboxes = new Sandboxes(cluster);
-        refusals = new Refusals(cluster);
-        sandboxes.baseline();
-    }
-
-    @AfterAll
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    private Changeset next(String domain, Op... ops) {
-        return World.next(domain, cluster.head("n1", domain), ops);
+    @Override
+    AttackCluster cluster(Path dir, World world) throws Exception {
+        return new AttackCluster(dir, JAR, world, 3, null, "alertInterval: 0s", true);
     }
 
     private TrustPolicy currentPolicy() {
