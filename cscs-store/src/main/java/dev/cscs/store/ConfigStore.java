@@ -25,6 +25,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The replicated state, as a plain deterministic class: verified chains and current values
@@ -33,6 +35,7 @@ import java.util.function.Consumer;
  * ends in the same state. Thread-safe: applies are serialized, reads run concurrently.
  */
 public final class ConfigStore {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigStore.class);
     public static final int MAX_ALERTS = 1000;
 
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
@@ -48,6 +51,10 @@ public final class ConfigStore {
     private final Map<String, Boolean> statusVerified = new TreeMap<>();
     private final java.util.Set<String> usedTokens = new java.util.TreeSet<>();
     private final Map<String, NodeView> joined = new TreeMap<>();
+    /** Every accepted join, by revision: a snapshot keeps them so that a restore re-verifies each token. */
+    private final NavigableMap<Long, LogEntry.Join> acceptedJoins = new TreeMap<>();
+    /** The revision of each node's latest recorded status, so that a restore re-checks it where it was applied. */
+    private final Map<String, Long> statusRevision = new TreeMap<>();
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private long lastRevision;
     /** The highest revision whose changeset left the event index; a watch from before it gets a snapshot. */
@@ -70,15 +77,44 @@ public final class ConfigStore {
                 throw new IllegalStateException("revision " + revision + " is not after " + lastRevision);
             }
             lastRevision = revision;
-            outcome = applyLocked(revision, entry);
+            try {
+                outcome = applyLocked(revision, entry);
+            } catch (RuntimeException e) {
+                outcome = failedLocked(revision, entry, e);
+            }
         } finally {
             lock.writeLock().unlock();
         }
         if (outcome instanceof Outcome.Accepted) {
             Delivery d = new Delivery.Events(List.of(((Outcome.Accepted) outcome).stored()));
-            subscriptions.forEach(s -> s.deliver(d));
+            subscriptions.forEach(s -> s.offer(d));
         }
         return outcome;
+    }
+
+    /**
+     * Records that {@code entry} at {@code revision} could not be applied because of an
+     * unexpected exception (a bug, not bad input), instead of letting it stop Raft: replay after
+     * a restart would only repeat it. The alert is built from the entry and the exception's class
+     * alone, never from its message or the local state, so every replica records the same one.
+     */
+    public Outcome applyFailed(long revision, LogEntry entry, RuntimeException e) {
+        lock.writeLock().lock();
+        try {
+            lastRevision = Math.max(lastRevision, revision);
+            return failedLocked(revision, entry, e);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private Outcome failedLocked(long revision, LogEntry entry, RuntimeException e) {
+        LOG.error("log entry at revision {} could not be applied", revision, e);
+        CscsException reason = new CscsException(ErrorCode.INTERNAL, "the " + LogEntryCodec.kind(entry)
+                + " entry at revision " + revision + " could not be applied (" + e.getClass().getName() + "); see the node logs");
+        addAlert(new Alert(revision, LogEntryCodec.time(entry), LogEntryCodec.origin(entry), reason.code().code(),
+                reason.getMessage(), Digest.of(LogEntryCodec.encode(entry)).toString(), 0));
+        return new Outcome.Rejected(reason);
     }
 
     private Outcome applyLocked(long revision, LogEntry entry) {
@@ -107,6 +143,7 @@ public final class ConfigStore {
         try {
             statusVerified.put(r.node(), StatusSignatures.check(r, nodesLocked().get(r.node())));
             status.put(r.node(), r);
+            statusRevision.put(r.node(), revision);
             return new Outcome.Recorded(revision);
         } catch (CscsException e) {
             addAlert(new Alert(revision, r.time(), r.node(), e.code().code(), e.getMessage(), "status of " + r.node(), 0));
@@ -122,6 +159,7 @@ public final class ConfigStore {
                         + " but gave no raft address");
             }
             usedTokens.add(j.token().id().hex());
+            acceptedJoins.put(revision, j);
             joined.put(j.token().node(), new NodeView(j.token().node(), j.token().role(), j.raft(), null,
                     j.token().keyAlg().wireName(), j.token().key().spkiBase64(), revision, "join"));
             return new Outcome.Recorded(revision);
@@ -183,8 +221,17 @@ public final class ConfigStore {
         return read(() -> new java.util.TreeSet<>(usedTokens));
     }
 
-    Map<String, NodeView> joined() {
-        return read(() -> new TreeMap<>(joined));
+    /**
+     * The entries besides changesets that a snapshot must carry, by revision: every accepted join
+     * and each node's latest status report. Replayed in revision order among the changesets,
+     * they re-derive the joined nodes, the used tokens and the verified flags.
+     */
+    NavigableMap<Long, LogEntry> provenEntries() {
+        return read(() -> {
+            NavigableMap<Long, LogEntry> out = new TreeMap<>(acceptedJoins);
+            statusRevision.forEach((node, revision) -> out.put(revision, status.get(node)));
+            return out;
+        });
     }
 
     private void record(StoredChangeset stored) {
@@ -235,18 +282,24 @@ public final class ConfigStore {
         lock.writeLock().lock();
         try {
             Subscription[] self = new Subscription[1];
-            Subscription s = new Subscription(domains, fromRevision, consumer, () -> subscriptions.remove(self[0]));
+            Subscription s = new Subscription(domains, fromRevision, consumer, () -> snapshotFor(self[0]),
+                    () -> subscriptions.remove(self[0]));
             self[0] = s;
+            // on the subscriber's thread, before it is registered: nothing published can overtake it
             if (fromRevision >= compactedThrough) {
-                s.deliver(new Delivery.Events(new ArrayList<>(recent.tailMap(fromRevision, false).values())));
+                s.deliverNow(new Delivery.Events(new ArrayList<>(recent.tailMap(fromRevision, false).values())));
             } else {
-                s.deliver(new Delivery.Snapshot(lastRevision, fullChains(s)));
+                s.deliverNow(new Delivery.Snapshot(lastRevision, fullChains(s)));
             }
             subscriptions.add(s);
             return s;
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    private Delivery.Snapshot snapshotFor(Subscription s) {
+        return read(() -> new Delivery.Snapshot(lastRevision, fullChains(s)));
     }
 
     private List<StoredChangeset> fullChains(Subscription s) {
@@ -293,41 +346,39 @@ public final class ConfigStore {
                 usedTokens.addAll(other.usedTokens);
                 joined.clear();
                 joined.putAll(other.joined);
+                acceptedJoins.clear();
+                acceptedJoins.putAll(other.acceptedJoins);
+                statusRevision.clear();
+                statusRevision.putAll(other.statusRevision);
                 lastRevision = other.lastRevision;
             } finally {
                 other.lock.readLock().unlock();
             }
             watchers = new ArrayList<>(subscriptions);
             for (Subscription s : watchers) {
-                s.deliver(new Delivery.Snapshot(lastRevision, fullChains(s)));
+                s.offer(new Delivery.Snapshot(lastRevision, fullChains(s)));
             }
         } finally {
             lock.writeLock().unlock();
         }
     }
 
-    /** Restores what a snapshot holds besides the chains; only {@link SnapshotCodec} calls this. */
-    void restoreRecords(long revision, List<Alert> savedAlerts, Map<String, Long> counts,
-                        Map<String, LogEntry.ReportStatus> savedStatus, Map<String, Boolean> savedVerified,
-                        java.util.Set<String> savedTokens, Map<String, NodeView> savedJoined) {
+    /**
+     * Restores what a snapshot holds that no signature proves: the alerts and the rejection
+     * counts (reports, never used to decide anything), and the snapshot's own revision. Only
+     * {@link SnapshotCodec} calls this, after it replayed every proven entry.
+     */
+    void restoreRecords(long revision, List<Alert> savedAlerts, Map<String, Long> counts) {
         lock.writeLock().lock();
         try {
             if (revision < lastRevision) {
-                throw new IllegalStateException("snapshot revision " + revision + " is before its last changeset " + lastRevision);
+                throw new IllegalStateException("snapshot revision " + revision + " is before its last entry " + lastRevision);
             }
             lastRevision = revision;
             alerts.clear();
             alerts.addAll(savedAlerts);
             rejectionsByCode.clear();
             rejectionsByCode.putAll(counts);
-            status.clear();
-            status.putAll(savedStatus);
-            statusVerified.clear();
-            statusVerified.putAll(savedVerified);
-            usedTokens.clear();
-            usedTokens.addAll(savedTokens);
-            joined.clear();
-            joined.putAll(savedJoined);
         } finally {
             lock.writeLock().unlock();
         }

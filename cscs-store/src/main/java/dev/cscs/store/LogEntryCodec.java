@@ -23,6 +23,10 @@ public final class LogEntryCodec {
     }
 
     public static byte[] encode(LogEntry e) {
+        return Jcs.canonicalize(toTree(e));
+    }
+
+    static ObjectNode toTree(LogEntry e) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         if (e instanceof LogEntry.Submit) {
             LogEntry.Submit s = (LogEntry.Submit) e;
@@ -45,14 +49,50 @@ public final class LogEntryCodec {
             o.put("type", "join").put("origin", j.origin()).put("received", j.received()).put("raft", j.raft());
             o.set("token", j.token().toJson());
         }
-        return Jcs.canonicalize(o);
+        return o;
+    }
+
+    /** The entry's wire type, for messages. */
+    static String kind(LogEntry e) {
+        if (e instanceof LogEntry.Submit) {
+            return "submit";
+        }
+        if (e instanceof LogEntry.RecordAlert) {
+            return "alert";
+        }
+        return e instanceof LogEntry.ReportStatus ? "status" : "join";
+    }
+
+    /** The node the entry came through (a status report: the reporting node). */
+    static String origin(LogEntry e) {
+        if (e instanceof LogEntry.Submit) {
+            return ((LogEntry.Submit) e).origin();
+        }
+        if (e instanceof LogEntry.RecordAlert) {
+            return ((LogEntry.RecordAlert) e).origin();
+        }
+        return e instanceof LogEntry.ReportStatus ? ((LogEntry.ReportStatus) e).node() : ((LogEntry.Join) e).origin();
+    }
+
+    /** The time the entry carries (RFC 3339), the same on every replica. */
+    static String time(LogEntry e) {
+        if (e instanceof LogEntry.Submit) {
+            return ((LogEntry.Submit) e).received();
+        }
+        if (e instanceof LogEntry.RecordAlert) {
+            return ((LogEntry.RecordAlert) e).time();
+        }
+        return e instanceof LogEntry.ReportStatus ? ((LogEntry.ReportStatus) e).time() : ((LogEntry.Join) e).received();
     }
 
     public static LogEntry decode(byte[] bytes, Limits limits) {
         if (bytes.length > limits.maxChangesetBytes() + 4096) {
             throw new CscsException(dev.cscs.core.error.ErrorCode.TOO_LARGE, "log entry of " + bytes.length + " bytes");
         }
-        JsonNode o = StrictJson.parse(bytes, limits.maxDepth() + 2, "log entry");
+        return fromTree(StrictJson.parse(bytes, limits.maxDepth() + 2, "log entry"), limits);
+    }
+
+    static LogEntry fromTree(JsonNode o, Limits limits) {
         String type = JsonFields.text(o, "type", "$");
         switch (type) {
             case "submit":

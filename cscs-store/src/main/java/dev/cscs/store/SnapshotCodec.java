@@ -13,6 +13,7 @@ import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.JsonFields;
+import dev.cscs.core.model.Names;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -23,38 +24,50 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The snapshot file: a versioned, checksummed format of our own (no Java serialization).
  * <pre>
  *   "CSCS-SNAPSHOT\n"  version:int32  length:int64  payload:JSON  sha256(all before):32 bytes
  * </pre>
- * Restoring replays every stored changeset through verification from the genesis, so a
- * snapshot can hold nothing that the chains and the trust policy do not prove.
+ * The checksum only detects damage; anyone who can write the file can also fix the checksum.
+ * So a restore trusts nothing that the chains and the trust policy do not prove: it replays,
+ * from the genesis and in revision order, every stored changeset and every proven entry (each
+ * accepted join with its admin-signed token, each node's latest signature-checked status)
+ * through the same verification as the log, which re-derives the joined nodes, the used join
+ * tokens and the verified flags. The payload must be at exactly the term and index the file
+ * is named for. Alerts and rejection counts are reports, as unproven here as in the log,
+ * which any voter can propose: they are bounded, checked for shape, and decide nothing.
  */
 public final class SnapshotCodec {
     static final byte[] MAGIC = "CSCS-SNAPSHOT\n".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    static final String FORMAT = "cscs/snapshot/v2";
     private static final long MAX_PAYLOAD = Integer.MAX_VALUE - 8; // largest array the JVM allocates
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String RESTORED_AT = "1970-01-01T00:00:00Z";
 
     private SnapshotCodec() {
     }
 
     public static void write(ConfigStore store, long term, long index, OutputStream out) throws IOException {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
-        root.put("format", "cscs/snapshot/v1").put("term", term).put("index", index)
-                .put("genesis", store.genesis().digest().toString());
+        root.put("format", FORMAT).put("term", term).put("index", index).put("genesis", store.genesis().digest().toString());
         ArrayNode changesets = root.putArray("changesets");
         for (StoredChangeset s : store.allChangesets()) {
             if (s.revision() > 0) {
                 changesets.addObject().put("revision", s.revision()).set("changeset", ChangesetCodec.toTree(s.changeset()));
             }
         }
+        ArrayNode entries = root.putArray("entries");
+        store.provenEntries().forEach((revision, e) -> entries.addObject().put("revision", revision)
+                .set("entry", LogEntryCodec.toTree(e)));
         ArrayNode alerts = root.putArray("alerts");
         for (Alert a : store.alerts()) {
             alerts.addObject().put("revision", a.revision()).put("time", a.time()).put("origin", a.origin())
@@ -62,40 +75,24 @@ public final class SnapshotCodec {
         }
         ObjectNode counts = root.putObject("rejections");
         store.rejectionsByCode().forEach(counts::put);
-        ObjectNode status = root.putObject("status");
-        Map<String, Boolean> verified = store.statusVerified();
-        store.status().forEach((node, r) -> {
-            ObjectNode o = status.putObject(node).put("time", r.time()).put("verified", verified.getOrDefault(node, false));
-            o.set("report", r.report());
-            if (r.signature() != null) {
-                o.putObject("signature").put("keyid", r.signature().keyid()).put("alg", r.signature().alg().wireName())
-                        .put("sig", r.signature().sig());
-            }
-        });
-        ArrayNode tokens = root.putArray("usedTokens");
-        store.usedTokens().forEach(tokens::add);
-        ObjectNode joined = root.putObject("joined");
-        store.joined().forEach((id, n) -> joined.putObject(id).put("role", n.role()).put("raft", n.raft())
-                .put("keyAlg", n.keyAlg()).put("spki", n.spki()).put("revision", n.revision()));
 
         byte[] payload = JSON.writeValueAsBytes(root);
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        DataOutputStream d = new DataOutputStream(head);
-        d.write(MAGIC);
-        d.writeInt(VERSION);
-        d.writeLong(payload.length);
-        d.flush();
+        byte[] head = header(VERSION, payload.length);
         MessageDigest sha = sha256();
-        sha.update(head.toByteArray());
+        sha.update(head);
         sha.update(payload);
-        out.write(head.toByteArray());
+        out.write(head);
         out.write(payload);
         out.write(sha.digest());
         out.flush();
     }
 
-    /** Reads a snapshot into a new store rooted in {@code genesis}; any damage or mismatch is an error. */
-    public static ConfigStore read(InputStream in, Changeset genesis, Digest anchor, int eventHistory) throws IOException {
+    /**
+     * Reads the snapshot that Raft names {@code term}/{@code index} into a new store rooted in
+     * {@code genesis}; any damage, mismatch or entry that does not verify is an error.
+     */
+    public static ConfigStore read(InputStream in, Changeset genesis, Digest anchor, int eventHistory, long term, long index)
+            throws IOException {
         DataInputStream d = new DataInputStream(in);
         byte[] magic = d.readNBytes(MAGIC.length);
         if (!Arrays.equals(magic, MAGIC)) {
@@ -115,63 +112,128 @@ public final class SnapshotCodec {
             throw damaged("snapshot is truncated");
         }
         MessageDigest sha = sha256();
+        sha.update(header(version, length));
+        sha.update(payload);
+        if (!MessageDigest.isEqual(sha.digest(), checksum)) {
+            throw damaged("snapshot checksum does not match");
+        }
+        JsonNode root = StrictJson.parse(payload, Limits.PROTOCOL_MAX.maxDepth() + 8, "snapshot");
+        return restore(root, new ConfigStore(genesis, anchor, eventHistory), term, index);
+    }
+
+    private static ConfigStore restore(JsonNode root, ConfigStore store, long term, long index) {
+        JsonFields.object(root, "$", Set.of("format", "term", "index", "genesis", "changesets", "entries", "alerts",
+                "rejections"), Set.of());
+        if (!FORMAT.equals(JsonFields.text(root, "format", "$"))) {
+            throw damaged("snapshot format " + root.path("format").asText() + " is not " + FORMAT);
+        }
+        if (!store.genesis().digest().toString().equals(JsonFields.text(root, "genesis", "$"))) {
+            throw damaged("snapshot belongs to another cluster (genesis " + root.path("genesis").asText() + ")");
+        }
+        long savedTerm = JsonFields.integer(root, "term", "$");
+        long savedIndex = JsonFields.integer(root, "index", "$");
+        if (savedTerm != term || savedIndex != index) {
+            throw damaged("snapshot payload is at term " + savedTerm + ", index " + savedIndex + ", but the file is for term "
+                    + term + ", index " + index);
+        }
+        for (Map.Entry<Long, LogEntry> e : provenEntries(root, index).entrySet()) {
+            Outcome o = store.apply(e.getKey(), e.getValue());
+            if (o instanceof Outcome.Rejected) {
+                throw damaged("snapshot " + LogEntryCodec.kind(e.getValue()) + " entry at revision " + e.getKey()
+                        + " does not verify: " + ((Outcome.Rejected) o).reason().getMessage());
+            }
+        }
+        store.restoreRecords(index, alerts(root, index), counts(root));
+        return store;
+    }
+
+    /** The changesets and the joins and status reports, merged by revision; each revision once, none after the index. */
+    private static NavigableMap<Long, LogEntry> provenEntries(JsonNode root, long index) {
+        NavigableMap<Long, LogEntry> all = new TreeMap<>();
+        for (JsonNode c : JsonFields.array(root, "changesets", "$")) {
+            JsonFields.object(c, "$.changesets[]", Set.of("revision", "changeset"), Set.of());
+            Changeset cs = ChangesetCodec.fromTree(c.get("changeset"), Limits.PROTOCOL_MAX);
+            put(all, revision(c, "$.changesets[]", index), new LogEntry.Submit("snapshot", RESTORED_AT, cs));
+        }
+        for (JsonNode n : JsonFields.array(root, "entries", "$")) {
+            JsonFields.object(n, "$.entries[]", Set.of("revision", "entry"), Set.of());
+            LogEntry e = LogEntryCodec.fromTree(n.get("entry"), Limits.PROTOCOL_MAX);
+            if (!(e instanceof LogEntry.Join) && !(e instanceof LogEntry.ReportStatus)) {
+                throw damaged("snapshot entry " + LogEntryCodec.kind(e) + " is not a join or a status report");
+            }
+            put(all, revision(n, "$.entries[]", index), e);
+        }
+        return all;
+    }
+
+    private static void put(NavigableMap<Long, LogEntry> all, long revision, LogEntry e) {
+        if (all.put(revision, e) != null) {
+            throw damaged("snapshot holds two entries at revision " + revision);
+        }
+    }
+
+    private static long revision(JsonNode n, String path, long index) {
+        long r = JsonFields.integer(n, "revision", path);
+        if (r < 1 || r > index) {
+            throw damaged(path + ".revision " + r + " is outside 1.." + index);
+        }
+        return r;
+    }
+
+    private static List<Alert> alerts(JsonNode root, long index) {
+        JsonNode list = JsonFields.array(root, "alerts", "$");
+        if (list.size() > ConfigStore.MAX_ALERTS) {
+            throw damaged("snapshot holds " + list.size() + " alerts; a store keeps at most " + ConfigStore.MAX_ALERTS);
+        }
+        List<Alert> alerts = new ArrayList<>();
+        String path = "$.alerts[]";
+        for (JsonNode a : list) {
+            JsonFields.object(a, path, Set.of("revision", "time", "origin", "code", "message", "subject", "repeated"), Set.of());
+            // the same checks and bounds as an alert entry in the log
+            LogEntry.RecordAlert r = (LogEntry.RecordAlert) LogEntryCodec.fromTree(
+                    ((ObjectNode) a.deepCopy()).put("type", "alert").without("revision"), Limits.PROTOCOL_MAX);
+            alerts.add(new Alert(revision(a, path, index), r.time(), r.origin(), code(r.code()), r.message(), r.subject(),
+                    r.repeated()));
+        }
+        return alerts;
+    }
+
+    private static Map<String, Long> counts(JsonNode root) {
+        Map<String, Long> counts = new TreeMap<>();
+        JsonNode o = JsonFields.object(root.get("rejections"), "$.rejections", Set.of(), codes());
+        o.fields().forEachRemaining(e -> {
+            long n = JsonFields.integer(o, e.getKey(), "$.rejections");
+            if (n < 0) {
+                throw damaged("$.rejections." + e.getKey() + ": " + n + " is negative");
+            }
+            counts.put(e.getKey(), n);
+        });
+        return counts;
+    }
+
+    private static String code(String code) {
+        if (!codes().contains(code)) {
+            throw damaged("snapshot alert code " + Names.shown(code) + " is not an error code");
+        }
+        return code;
+    }
+
+    private static Set<String> codes() {
+        Set<String> codes = new TreeSet<>();
+        for (ErrorCode c : ErrorCode.values()) {
+            codes.add(c.code());
+        }
+        return codes;
+    }
+
+    private static byte[] header(int version, long length) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         DataOutputStream h = new DataOutputStream(head);
         h.write(MAGIC);
         h.writeInt(version);
         h.writeLong(length);
-        sha.update(head.toByteArray());
-        sha.update(payload);
-        if (!MessageDigest.isEqual(sha.digest(), checksum)) {
-            throw damaged("snapshot checksum does not match");
-        }
-        return restore(StrictJson.parse(payload, Limits.PROTOCOL_MAX.maxDepth() + 8, "snapshot"), genesis, anchor, eventHistory);
-    }
-
-    private static ConfigStore restore(JsonNode root, Changeset genesis, Digest anchor, int eventHistory) {
-        ConfigStore store = new ConfigStore(genesis, anchor, eventHistory);
-        if (!store.genesis().digest().toString().equals(JsonFields.text(root, "genesis", "$"))) {
-            throw damaged("snapshot belongs to another cluster (genesis " + root.path("genesis").asText() + ")");
-        }
-        for (JsonNode c : JsonFields.array(root, "changesets", "$")) {
-            long revision = JsonFields.integer(c, "revision", "$.changesets[]");
-            Changeset cs = ChangesetCodec.fromTree(c.get("changeset"), Limits.PROTOCOL_MAX);
-            Outcome o = store.apply(revision, new LogEntry.Submit("snapshot", "1970-01-01T00:00:00Z", cs));
-            if (!(o instanceof Outcome.Accepted)) {
-                throw damaged("snapshot changeset at revision " + revision + " does not verify: "
-                        + ((Outcome.Rejected) o).reason().getMessage());
-            }
-        }
-        List<Alert> alerts = new ArrayList<>();
-        for (JsonNode a : JsonFields.array(root, "alerts", "$")) {
-            alerts.add(new Alert(a.path("revision").asLong(), a.path("time").asText(), a.path("origin").asText(),
-                    a.path("code").asText(), a.path("message").asText(), a.path("subject").asText(), a.path("repeated").asInt()));
-        }
-        Map<String, Long> counts = new TreeMap<>();
-        root.path("rejections").fields().forEachRemaining(e -> counts.put(e.getKey(), e.getValue().asLong()));
-        Map<String, LogEntry.ReportStatus> status = new TreeMap<>();
-        Map<String, Boolean> verified = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("status").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            JsonNode sig = e.getValue().get("signature");
-            dev.cscs.core.model.Signature signature = sig == null ? null : new dev.cscs.core.model.Signature(
-                    sig.path("keyid").asText(), dev.cscs.core.crypto.SignatureAlg.fromWire(sig.path("alg").asText()),
-                    sig.path("sig").asText());
-            status.put(e.getKey(), new LogEntry.ReportStatus(e.getKey(), e.getValue().path("time").asText(),
-                    e.getValue().get("report"), signature));
-            verified.put(e.getKey(), e.getValue().path("verified").asBoolean());
-        }
-        java.util.Set<String> tokens = new java.util.TreeSet<>();
-        root.path("usedTokens").forEach(t -> tokens.add(t.asText()));
-        Map<String, NodeView> joined = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("joined").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            JsonNode n = e.getValue();
-            joined.put(e.getKey(), new NodeView(e.getKey(), n.path("role").asText(), n.path("raft").asText(), null,
-                    n.path("keyAlg").asText(null), n.path("spki").asText(null), n.path("revision").asLong(), "join"));
-        }
-        store.restoreRecords(JsonFields.integer(root, "index", "$"), alerts, counts, status, verified, tokens, joined);
-        return store;
+        h.flush();
+        return head.toByteArray();
     }
 
     private static CscsException damaged(String why) {

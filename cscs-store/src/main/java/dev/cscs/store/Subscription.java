@@ -1,24 +1,61 @@
 package dev.cscs.store;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A watcher's registration. It filters by domain ({@code _trust} is always included, since
  * every domain's verification depends on it) and never delivers a revision twice.
+ * <p>
+ * The consumer never runs on the thread that applies the log: a slow or throwing watcher
+ * must not stall or stop Raft. What the store publishes is queued (at most
+ * {@link #MAX_PENDING} deliveries) and handed to the consumer in order, one at a time, on a
+ * delivery thread. A watcher that falls further behind loses its queue and, once it is free
+ * again, receives a {@link Delivery.Snapshot} of the full chains at the then-current revision
+ * instead: the same resync a watch from before the compacted history gets. Events after the
+ * snapshot follow; none is delivered twice.
  */
 public final class Subscription implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Subscription.class);
+    static final int MAX_PENDING = 1000;
+    private static final AtomicInteger THREADS = new AtomicInteger();
+    /** Idle delivery threads die after a minute; each subscription uses at most one at a time. */
+    private static final Executor DELIVERY = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "cscs-watch-delivery-" + THREADS.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+
     private final Set<String> domains;
     private final Consumer<Delivery> consumer;
+    private final Supplier<Delivery.Snapshot> resync;
     private final Runnable onClose;
+    private final Deque<Delivery> pending = new ArrayDeque<>();
+    private boolean draining;
+    private boolean lost;
+    private volatile boolean closed;
+    /** Only the delivering thread (or the subscriber, before registration) touches it. */
     private long delivered;
 
-    Subscription(Set<String> domains, long delivered, Consumer<Delivery> consumer, Runnable onClose) {
+    Subscription(Set<String> domains, long delivered, Consumer<Delivery> consumer, Supplier<Delivery.Snapshot> resync,
+                 Runnable onClose) {
         this.domains = Set.copyOf(domains);
         this.delivered = delivered;
         this.consumer = consumer;
+        this.resync = resync;
         this.onClose = onClose;
     }
 
@@ -26,26 +63,78 @@ public final class Subscription implements AutoCloseable {
         return domains.isEmpty() || domains.contains(domain) || dev.cscs.core.model.Names.TRUST.equals(domain);
     }
 
-    synchronized void deliver(Delivery d) {
-        if (d instanceof Delivery.Snapshot) {
-            delivered = ((Delivery.Snapshot) d).revision();
-            consumer.accept(d);
-            return;
-        }
-        List<StoredChangeset> fresh = new ArrayList<>();
-        for (StoredChangeset s : ((Delivery.Events) d).changesets()) {
-            if (s.revision() > delivered && wants(s.domain())) {
-                fresh.add(s);
-                delivered = s.revision();
+    /** Queues {@code d} for the delivery thread; never blocks and never runs the consumer. */
+    void offer(Delivery d) {
+        synchronized (pending) {
+            if (closed || lost) {
+                return; // a lost watcher resyncs from a snapshot, which covers this
             }
+            if (pending.size() >= MAX_PENDING) {
+                pending.clear();
+                lost = true;
+                LOG.warn("a watcher fell {} deliveries behind; it will resync from a snapshot", MAX_PENDING);
+            } else {
+                pending.addLast(d);
+            }
+            if (draining) {
+                return;
+            }
+            draining = true;
         }
-        if (!fresh.isEmpty()) {
-            consumer.accept(new Delivery.Events(fresh));
+        DELIVERY.execute(this::drain);
+    }
+
+    private void drain() {
+        while (true) {
+            Delivery next;
+            synchronized (pending) {
+                if (closed) {
+                    pending.clear();
+                    draining = false;
+                    return;
+                }
+                if (lost) {
+                    lost = false;
+                    next = null;
+                } else {
+                    next = pending.pollFirst();
+                    if (next == null) {
+                        draining = false;
+                        return;
+                    }
+                }
+            }
+            // the snapshot is taken after 'lost' is cleared, so it covers every event dropped before
+            deliverNow(next != null ? next : resync.get());
+        }
+    }
+
+    /** Hands {@code d} to the consumer on the calling thread (the subscriber's own, or the delivery thread). */
+    void deliverNow(Delivery d) {
+        try {
+            if (d instanceof Delivery.Snapshot) {
+                delivered = ((Delivery.Snapshot) d).revision();
+                consumer.accept(d);
+                return;
+            }
+            List<StoredChangeset> fresh = new ArrayList<>();
+            for (StoredChangeset s : ((Delivery.Events) d).changesets()) {
+                if (s.revision() > delivered && wants(s.domain())) {
+                    fresh.add(s);
+                    delivered = s.revision();
+                }
+            }
+            if (!fresh.isEmpty()) {
+                consumer.accept(new Delivery.Events(fresh));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("a watcher's callback failed; it keeps receiving deliveries", e);
         }
     }
 
     @Override
     public void close() {
+        closed = true;
         onClose.run();
     }
 }

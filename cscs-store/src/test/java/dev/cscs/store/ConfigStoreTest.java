@@ -70,11 +70,13 @@ class ConfigStoreTest {
         s.apply(1, submit(next(s, "global", put("sysctl/a", "{}"))));
         s.apply(2, submit(next(s, "factory-a", put("sysctl/a", "{}"))));
         s.apply(3, submit(next(s, "global", put("sysctl/b", "{}"))));
-        List<Delivery> got = new ArrayList<>();
+        List<Delivery> got = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         try (Subscription sub = s.subscribe(Set.of("global"), 1, got::add)) {
             s.apply(4, submit(next(s, "global", put("sysctl/c", "{}"))));
             s.apply(5, submit(next(s, "factory-a", put("sysctl/b", "{}"))));
+            // live deliveries run on a delivery thread, never on the one that applies
+            dev.cscs.core.testing.Eventually.await("revision 4 delivered", java.time.Duration.ofSeconds(10), () -> got.size() == 2);
         }
         s.apply(6, submit(next(s, "global", put("sysctl/d", "{}"))));
 
@@ -110,7 +112,7 @@ class ConfigStoreTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         SnapshotCodec.write(s, 1, 7, out);
 
-        ConfigStore r = SnapshotCodec.read(new ByteArrayInputStream(out.toByteArray()), genesis, null, 100);
+        ConfigStore r = SnapshotCodec.read(new ByteArrayInputStream(out.toByteArray()), genesis, null, 100, 1, 7);
         assertThat(r.allChangesets()).extracting(StoredChangeset::digest).isEqualTo(
                 s.allChangesets().stream().map(StoredChangeset::digest).toList());
         assertThat(r.lastRevision()).isEqualTo(7);
@@ -119,10 +121,10 @@ class ConfigStoreTest {
 
         byte[] damaged = out.toByteArray();
         damaged[damaged.length / 2] ^= 1;
-        assertThatThrownBy(() -> SnapshotCodec.read(new ByteArrayInputStream(damaged), genesis, null, 100))
+        assertThatThrownBy(() -> SnapshotCodec.read(new ByteArrayInputStream(damaged), genesis, null, 100, 1, 7))
                 .hasMessageContaining("checksum");
         byte[] truncated = java.util.Arrays.copyOf(out.toByteArray(), 40);
-        assertThatThrownBy(() -> SnapshotCodec.read(new ByteArrayInputStream(truncated), genesis, null, 100))
+        assertThatThrownBy(() -> SnapshotCodec.read(new ByteArrayInputStream(truncated), genesis, null, 100, 1, 7))
                 .hasMessageContaining("truncated");
     }
 

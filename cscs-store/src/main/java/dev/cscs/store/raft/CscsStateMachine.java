@@ -17,16 +17,12 @@ import dev.cscs.store.LogEntryCodec;
 import dev.cscs.store.Outcome;
 import dev.cscs.store.SnapshotCodec;
 import dev.cscs.store.ValueValidator;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
@@ -43,7 +39,6 @@ import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.util.LifeCycle;
-import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +53,10 @@ public final class CscsStateMachine extends BaseStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(CscsStateMachine.class);
 
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private final SnapshotFiles files = new SnapshotFiles(SnapshotFiles.Disk.REAL);
+    private volatile RaftStorage raftStorage;
+    /** Runs before each entry is applied; tests use it to hold a replica back or to inject a fault. */
+    private volatile Consumer<LogEntry> beforeApply = e -> { };
     private final ConfigStore store;
     private final Limits limits;
     private final int eventHistory;
@@ -101,12 +100,18 @@ public final class CscsStateMachine extends BaseStateMachine {
         onLeaderChange = r;
     }
 
+    void beforeApply(Consumer<LogEntry> hook) {
+        beforeApply = hook;
+    }
+
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
+        this.raftStorage = raftStorage;
         getLifeCycle().startAndTransition(() -> {
+            // before the storage looks: it must find the snapshot restored, not a torn one moved aside
+            restore(raftStorage, true);
             storage.init(raftStorage);
-            loadLatestSnapshot();
         }, IOException.class);
     }
 
@@ -121,32 +126,33 @@ public final class CscsStateMachine extends BaseStateMachine {
 
     @Override
     public void reinitialize() throws IOException {
-        loadLatestSnapshot();
+        restore(raftStorage, false);
         if (getLifeCycleState() == LifeCycle.State.PAUSED) {
             getLifeCycle().transition(LifeCycle.State.STARTING);
             getLifeCycle().transition(LifeCycle.State.RUNNING);
         }
     }
 
-    private void loadLatestSnapshot() throws IOException {
-        SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
-        if (snapshot == null) {
+    /** Restores the newest snapshot that verifies, or, after an install from the leader, exactly the installed one. */
+    private void restore(RaftStorage raftStorage, boolean fallBack) throws IOException {
+        SnapshotFiles.Restored r = files.newestRestorable(raftStorage.getStorageDir().getStateMachineDir().toPath(),
+                this::readSnapshot, fallBack);
+        if (r == null) {
             return;
         }
-        File file = snapshot.getFile().getPath().toFile();
-        MD5Hash md5 = snapshot.getFile().getFileDigest();
-        if (md5 != null) {
-            MD5FileUtil.verifySavedMD5(file, md5);
-        }
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file.toPath()))) {
-            ConfigStore restored = SnapshotCodec.read(in, store.genesis().changeset(), store.genesis().digest(), eventHistory);
-            store.resetFrom(restored);
-        }
-        setLastAppliedTermIndex(snapshot.getTermIndex());
+        store.resetFrom(r.store());
+        setLastAppliedTermIndex(r.at());
+        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(r.file(), r.md5()), r.at()));
         speculation.reset();
-        LOG.info("restored snapshot at {} ({} changesets)", snapshot.getTermIndex(), store.allChangesets().size());
+        LOG.info("restored snapshot at {} ({} changesets)", r.at(), store.allChangesets().size());
     }
 
+    private ConfigStore readSnapshot(InputStream in, TermIndex at) throws IOException {
+        return SnapshotCodec.read(in, store.genesis().changeset(), store.genesis().digest(), eventHistory, at.getTerm(),
+                at.getIndex());
+    }
+
+    /** Ratis purges the log up to the returned index as soon as this returns: {@link SnapshotFiles#write} is durable. */
     @Override
     public long takeSnapshot() throws IOException {
         TermIndex last = getLastAppliedTermIndex();
@@ -154,12 +160,9 @@ public final class CscsStateMachine extends BaseStateMachine {
             return -1;
         }
         File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
-        File tmp = new File(file.getParentFile(), file.getName() + ".tmp");
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp.toPath()))) {
-            SnapshotCodec.write(store, last.getTerm(), last.getIndex(), out);
-        }
-        Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        SnapshotCodec.write(store, last.getTerm(), last.getIndex(), bytes);
+        MD5Hash md5 = files.write(file.toPath(), bytes.toByteArray());
         storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
         LOG.info("snapshot at {} written to {}", last, file.getName());
         return last.getIndex();
@@ -237,13 +240,24 @@ public final class CscsStateMachine extends BaseStateMachine {
             entry = new LogEntry.RecordAlert("unknown", "1970-01-01T00:00:00Z", e.code().code(),
                     "undecodable log entry: " + e.getMessage(), "log index " + index, 0);
         }
-        Outcome outcome = store.apply(index, entry);
+        Outcome outcome;
+        try {
+            beforeApply.accept(entry);
+            outcome = store.apply(index, entry);
+        } catch (RuntimeException e) {
+            // Ratis would stop the server, and replay after a restart would stop it again
+            outcome = store.applyFailed(index, entry, e);
+        }
         updateLastAppliedTermIndex(proto.getTerm(), index);
         if (entry instanceof LogEntry.Submit) {
             speculation.applied(ChangesetCodec.digest(((LogEntry.Submit) entry).changeset().body()),
                     outcome instanceof Outcome.Accepted);
         }
-        onApplied.run();
+        try {
+            onApplied.run();
+        } catch (RuntimeException e) {
+            LOG.warn("after applying revision {}: {}", index, RaftNode.rootMessage(e), e);
+        }
         ObjectNode reply = JsonNodeFactory.instance.objectNode().put("revision", index);
         if (outcome instanceof Outcome.Accepted) {
             var s = ((Outcome.Accepted) outcome).stored();

@@ -189,10 +189,13 @@ public final class RaftNode implements Closeable {
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Read.setTimeout(p, TimeDuration.valueOf(READ_ATTEMPT.toMillis(), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
-        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotEvery());
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotThreshold());
         RaftServerConfigKeys.Snapshot.setCreationGap(p, Math.min(1024, s.snapshotEvery()));
+        // the newest snapshot and the one before: a torn newest one falls back to it (SnapshotFiles)
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        // ... so the log from the previous snapshot on stays: Ratis purges at most up to lastIndex - this
+        RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, 2 * s.snapshotThreshold());
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, org.apache.ratis.util.SizeInBytes.valueOf(s.logSegmentBytes()));
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(1024, s.snapshotEvery() / 2)));
         GrpcConfigKeys.setMessageSizeMax(p, org.apache.ratis.util.SizeInBytes.valueOf("16MB"));
@@ -216,6 +219,10 @@ public final class RaftNode implements Closeable {
 
     RaftClient client() {
         return client;
+    }
+
+    CscsStateMachine machine() {
+        return machine;
     }
 
     RaftServer.Division division() {

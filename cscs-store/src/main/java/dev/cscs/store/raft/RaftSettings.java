@@ -1,6 +1,9 @@
 package dev.cscs.store.raft;
 
 import dev.cscs.core.json.Limits;
+import dev.cscs.core.model.Digest;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +15,7 @@ import org.apache.ratis.conf.Parameters;
  *
  * @param replica start as a non-voting member (a Ratis listener)
  * @param peers the bootstrap voters of a new cluster (this node among them unless it is a replica)
- * @param snapshotEvery take a snapshot after this many log entries
+ * @param snapshotEvery take a snapshot about every this many log entries (see {@link #snapshotThreshold})
  * @param eventHistory changesets kept for watch resumption; older watches get a full snapshot
  * @param tls gRPC TLS parameters, or {@code null} for plaintext
  * @param logSegmentBytes Raft log segment size; only closed segments below a snapshot are purged
@@ -29,5 +32,16 @@ public record RaftSettings(String nodeId, Path dataDir, HostPort listen, HostPor
 
     public RaftSettings {
         peers = List.copyOf(peers);
+    }
+
+    /**
+     * This node's snapshot interval: {@code snapshotEvery} plus a fixed offset below half of it,
+     * derived from the node id. Voters then snapshot (and purge their logs) at different
+     * indexes, so one site-wide power cut does not catch all of them in the middle of it.
+     */
+    public long snapshotThreshold() {
+        long span = Math.max(1, snapshotEvery / 2);
+        byte[] h = Digest.sha256(nodeId.getBytes(StandardCharsets.UTF_8));
+        return snapshotEvery + Math.floorMod(ByteBuffer.wrap(h).getLong(), span);
     }
 }

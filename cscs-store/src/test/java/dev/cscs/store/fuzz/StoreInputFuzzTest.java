@@ -25,7 +25,7 @@ class StoreInputFuzzTest {
                 LogEntryCodec.decode(data.consumeRemainingAsBytes(), Limits.DEFAULT);
             } else {
                 SnapshotCodec.read(new ByteArrayInputStream(data.consumeRemainingAsBytes()), GENESIS,
-                        ChangesetCodec.digest(GENESIS.body()), 100);
+                        ChangesetCodec.digest(GENESIS.body()), 100, 1, 7);
             }
         } catch (CscsException | IOException expected) {
             // typed rejection; IOException is a truncated stream

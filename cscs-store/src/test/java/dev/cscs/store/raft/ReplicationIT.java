@@ -8,14 +8,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.model.Changeset;
+import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.core.model.Head;
 import dev.cscs.core.model.Op;
 import dev.cscs.core.testing.Chains;
 import dev.cscs.core.trust.Signing;
 import dev.cscs.store.ConfigStore;
 import dev.cscs.core.testing.Eventually;
+import dev.cscs.core.json.Limits;
+import dev.cscs.store.LogEntry;
+import dev.cscs.store.LogEntryCodec;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.server.raftlog.RaftLog;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -105,7 +113,7 @@ class ReplicationIT {
     }
 
     @Test
-    void invalidChangesetsNeverReachTheLogAndLeaveAnAlert() {
+    void invalidChangesetsNeverReachTheLogAndLeaveAnAlert() throws Exception {
         cluster = new TestCluster(dir, Chains.genesis()).start(3);
         RaftNode leader = cluster.leader();
         Changeset good = nextFor(leader.store(), "global", put("sysctl/a", "{\"value\":\"1\"}"));
@@ -125,8 +133,63 @@ class ReplicationIT {
             assertThat(n.store().alerts()).extracting(dev.cscs.store.Alert::code).containsExactly("wrong-seq", "unauthorized-key");
             assertThat(n.store().allChangesets()).hasSize(2);
             assertThat(n.store().head("global").seq()).isEqualTo(1);
+            // the apply-side check would give the same codes: only the log itself shows the leader refused them
+            assertThat(logged(n)).filteredOn(e -> e instanceof LogEntry.Submit).as("submit entries in the log of " + n.nodeId())
+                    .singleElement().satisfies(e -> assertThat(ChangesetCodec.digest(((LogEntry.Submit) e).changeset().body()))
+                            .isEqualTo(ChangesetCodec.digest(good.body())));
+            assertThat(logged(n)).filteredOn(e -> e instanceof LogEntry.RecordAlert).hasSize(2);
         }
         assertThat(leader.store().alerts().get(0).revision()).isGreaterThan(revisionAfterGood);
+    }
+
+    /** Every CSCS entry in the node's Raft log (Ratis' own configuration and metadata entries left out). */
+    static List<LogEntry> logged(RaftNode n) throws Exception {
+        RaftLog log = n.division().getRaftLog();
+        List<LogEntry> out = new ArrayList<>();
+        for (long i = log.getStartIndex(); i <= log.getLastEntryTermIndex().getIndex(); i++) {
+            LogEntryProto p = log.get(i);
+            if (p != null && p.hasStateMachineLogEntry()) {
+                out.add(LogEntryCodec.decode(p.getStateMachineLogEntry().getLogData().toByteArray(), Limits.PROTOCOL_MAX));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aDefaultReadThroughAFollowerThatIsBehindWaitsOrFailsButNeverReturnsTheStaleValue() throws Exception {
+        cluster = new TestCluster(dir, Chains.genesis()).start(3);
+        RaftNode leader = cluster.leader();
+        submit(leader, nextFor(leader.store(), "global", put("sysctl/a", "{\"value\":\"old\"}")));
+        cluster.awaitAllApplied(leader.store().lastRevision());
+        RaftNode behind = cluster.follower();
+        CountDownLatch release = new CountDownLatch(1);
+        behind.machine().beforeApply(e -> {
+            if (e instanceof LogEntry.Submit) {
+                try {
+                    release.await();
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        try {
+            // commits with the leader and the other follower; the held-back one has it in its log, not applied
+            submit(leader, nextFor(leader.store(), "global", put("sysctl/a", "{\"value\":\"new\"}")));
+            assertThat(value(behind)).isEqualTo("old");
+
+            assertThatThrownBy(() -> behind.barrier(java.time.Duration.ofSeconds(2)))
+                    .isInstanceOfSatisfying(CscsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+
+            release.countDown();
+            behind.barrier(TestCluster.DEADLINE);
+            assertThat(value(behind)).isEqualTo("new");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    private static String value(RaftNode n) {
+        return n.store().values("global").get("sysctl/a").value().path("value").asText();
     }
 
     @Test
