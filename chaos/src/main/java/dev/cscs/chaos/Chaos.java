@@ -145,7 +145,7 @@ public final class Chaos {
             kinds.append(' ').append(k.wire).append('=').append(n);
         }
         System.out.println(kinds);
-        System.out.printf(Locale.ROOT, "writes: acked=%d refused=%d unknown=%d; reads: %d answered, %d failed; agent changes audited: %d%n",
+        System.out.printf(Locale.ROOT, "writes: acked=%d refused=%d unknown=%d; reads: %d answered, failed %s; agent changes audited: %d%n",
                 acked, failed, unknown, history.reads().size(), history.failedReads(), applied);
         System.out.printf(Locale.ROOT, "run time: %.0f s%n", (System.nanoTime() - t0) / 1e9);
         boolean ok = problems.isEmpty() && converged && reads.linearizable;

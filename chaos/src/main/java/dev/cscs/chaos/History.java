@@ -2,6 +2,8 @@ package dev.cscs.chaos;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Every client operation of the run, with invoke and complete times from one monotonic clock
@@ -21,7 +23,7 @@ final class History {
 
     private final List<Write> writes = new ArrayList<>();
     private final List<Read> reads = new ArrayList<>();
-    private int failedReads;
+    private final Map<String, Integer> failedReads = new TreeMap<>();
 
     synchronized void add(Write w) {
         writes.add(w);
@@ -31,8 +33,9 @@ final class History {
         reads.add(r);
     }
 
-    synchronized void readFailed() {
-        failedReads++;
+    /** A read without an answer that tells the value; {@code why}: a status or an exception class. */
+    synchronized void readFailed(String why) {
+        failedReads.merge(why, 1, Integer::sum);
     }
 
     synchronized List<Write> writes() {
@@ -43,7 +46,7 @@ final class History {
         return List.copyOf(reads);
     }
 
-    synchronized int failedReads() {
-        return failedReads;
+    synchronized Map<String, Integer> failedReads() {
+        return new TreeMap<>(failedReads);
     }
 }

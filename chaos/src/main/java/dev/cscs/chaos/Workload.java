@@ -127,10 +127,10 @@ final class Workload {
                 } else if (reply.status() == 404 && reply.body().path("message").asText().startsWith("no key")) {
                     history.add(new History.Read(domain, key, null, invoke, complete, via.id));
                 } else {
-                    history.readFailed();
+                    history.readFailed(Integer.toString(reply.status()));
                 }
             } catch (IOException e) {
-                history.readFailed();
+                history.readFailed(e.getClass().getSimpleName());
             }
             pause(25);
         }

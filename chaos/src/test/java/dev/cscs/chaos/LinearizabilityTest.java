@@ -84,7 +84,7 @@ class LinearizabilityTest {
         List<Op> ops = new ArrayList<>();
         String value = null;
         long t = 0;
-        for (int i = 0; i < 3000; i++) {
+        for (int i = 0; i < 1500; i++) {
             t += 10;
             if (rnd.nextInt(3) == 0) {
                 value = "v" + i;
