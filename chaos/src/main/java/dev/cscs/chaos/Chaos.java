@@ -8,6 +8,7 @@ import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.Op;
 import dev.cscs.core.trust.Signing;
 import dev.cscs.dist.LocalProcesses;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -70,8 +71,15 @@ public final class Chaos {
         Net net = new Net(world.procs());
         Nemesis nemesis = new Nemesis(world, api, net);
         world.servers.forEach(s -> s.proc.start());
-        await("a leader", START, () -> nemesis.leader() != null);
-        registerReplicas(world, api, nemesis.leader());
+        // start-up elections may move the leader: retried until one registration is accepted
+        await("a leader that registers the replicas", START, () -> {
+            String leader = nemesis.leader();
+            try {
+                return leader != null && registerReplicas(world, api, leader);
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        });
         await("n4 and n5 replicating", START, () -> replicas(api, world.server("n1")) == 2);
         world.agents.forEach(a -> a.proc.start());
         nemesis.say("cluster up: leader " + nemesis.leader() + "; agents started");
@@ -156,7 +164,7 @@ public final class Chaos {
     }
 
     /** The replicas join through the registry: the leader adds them to the Raft configuration as listeners. */
-    private static void registerReplicas(World world, Api api, String leader) throws Exception {
+    private static boolean registerReplicas(World world, Api api, String leader) throws IOException {
         Server via = world.server(leader);
         JsonNode head = api.local(via, "/v1/changesets/_nodes?limit=0").path("head");
         List<Op> ops = new ArrayList<>();
@@ -169,9 +177,7 @@ public final class Chaos {
         Changeset cs = Signing.sign(Signing.unsigned("_nodes", head.path("seq").asLong() + 1, Digest.parse(head.path("digest").asText()),
                 Instant.now(), ops, "chaos replicas"), world.root, null);
         Api.Reply r = api.post(via, "/v1/members", ChangesetCodec.toCompactJson(cs), Duration.ofSeconds(20));
-        if (r.status() != 201) {
-            throw new IllegalStateException("registering the replicas: " + r.status() + " " + r.body());
-        }
+        return r.status() == 201;
     }
 
     private static long replicas(Api api, Server s) {
@@ -219,7 +225,7 @@ public final class Chaos {
         LocalProcesses.stopAll(live, 10);
     }
 
-    private static void delete(Path dir) throws java.io.IOException {
+    private static void delete(Path dir) throws IOException {
         try (var all = Files.walk(dir)) {
             for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
