@@ -1,0 +1,146 @@
+package dev.cscs.chaos;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cscs.chaos.History.Outcome;
+import dev.cscs.core.model.Changeset;
+import dev.cscs.core.model.ChangesetCodec;
+import dev.cscs.core.model.Digest;
+import dev.cscs.core.model.Op;
+import dev.cscs.core.trust.Signing;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Concurrent writers and readers through random servers, until a deadline and at most a fixed
+ * number of operations each. A writer reads the domain's head, signs the next changeset (one put
+ * of a fresh nonce) and submits it; a conflict (409) is a definite refusal, and the writer
+ * re-reads the head and goes on. Readers do single-key reads at the default (linearizable)
+ * consistency.
+ */
+final class Workload {
+    private static final int MAX_OPS_PER_THREAD = 20_000;
+    /** Refused before anything reached the log: the write definitely did not happen. */
+    private static final Set<Integer> DEFINITE = Set.of(400, 403, 404, 409, 413, 429);
+    private final World world;
+    private final Api api;
+    private final History history;
+    private final long seed;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile long deadline;
+
+    Workload(World world, Api api, History history, long seed) {
+        this.world = world;
+        this.api = api;
+        this.history = history;
+        this.seed = seed;
+    }
+
+    void start(int writers, int readers, Duration length) {
+        deadline = System.nanoTime() + length.toNanos();
+        for (int i = 0; i < writers; i++) {
+            int n = i;
+            threads.add(new Thread(() -> write(n, new Random(seed * 31 + n)), "chaos-writer-" + n));
+        }
+        for (int i = 0; i < readers; i++) {
+            Random r = new Random(seed * 17 + i);
+            threads.add(new Thread(() -> read(r), "chaos-reader-" + i));
+        }
+        threads.forEach(Thread::start);
+    }
+
+    /** Ends the workload now and waits (bounded) for every client to finish its operation. */
+    void stop() throws InterruptedException {
+        deadline = System.nanoTime();
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+    }
+
+    private boolean running() {
+        return System.nanoTime() < deadline;
+    }
+
+    private Server any(Random r) {
+        return world.servers.get(r.nextInt(world.servers.size()));
+    }
+
+    private void write(int writer, Random r) {
+        for (int i = 0; i < MAX_OPS_PER_THREAD && running(); i++) {
+            String domain = World.DOMAINS.get(r.nextInt(World.DOMAINS.size()));
+            String key = World.KEYS.get(r.nextInt(World.KEYS.size()));
+            JsonNode head = api.local(any(r), "/v1/changesets/" + domain + "?limit=0");
+            if (head == null) {
+                pause(100);
+                continue;
+            }
+            long seq = head.path("head").path("seq").asLong() + 1;
+            Digest prev = Digest.parse(head.path("head").path("digest").asText());
+            String nonce = "w" + writer + "-" + i;
+            ObjectNode value = Api.JSON.createObjectNode().put("name", nonce).put("baseurl", "https://chaos.invalid/" + nonce + "/");
+            Changeset cs = Signing.sign(Signing.unsigned(domain, seq, prev, Instant.now(), List.of(new Op.Put(key, value)), nonce),
+                    world.writer, null);
+            String digest = ChangesetCodec.digest(cs.body()).toString();
+            Server via = any(r);
+            long invoke = System.nanoTime();
+            Outcome outcome;
+            String detail;
+            try {
+                Api.Reply reply = api.post(via, "/v1/changesets", ChangesetCodec.toCompactJson(cs), Duration.ofSeconds(5));
+                detail = reply.status() + " " + reply.body().path("message").asText(reply.body().path("seq").asText());
+                if (reply.status() == 201) {
+                    outcome = Outcome.ACKED;
+                    if (reply.body().path("seq").asLong() != seq || !reply.body().path("digest").asText().equals(digest)) {
+                        detail = "acknowledged as " + reply.body() + ", but submitted seq " + seq + " digest " + digest;
+                    }
+                } else {
+                    outcome = DEFINITE.contains(reply.status()) ? Outcome.FAILED : Outcome.UNKNOWN;
+                }
+            } catch (IOException e) {
+                outcome = Outcome.UNKNOWN;
+                detail = e.toString();
+            }
+            history.add(new History.Write(nonce, domain, key, seq, digest, invoke,
+                    outcome == Outcome.UNKNOWN ? Linearizability.UNKNOWN : System.nanoTime(), outcome, detail, via.id));
+            if (outcome == Outcome.UNKNOWN) {
+                pause(100);
+            }
+        }
+    }
+
+    private void read(Random r) {
+        for (int i = 0; i < MAX_OPS_PER_THREAD && running(); i++) {
+            String domain = World.DOMAINS.get(r.nextInt(World.DOMAINS.size()));
+            String key = World.KEYS.get(r.nextInt(World.KEYS.size()));
+            Server via = any(r);
+            long invoke = System.nanoTime();
+            try {
+                Api.Reply reply = api.get(via, "/v1/kv/" + domain + "/" + key, Duration.ofSeconds(3));
+                long complete = System.nanoTime();
+                if (reply.status() == 200) {
+                    history.add(new History.Read(domain, key, reply.body().path("value").path("name").asText(), invoke, complete, via.id));
+                } else if (reply.status() == 404 && reply.body().path("message").asText().startsWith("no key")) {
+                    history.add(new History.Read(domain, key, null, invoke, complete, via.id));
+                } else {
+                    history.readFailed(Integer.toString(reply.status()));
+                }
+            } catch (IOException e) {
+                history.readFailed(e.getClass().getSimpleName());
+            }
+            pause(25);
+        }
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
