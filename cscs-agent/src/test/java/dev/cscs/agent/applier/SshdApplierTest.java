@@ -5,6 +5,7 @@ import static dev.cscs.agent.applier.Support.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cscs.agent.os.CommandRunner;
 import dev.cscs.agent.os.FileState;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
@@ -42,16 +43,39 @@ class SshdApplierTest {
         Support.assertGolden("sshd/90-cscs.conf", Support.read(root.resolve(SshdApplier.FILE)));
     }
 
+    /** The staged check: sshd -t with a staged copy of the drop-in directory mounted over the live one. */
+    static boolean staged(CommandRunner.Command c) {
+        return c.argv().get(0).equals("unshare") && c.argv().contains("sshd-check");
+    }
+
     @Test
-    void sshdChecksTheWholeConfigurationAfterWritingAndNothingIsReloadedOffline() {
+    void sshdChecksAStagedCopyBeforeWritingThenTheLiveFilesAndNothingIsReloadedOffline() {
         FakeRunner runner = new FakeRunner();
-        Support.converge(sshd, desired(), Support.offline(root, runner));
-        assertThat(runner.displayed()).containsExactly("sshd -t -f " + root.resolve("etc/ssh/sshd_config"),
+        ApplyContext ctx = Support.offline(root, runner);
+        Support.converge(sshd, desired(), ctx);
+        assertThat(runner.commands).hasSize(3);
+        List<String> check = runner.commands.get(0).argv();
+        assertThat(staged(runner.commands.get(0))).as(check.toString()).isTrue();
+        assertThat(check.subList(check.indexOf("sshd-check") + 2, check.size()))
+                .containsExactly(root.resolve(SshdApplier.DIR).toString(), "-t", "-f", root.resolve(SshdApplier.MAIN).toString());
+        assertThat(runner.displayed().subList(1, 3)).containsExactly("sshd -t -f " + root.resolve("etc/ssh/sshd_config"),
                 "sshd -T -f " + root.resolve("etc/ssh/sshd_config"));
     }
 
     @Test
-    void aConfigurationSshdRefusesIsRolledBackByteIdentically() {
+    void aConfigurationSshdRefusesIsNeverWritten() {
+        Support.converge(sshd, desired().subList(0, 1), Support.offline(root));
+        FileState before = FileState.read(root.resolve(SshdApplier.FILE));
+        FakeRunner refusing = new FakeRunner().on(SshdApplierTest::staged, c -> FakeRunner.fail(255, "line 3: Bad configuration option: X"));
+        ApplyContext ctx = Support.offline(root, refusing);
+        assertThatThrownBy(() -> sshd.apply(sshd.plan(desired(), ctx), ctx)).isInstanceOf(RolledBackException.class)
+                .hasMessageContaining("which was not installed and sshd was not reloaded: exited 255: line 3: Bad configuration option: X");
+        assertThat(FileState.read(root.resolve(SshdApplier.FILE))).isEqualTo(before);
+        assertThat(refusing.commands).hasSize(1);
+    }
+
+    @Test
+    void aLiveConfigurationSshdRefusesAfterWritingIsRolledBackByteIdentically() {
         Support.converge(sshd, desired().subList(0, 1), Support.offline(root));
         FileState before = FileState.read(root.resolve(SshdApplier.FILE));
         FakeRunner refusing = new FakeRunner().on("sshd -t", FakeRunner.fail(255, "line 3: Bad configuration option: X"));
@@ -59,6 +83,53 @@ class SshdApplierTest {
         assertThatThrownBy(() -> sshd.apply(sshd.plan(desired(), ctx), ctx)).isInstanceOf(RolledBackException.class)
                 .hasMessageContaining("refused the configuration, sshd was not reloaded: exited 255: line 3: Bad configuration option: X");
         assertThat(FileState.read(root.resolve(SshdApplier.FILE))).isEqualTo(before);
+    }
+
+    /** Stands for the daemon dying (kill -9, power cut): nothing after it runs, no rollback either. */
+    static final class Crash extends Error {
+        Crash() {
+            super("crash");
+        }
+    }
+
+    @Test
+    void aCrashBetweenTheRenameAndTheReloadIsFinishedByTheNextPlan() throws Exception {
+        Files.createDirectories(root.resolve("run"));
+        Files.writeString(root.resolve("run/sshd.pid"), "4242\n");
+        SshdApplier noSystemd = new SshdApplier(() -> false);
+        FakeRunner crashing = new FakeRunner().on("kill -HUP", c -> {
+            throw new Crash();
+        });
+        ApplyContext live = ApplyContext.builder(root).runner(crashing).clock(Support.CLOCK).live(true).build();
+        Plan first = noSystemd.plan(desired(), live);
+        assertThatThrownBy(() -> noSystemd.apply(first, live)).isInstanceOf(Crash.class);
+        assertThat(root.resolve(SshdApplier.FILE)).exists();
+        assertThat(SshdApplier.reloadPending(live)).exists();
+
+        FakeRunner runner = new FakeRunner();
+        ApplyContext restarted = ApplyContext.builder(root).runner(runner).clock(Support.CLOCK).live(true).build();
+        Plan again = noSystemd.plan(desired(), restarted);
+        assertThat(again.files()).isEmpty();
+        assertThat(again.live()).containsExactly(new LiveAction.SshdReload());
+        noSystemd.apply(again, restarted);
+        assertThat(runner.displayed()).containsExactly("sshd -t -f " + root.resolve(SshdApplier.MAIN), "kill -HUP 4242");
+        assertThat(SshdApplier.reloadPending(live)).doesNotExist();
+        assertThat(noSystemd.plan(desired(), restarted).isEmpty()).isTrue();
+    }
+
+    @Test
+    void aPendingReloadWhoseConfigurationSshdNowRefusesIsNotReloaded() throws Exception {
+        Support.converge(sshd, desired(), Support.offline(root));
+        Files.createDirectories(root.resolve("run"));
+        Files.writeString(root.resolve("run/sshd.pid"), "4242\n");
+        FakeRunner refusing = new FakeRunner().on("sshd -t", FakeRunner.fail(255, "line 1: Bad configuration option: X"));
+        ApplyContext live = ApplyContext.builder(root).runner(refusing).clock(Support.CLOCK).live(true).build();
+        Files.createDirectories(live.stateDir());
+        Files.writeString(SshdApplier.reloadPending(live), "reload owed\n");
+        SshdApplier noSystemd = new SshdApplier(() -> false);
+        assertThatThrownBy(() -> noSystemd.apply(noSystemd.plan(desired(), live), live)).isInstanceOf(RolledBackException.class);
+        assertThat(refusing.displayed()).noneMatch(c -> c.startsWith("kill"));
+        assertThat(SshdApplier.reloadPending(live)).exists();
     }
 
     @Test
