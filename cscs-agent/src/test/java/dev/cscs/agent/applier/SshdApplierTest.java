@@ -175,8 +175,11 @@ class SshdApplierTest {
             second token                 ¦ h    ¦ {"settings": {"PasswordAuthentication": "no yes"}} ¦ must be one of no, yes, got "no yes"
             shell in AllowUsers          ¦ h    ¦ {"settings": {"AllowUsers": "root;reboot"}} ¦ field "settings.AllowUsers" must be user or group patterns
             command substitution         ¦ h    ¦ {"settings": {"Ciphers": "$(id)"}} ¦ field "settings.Ciphers" must be a comma-separated list of algorithm names
-            relative banner              ¦ h    ¦ {"settings": {"Banner": "../../etc/shadow"}} ¦ field "settings.Banner" must be none or an absolute path
-            dot-dot banner               ¦ h    ¦ {"settings": {"Banner": "/etc/../shadow"}} ¦ field "settings.Banner" must be a plain absolute path without '..'
+            banner sends any file        ¦ h    ¦ {"settings": {"Banner": "/etc/shadow"}} ¦ sshd/h: field "settings.Banner" names "/etc/shadow": sshd sends the Banner file to every client before login, so it may only be none, /etc/issue or /etc/issue.net
+            relative banner              ¦ h    ¦ {"settings": {"Banner": "../../etc/shadow"}} ¦ field "settings.Banner" names "../../etc/shadow": sshd sends the Banner file
+            dot-dot banner               ¦ h    ¦ {"settings": {"Banner": "/etc/../etc/issue"}} ¦ field "settings.Banner" names "/etc/../etc/issue"
+            banner via symlink-ish path  ¦ h    ¦ {"settings": {"Banner": "/etc/issue.net/"}} ¦ field "settings.Banner" names "/etc/issue.net/"
+            path as a user pattern       ¦ h    ¦ {"settings": {"AllowUsers": "/etc/shadow"}} ¦ field "settings.AllowUsers" must be user or group patterns
             number out of range          ¦ h    ¦ {"settings": {"MaxAuthTries": 0}} ¦ field "settings.MaxAuthTries" is 0; it must be from 1 to 100
             same option twice            ¦ h    ¦ {"settings": {"PermitRootLogin": "no", "permitrootlogin": "yes"}} ¦ sets PermitRootLogin again (also as PermitRootLogin)
             settings not an object       ¦ h    ¦ {"settings": "PermitRootLogin no"} ¦ field "settings" must be an object of sshd options, got a string
@@ -187,6 +190,42 @@ class SshdApplierTest {
         assertThatThrownBy(() -> sshd.validate(name, json(value)))
                 .isInstanceOfSatisfying(CscsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_VALUE))
                 .hasMessageContaining(message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '¦', textBlock = """
+            AuthorizedKeysFile          ¦ /etc/shadow
+            AuthorizedPrincipalsFile    ¦ /etc/shadow
+            AuthorizedKeysCommand       ¦ /bin/sh -c id
+            AuthorizedKeysCommandUser   ¦ root
+            AuthorizedPrincipalsCommand ¦ /bin/sh -c id
+            HostKey                     ¦ /etc/shadow
+            HostCertificate             ¦ /etc/shadow
+            HostKeyAgent                ¦ /run/agent.sock
+            TrustedUserCAKeys           ¦ /tmp/ca.pub
+            RevokedKeys                 ¦ /dev/null
+            ChrootDirectory             ¦ /
+            ForceCommand                ¦ /bin/sh
+            Subsystem                   ¦ sftp /bin/sh
+            PidFile                     ¦ /etc/passwd
+            ModuliFile                  ¦ /etc/shadow
+            SecurityKeyProvider         ¦ /tmp/evil.so
+            Include                     ¦ /etc/shadow
+            XAuthLocation               ¦ /tmp/xauth
+            SshdSessionPath             ¦ /tmp/sshd-session
+            SshdAuthPath                ¦ /tmp/sshd-auth
+            """)
+    void everyOptionThatNamesAFileOrACommandIsRefusedByName(String option, String value) {
+        assertThatThrownBy(() -> sshd.validate("h", json("{\"settings\": {\"" + option + "\": \"" + value + "\"}}")))
+                .isInstanceOfSatisfying(CscsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_VALUE))
+                .hasMessage("sshd/h: field \"settings." + option + "\" sets " + option + ", which cscs does not allow: it runs a "
+                        + "command, reads or writes a file a value could point anywhere, or opens a Match/Include block");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"none", "/etc/issue", "/etc/issue.net"})
+    void bannerTakesNoneOrAPublicLoginBanner(String banner) {
+        assertThat(sshd.settings("h", json("{\"settings\": {\"Banner\": \"" + banner + "\"}}"))).containsEntry("Banner", banner);
     }
 
     @Test
