@@ -5,7 +5,6 @@ import dev.cscs.agent.os.AtomicFiles;
 import dev.cscs.agent.os.CommandRunner.Command;
 import dev.cscs.agent.os.CommandRunner.Result;
 import dev.cscs.agent.os.FileState;
-import dev.cscs.agent.os.SshdCheckRunner;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import java.io.IOException;
@@ -35,8 +34,8 @@ import java.util.stream.Stream;
  * (e.g. cloud-init's {@code 50-cloud-init.conf}) silently wins. Verify therefore asks
  * {@code sshd -T} for the effective values and reports an option another file overrides.
  *
- * <p>Apply checks before it commits: {@code sshd -t} reads the whole configuration with a staged
- * copy of the drop-in directory mounted over the live one ({@link SshdCheckRunner#stagedCheck}),
+ * <p>Apply checks before it commits: {@code sshd -t} reads a staged copy of the main file whose
+ * Include of the drop-in directory names a staged copy of that directory ({@link SshdIncludes}),
  * so a drop-in sshd refuses never appears under its real name, not even for a moment. Live, a
  * {@code sshd-reload-pending} record in the state directory is made durable before the rename
  * and removed after the reload: a crash in between leaves it, and the next plan, although the
@@ -154,19 +153,25 @@ final class SshdApplier extends FileApplier {
         }
     }
 
-    /** sshd -t of the configuration as it will be after {@code ops}, before any of them is committed. */
+    /**
+     * sshd -t of the configuration as it will be after {@code ops}, before any of them is
+     * committed: a copy of the drop-in directory with the new files, and a copy of the main
+     * file whose Include of the drop-in directory names that copy instead, so sshd reads every
+     * other line and drop-in as it is live.
+     */
     private static void checkStaged(List<FileOp> ops, ApplyContext ctx) {
         Path dropIns = ctx.path(DIR);
-        Path staged = null;
+        Path scratch = null;
         try {
-            // the bind mount needs its target; an empty directory matches no Include glob
-            Files.createDirectories(dropIns);
             Files.createDirectories(ctx.stateDir());
-            staged = Files.createTempDirectory(ctx.stateDir(), "sshd-check-");
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dropIns)) {
-                for (Path p : entries) {
-                    // links stay links: a relative one resolves the same once mounted at the live path
-                    Files.copy(p, staged.resolve(p.getFileName()), LinkOption.NOFOLLOW_LINKS, StandardCopyOption.COPY_ATTRIBUTES);
+            scratch = Files.createTempDirectory(ctx.stateDir(), "sshd-check-");
+            Path staged = Files.createDirectory(scratch.resolve("sshd_config.d"));
+            if (Files.isDirectory(dropIns, LinkOption.NOFOLLOW_LINKS)) {
+                try (DirectoryStream<Path> entries = Files.newDirectoryStream(dropIns)) {
+                    for (Path p : entries) {
+                        // a link is copied as a link: an absolute one reads the same file as live
+                        Files.copy(p, staged.resolve(p.getFileName()), LinkOption.NOFOLLOW_LINKS, StandardCopyOption.COPY_ATTRIBUTES);
+                    }
                 }
             }
             for (FileOp op : ops) {
@@ -176,16 +181,21 @@ final class SshdApplier extends FileApplier {
                     Files.writeString(p, w.content());
                 }
             }
-            Command c = SshdCheckRunner.stagedCheck(ctx.commandTimeout(), ctx.path(MAIN), dropIns, staged);
+            Path main = ctx.path(MAIN);
+            Path config = main;
+            if (Files.isRegularFile(main)) {
+                config = Files.writeString(scratch.resolve("sshd_config"), SshdIncludes.redirect(Files.readString(main), dropIns, staged));
+            }
+            Command c = Command.of(ctx.commandTimeout(), "sshd", "-t", "-f", config.toString());
             Result r = ctx.runner().run(c);
             if (!r.ok()) {
                 throw new CscsException(ErrorCode.INVALID_VALUE, "sshd: `sshd -t` refused the configuration with the new "
                         + FILE + ", which was not installed and sshd was not reloaded: " + r.describeFailure());
             }
         } catch (IOException e) {
-            throw new CscsException(ErrorCode.IO, "sshd: cannot stage the drop-ins for sshd -t in " + staged + ": " + e, e);
+            throw new CscsException(ErrorCode.IO, "sshd: cannot stage the configuration for sshd -t in " + scratch + ": " + e, e);
         } finally {
-            deleteTree(staged);
+            deleteTree(scratch);
         }
     }
 

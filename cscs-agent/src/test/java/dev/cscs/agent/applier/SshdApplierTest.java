@@ -11,6 +11,7 @@ import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,27 +44,38 @@ class SshdApplierTest {
         Support.assertGolden("sshd/90-cscs.conf", Support.read(root.resolve(SshdApplier.FILE)));
     }
 
-    /** The staged check: sshd -t with a staged copy of the drop-in directory mounted over the live one. */
+    /** The staged check: sshd -t of a copy of the main file in the state directory. */
     static boolean staged(CommandRunner.Command c) {
-        return c.argv().get(0).equals("unshare") && c.argv().contains("sshd-check");
+        return c.argv().size() == 4 && c.argv().get(1).equals("-t") && c.argv().get(3).contains("/sshd-check-");
+    }
+
+    void mainConfig() throws Exception {
+        Files.createDirectories(root.resolve("etc/ssh"));
+        Files.writeString(root.resolve(SshdApplier.MAIN), "Include " + root.resolve(SshdApplier.DIR) + "/*.conf\nPort 2222\n");
     }
 
     @Test
-    void sshdChecksAStagedCopyBeforeWritingThenTheLiveFilesAndNothingIsReloadedOffline() {
-        FakeRunner runner = new FakeRunner();
+    void sshdChecksAStagedCopyBeforeWritingThenTheLiveFilesAndNothingIsReloadedOffline() throws Exception {
+        mainConfig();
+        List<String> stagedMain = new ArrayList<>();
+        FakeRunner runner = new FakeRunner().on(SshdApplierTest::staged, c -> {
+            stagedMain.add(Support.read(Path.of(c.argv().get(3))));
+            return FakeRunner.ok("");
+        });
         ApplyContext ctx = Support.offline(root, runner);
         Support.converge(sshd, desired(), ctx);
         assertThat(runner.commands).hasSize(3);
-        List<String> check = runner.commands.get(0).argv();
-        assertThat(staged(runner.commands.get(0))).as(check.toString()).isTrue();
-        assertThat(check.subList(check.indexOf("sshd-check") + 2, check.size()))
-                .containsExactly(root.resolve(SshdApplier.DIR).toString(), "-t", "-f", root.resolve(SshdApplier.MAIN).toString());
+        assertThat(staged(runner.commands.get(0))).as(runner.displayed().toString()).isTrue();
+        String stagedDir = Path.of(runner.commands.get(0).argv().get(3)).resolveSibling("sshd_config.d").toString();
+        assertThat(stagedMain).containsExactly("Include " + stagedDir + "/*.conf\nPort 2222\n");
         assertThat(runner.displayed().subList(1, 3)).containsExactly("sshd -t -f " + root.resolve("etc/ssh/sshd_config"),
                 "sshd -T -f " + root.resolve("etc/ssh/sshd_config"));
+        assertThat(Path.of(stagedDir).getParent()).as("the scratch copy is removed").doesNotExist();
     }
 
     @Test
-    void aConfigurationSshdRefusesIsNeverWritten() {
+    void aConfigurationSshdRefusesIsNeverWritten() throws Exception {
+        mainConfig();
         Support.converge(sshd, desired().subList(0, 1), Support.offline(root));
         FileState before = FileState.read(root.resolve(SshdApplier.FILE));
         FakeRunner refusing = new FakeRunner().on(SshdApplierTest::staged, c -> FakeRunner.fail(255, "line 3: Bad configuration option: X"));
@@ -75,10 +87,12 @@ class SshdApplierTest {
     }
 
     @Test
-    void aLiveConfigurationSshdRefusesAfterWritingIsRolledBackByteIdentically() {
+    void aLiveConfigurationSshdRefusesAfterWritingIsRolledBackByteIdentically() throws Exception {
+        mainConfig();
         Support.converge(sshd, desired().subList(0, 1), Support.offline(root));
         FileState before = FileState.read(root.resolve(SshdApplier.FILE));
-        FakeRunner refusing = new FakeRunner().on("sshd -t", FakeRunner.fail(255, "line 3: Bad configuration option: X"));
+        // only the check of the live files refuses, as when another drop-in broke between the two checks
+        FakeRunner refusing = new FakeRunner().on("sshd -t -f " + root.resolve(SshdApplier.MAIN), FakeRunner.fail(255, "line 3: Bad configuration option: X"));
         ApplyContext ctx = Support.offline(root, refusing);
         assertThatThrownBy(() -> sshd.apply(sshd.plan(desired(), ctx), ctx)).isInstanceOf(RolledBackException.class)
                 .hasMessageContaining("refused the configuration, sshd was not reloaded: exited 255: line 3: Bad configuration option: X");
