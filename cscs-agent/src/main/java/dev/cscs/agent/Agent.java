@@ -79,7 +79,7 @@ public final class Agent implements AutoCloseable {
         known.values().stream().filter(a -> config.appliers().contains(a.name())).forEach(run::add);
         ApplyContext ctx = ApplyContext.builder(config.root().toAbsolutePath()).runner(b.runner).clock(clock)
                 .live(config.live()).protectedPorts(config.protectedPorts())
-                .reachability(b.reachability, config.confirmTimeout()).build();
+                .reachability(b.reachability, config.confirmTimeout()).stateDir(config.stateDir().toAbsolutePath()).build();
         AuditLog audit = new AuditLog(config.auditLog(), clock, config.nodeId());
         this.verification = new Verification(Objects.requireNonNull(b.genesis, "genesis"), b.anchor, config.domains(),
                 (key, value) -> validate(known, key, value), config.stateDir());

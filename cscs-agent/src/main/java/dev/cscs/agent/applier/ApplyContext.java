@@ -24,9 +24,13 @@ import java.util.TreeSet;
  * @param reachability    commit-confirm check after a live firewall change
  * @param confirmTimeout  how long the node may take to reach the cluster again
  * @param commandTimeout  deadline of each tool invocation
+ * @param stateDir        the agent's state directory: appliers keep the records here that must
+ *                        outlive a crash of the daemon (an sshd reload still owed, an unconfirmed
+ *                        firewall ruleset and its rollback watchdog)
  */
 public record ApplyContext(Path root, CommandRunner runner, Clock clock, boolean live, List<Integer> protectedPorts,
-                           Reachability reachability, Duration confirmTimeout, Duration commandTimeout) {
+                           Reachability reachability, Duration confirmTimeout, Duration commandTimeout,
+                           Path stateDir) {
     public ApplyContext {
         Objects.requireNonNull(root, "root");
         if (!root.isAbsolute()) {
@@ -38,6 +42,11 @@ public record ApplyContext(Path root, CommandRunner runner, Clock clock, boolean
         Objects.requireNonNull(reachability, "reachability");
         Objects.requireNonNull(confirmTimeout, "confirmTimeout");
         Objects.requireNonNull(commandTimeout, "commandTimeout");
+        Objects.requireNonNull(stateDir, "stateDir");
+        if (!stateDir.isAbsolute()) {
+            throw new IllegalArgumentException("stateDir must be an absolute path: " + stateDir);
+        }
+        stateDir = stateDir.normalize();
         TreeSet<Integer> ports = new TreeSet<>();
         for (Integer p : protectedPorts) {
             if (p == null || p < 1 || p > 65535) {
@@ -75,6 +84,7 @@ public record ApplyContext(Path root, CommandRunner runner, Clock clock, boolean
         private Reachability reachability = Reachability.assumed();
         private Duration confirmTimeout = Duration.ofSeconds(10);
         private Duration commandTimeout = Duration.ofSeconds(30);
+        private Path stateDir;
 
         private Builder(Path root) {
             this.root = root;
@@ -111,9 +121,16 @@ public record ApplyContext(Path root, CommandRunner runner, Clock clock, boolean
             return this;
         }
 
+        /** Default: {@code var/lib/cscs/agent} under the root, the agent's default on a device. */
+        public Builder stateDir(Path d) {
+            this.stateDir = d;
+            return this;
+        }
+
         public ApplyContext build() {
+            Path state = stateDir != null ? stateDir : root.resolve("var/lib/cscs/agent");
             return new ApplyContext(root, runner, clock, live, List.copyOf(protectedPorts), reachability,
-                    confirmTimeout, commandTimeout);
+                    confirmTimeout, commandTimeout, state);
         }
     }
 }

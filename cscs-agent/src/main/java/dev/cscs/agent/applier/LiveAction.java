@@ -43,6 +43,17 @@ public sealed interface LiveAction {
         }
     }
 
+    /**
+     * Finish an apply whose daemon died before commit-confirm: claim the pending record
+     * {@code token} of {@link FirewallWatchdog} and load the table it saved.
+     */
+    record NftRollBackUnconfirmed(String token) implements LiveAction {
+        @Override
+        public String describe() {
+            return "nft roll back the unconfirmed ruleset of an interrupted apply";
+        }
+    }
+
     /** Make the running sshd re-read its configuration. */
     record SshdReload() implements LiveAction {
         @Override
