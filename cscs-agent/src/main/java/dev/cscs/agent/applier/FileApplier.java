@@ -176,7 +176,12 @@ abstract class FileApplier implements Applier {
                         + "renders it: left alone; delete it by hand if it is stale");
             }
         }
-        List<LiveAction> live = ctx.live() ? planLive(desired, ops, notes, ctx) : List.of();
+        List<LiveAction> live = new ArrayList<>(ctx.live() ? planLive(desired, ops, notes, ctx) : List.of());
+        Set<String> conflicted = new HashSet<>();
+        conflicts.forEach(c -> conflicted.add(c.path()));
+        if (live.removeIf(a -> a.loads().filter(conflicted::contains).isPresent())) {
+            notes.add(name() + ": a live action that would load a file in conflict was left out");
+        }
         return new Plan(name(), ops, live, notes, adopt, conflicts);
     }
 

@@ -164,6 +164,18 @@ class FirewallApplierTest {
     }
 
     @Test
+    void aRulesetFileCscsDidNotWriteIsNeverLoadedLive() throws Exception {
+        Files.createDirectories(root.resolve(FirewallApplier.FILE).getParent());
+        Files.writeString(root.resolve(FirewallApplier.FILE), "table inet cscs { }\n");
+        ApplyContext live = ApplyContext.builder(root).runner(new FakeRunner()).clock(Support.CLOCK).live(true)
+                .protectedPorts(List.of(7401, 7400)).build();
+        Plan plan = fw.plan(desired(), live);
+        assertThat(plan.conflicts()).extracting(Plan.Conflict::path).containsExactly(FirewallApplier.FILE);
+        assertThat(plan.live()).isEmpty();
+        assertThat(plan.notes()).contains("firewall: a live action that would load a file in conflict was left out");
+    }
+
+    @Test
     void rollbackRestoresByteIdenticalFile() {
         ApplyContext ctx = ctx(new FakeRunner());
         Support.converge(fw, desired().subList(0, 1), ctx);
