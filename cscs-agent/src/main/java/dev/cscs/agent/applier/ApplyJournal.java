@@ -103,6 +103,34 @@ final class ApplyJournal {
         }
     }
 
+    /**
+     * Rolls back the interrupted apply of {@code applier}: the backups byte-identically (last to
+     * first), then the manifest entries (durable), then {@code live} (the applier's own part);
+     * the intent goes last, so a crash during recovery recovers again. Empty when none is pending.
+     */
+    static Optional<String> rollBack(ApplyContext ctx, String applier, java.util.function.Consumer<Intent> live) {
+        Optional<Intent> pending = pending(ctx, applier);
+        if (pending.isEmpty()) {
+            return Optional.empty();
+        }
+        Intent intent = pending.get();
+        List<String> paths = new ArrayList<>(intent.backups().keySet());
+        for (int i = paths.size() - 1; i >= 0; i--) {
+            AtomicFiles.restore(ctx.path(paths.get(i)), intent.backups().get(paths.get(i)));
+        }
+        Ownership owners = Ownership.load(ctx);
+        for (Map.Entry<String, OwnedPath> e : intent.owners().entrySet()) {
+            owners = owners.with(e.getKey(), e.getValue());
+        }
+        owners.store(ctx);
+        live.accept(intent);
+        clear(ctx, applier);
+        List<String> ops = new ArrayList<>();
+        intent.ops().forEach(op -> ops.add(op.describe()));
+        return Optional.of(applier + ": an apply was interrupted (" + (ops.isEmpty() ? "adopting files" : String.join("; ", ops))
+                + "); its " + paths.size() + " file(s) and their ownership were restored to what they were before it");
+    }
+
     static void clear(ApplyContext ctx, String applier) {
         AtomicFiles.delete(file(ctx, applier));
     }

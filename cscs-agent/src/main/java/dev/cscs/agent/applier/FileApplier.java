@@ -6,8 +6,6 @@ import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -294,7 +292,7 @@ abstract class FileApplier implements Applier {
             }
             backups.putIfAbsent(op.path(), current);
             owners.putIfAbsent(op.path(), o);
-            claimed = claimed.with(op.path(), claim(op, o, current));
+            claimed = claimed.with(op.path(), OwnedPath.claim(name(), op, o, current));
         }
         for (String path : plan.adopt()) {
             owners.putIfAbsent(path, before.get(path));
@@ -303,25 +301,6 @@ abstract class FileApplier implements Applier {
         ApplyJournal.begin(ctx, new ApplyJournal.Intent(name(), plan.files(), backups, owners));
         claimed.store(ctx);
         return claimed;
-    }
-
-    /** The manifest entry claimed before {@code op} runs: what it will write, pending. */
-    private OwnedPath claim(FileOp op, OwnedPath owned, FileState current) {
-        if (op instanceof FileOp.Write w) {
-            return OwnedPath.of(name(), new FileState.Regular(w.content().getBytes(StandardCharsets.UTF_8), modeFor(owned, current)), true);
-        }
-        if (op instanceof FileOp.Link l) {
-            return OwnedPath.of(name(), new FileState.Symlink(l.target()), true);
-        }
-        return owned == null ? null : new OwnedPath(owned.applier(), owned.kind(), owned.sha256(), owned.mode(), owned.target(), true);
-    }
-
-    /** cscs's own mode for a path it owns (a chmod is drift too); else the replaced file's, else the default. */
-    private static Set<PosixFilePermission> modeFor(OwnedPath owned, FileState current) {
-        if (owned != null && owned.mode() != null) {
-            return PosixFilePermissions.fromString(owned.mode());
-        }
-        return current instanceof FileState.Regular r ? r.mode() : AtomicFiles.DEFAULT_MODE;
     }
 
     private FileChange change(FileOp op, OwnedPath owned, ApplyContext ctx, List<Applied.Drift> drift) {
@@ -333,7 +312,7 @@ abstract class FileApplier implements Applier {
         FileState before;
         if (op instanceof FileOp.Write w) {
             before = current;
-            AtomicFiles.commit(AtomicFiles.stage(abs, w.content().getBytes(StandardCharsets.UTF_8), modeFor(owned, current)), abs);
+            AtomicFiles.commit(AtomicFiles.stage(abs, w.content().getBytes(StandardCharsets.UTF_8), OwnedPath.modeFor(owned, current)), abs);
         } else if (op instanceof FileOp.Link l) {
             before = AtomicFiles.symlink(abs, l.target());
         } else {
@@ -350,26 +329,7 @@ abstract class FileApplier implements Applier {
      */
     @Override
     public final Optional<String> recover(ApplyContext ctx) {
-        Optional<ApplyJournal.Intent> pending = ApplyJournal.pending(ctx, name());
-        if (pending.isEmpty()) {
-            return Optional.empty();
-        }
-        ApplyJournal.Intent intent = pending.get();
-        List<String> paths = new ArrayList<>(intent.backups().keySet());
-        for (int i = paths.size() - 1; i >= 0; i--) {
-            AtomicFiles.restore(ctx.path(paths.get(i)), intent.backups().get(paths.get(i)));
-        }
-        Ownership owners = Ownership.load(ctx);
-        for (Map.Entry<String, OwnedPath> e : intent.owners().entrySet()) {
-            owners = owners.with(e.getKey(), e.getValue());
-        }
-        owners.store(ctx);
-        recover(intent, ctx);
-        ApplyJournal.clear(ctx, name());
-        List<String> ops = new ArrayList<>();
-        intent.ops().forEach(op -> ops.add(op.describe()));
-        return Optional.of(name() + ": an apply was interrupted (" + (ops.isEmpty() ? "adopting files" : String.join("; ", ops))
-                + "); its " + paths.size() + " file(s) and their ownership were restored to what they were before it");
+        return ApplyJournal.rollBack(ctx, name(), intent -> recover(intent, ctx));
     }
 
     /** Restores every file, then undoes live actions last to first; tries every step, reports all failures. */

@@ -3,8 +3,11 @@ package dev.cscs.agent.applier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cscs.agent.os.AtomicFiles;
 import dev.cscs.agent.os.FileState;
 import dev.cscs.core.model.JsonFields;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
 import java.util.Set;
@@ -71,4 +74,22 @@ public record OwnedPath(String applier, String kind, String sha256, String mode,
     public String toString() {
         return kind.equals(REGULAR) ? "file(sha256 " + sha256.substring(0, 12) + "…, " + mode + ")" : "symlink -> " + target;
     }
-}
+
+    /** The manifest entry claimed before {@code op} runs: what it will write, pending. */
+    static OwnedPath claim(String applier, FileOp op, OwnedPath owned, FileState current) {
+        if (op instanceof FileOp.Write w) {
+            return OwnedPath.of(applier, new FileState.Regular(w.content().getBytes(StandardCharsets.UTF_8), modeFor(owned, current)), true);
+        }
+        if (op instanceof FileOp.Link l) {
+            return OwnedPath.of(applier, new FileState.Symlink(l.target()), true);
+        }
+        return owned == null ? null : new OwnedPath(owned.applier(), owned.kind(), owned.sha256(), owned.mode(), owned.target(), true);
+    }
+
+    /** cscs's own mode for a path it owns (a chmod is drift too); else the replaced file's, else the default. */
+    static Set<PosixFilePermission> modeFor(OwnedPath owned, FileState current) {
+        if (owned != null && owned.mode() != null) {
+            return PosixFilePermissions.fromString(owned.mode());
+        }
+        return current instanceof FileState.Regular r ? r.mode() : AtomicFiles.DEFAULT_MODE;
+    }}
