@@ -33,11 +33,11 @@ public final class NoFollow {
     public static Path under(Path root, String relative) {
         Path rel = Path.of(relative);
         Path at = root;
-        for (int i = 0; i < rel.getNameCount() - 1; i++) {
+        boolean exists = true;
+        // below the first missing component there is nothing to check
+        for (int i = 0; exists && i < rel.getNameCount() - 1; i++) {
             at = at.resolve(rel.getName(i));
-            if (!realDirectoryOrAbsent(at, root, relative)) {
-                return root.resolve(rel);
-            }
+            exists = realDirectoryOrAbsent(at, root, relative);
         }
         return root.resolve(rel);
     }
