@@ -1,6 +1,7 @@
 package dev.cscs.agent.applier;
 
 import dev.cscs.agent.os.CommandRunner;
+import dev.cscs.agent.os.NoFollow;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import java.nio.file.Path;
@@ -24,13 +25,12 @@ import java.util.TreeSet;
  * @param reachability    commit-confirm check after a live firewall change
  * @param confirmTimeout  how long the node may take to reach the cluster again
  * @param commandTimeout  deadline of each tool invocation
- * @param stateDir        the agent's state directory: appliers keep the records here that must
- *                        outlive a crash of the daemon (an sshd reload still owed, an unconfirmed
- *                        firewall ruleset and its rollback watchdog)
+ * @param stateDir        the agent's state directory: the ownership manifest, the apply intents,
+ *                        the quarantine, and the records that must outlive a crash of the
+ *                        daemon (an sshd reload still owed, an unconfirmed firewall ruleset)
  */
 public record ApplyContext(Path root, CommandRunner runner, Clock clock, boolean live, List<Integer> protectedPorts,
-                           Reachability reachability, Duration confirmTimeout, Duration commandTimeout,
-                           Path stateDir) {
+                           Reachability reachability, Duration confirmTimeout, Duration commandTimeout, Path stateDir) {
     public ApplyContext {
         Objects.requireNonNull(root, "root");
         if (!root.isAbsolute()) {
@@ -42,11 +42,7 @@ public record ApplyContext(Path root, CommandRunner runner, Clock clock, boolean
         Objects.requireNonNull(reachability, "reachability");
         Objects.requireNonNull(confirmTimeout, "confirmTimeout");
         Objects.requireNonNull(commandTimeout, "commandTimeout");
-        Objects.requireNonNull(stateDir, "stateDir");
-        if (!stateDir.isAbsolute()) {
-            throw new IllegalArgumentException("stateDir must be an absolute path: " + stateDir);
-        }
-        stateDir = stateDir.normalize();
+        stateDir = Objects.requireNonNull(stateDir, "stateDir").toAbsolutePath().normalize();
         TreeSet<Integer> ports = new TreeSet<>();
         for (Integer p : protectedPorts) {
             if (p == null || p < 1 || p > 65535) {
@@ -63,15 +59,27 @@ public record ApplyContext(Path root, CommandRunner runner, Clock clock, boolean
 
     /**
      * {@code relative} resolved under the root. Appliers build relative paths from fixed
-     * directories and checked key names; this is the last guard that nothing escapes the root.
+     * directories and checked key names; this is the last guard that nothing escapes the root,
+     * lexically ({@code ..}) or through a symlinked directory, which is refused with the link and
+     * its target named ({@link NoFollow}). The final component may be a link: it is read, never
+     * followed. Call it right before each use: a link can appear after the plan.
      */
     public Path path(String relative) {
+        return NoFollow.under(root, checked(relative));
+    }
+
+    /** Like {@link #path}, for a directory an applier lists: the directory itself must not be a link either. */
+    public Path directory(String relative) {
+        return NoFollow.directoryUnder(root, checked(relative));
+    }
+
+    private String checked(String relative) {
         Path rel = Path.of(relative);
         Path resolved = root.resolve(rel).normalize();
         if (rel.isAbsolute() || !resolved.startsWith(root) || resolved.equals(root)) {
             throw new CscsException(ErrorCode.INTERNAL, "path " + relative + " escapes the root " + root);
         }
-        return resolved;
+        return root.relativize(resolved).toString();
     }
 
     /** Fluent construction with safe defaults: not live, the system runner, no protected ports. */
@@ -121,9 +129,9 @@ public record ApplyContext(Path root, CommandRunner runner, Clock clock, boolean
             return this;
         }
 
-        /** Default: {@code var/lib/cscs/agent} under the root, the agent's default on a device. */
-        public Builder stateDir(Path d) {
-            this.stateDir = d;
+        /** Default: {@code var/lib/cscs/agent} under the root, where a device keeps it. */
+        public Builder stateDir(Path dir) {
+            this.stateDir = dir;
             return this;
         }
 

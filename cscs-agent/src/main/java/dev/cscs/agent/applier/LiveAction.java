@@ -8,6 +8,15 @@ package dev.cscs.agent.applier;
 public sealed interface LiveAction {
     String describe();
 
+    /**
+     * The file (relative to the root) this action makes live, if any. While that path is a
+     * conflict (a file cscs did not write), the action is dropped from the plan: cscs never
+     * loads someone else's file.
+     */
+    default java.util.Optional<String> loads() {
+        return java.util.Optional.empty();
+    }
+
     /** Write {@code /proc/sys/…} for {@code name} and read it back. */
     record SysctlSet(String name, String value) implements LiveAction {
         @Override
@@ -24,6 +33,11 @@ public sealed interface LiveAction {
         @Override
         public String describe() {
             return "nft -f " + path;
+        }
+
+        @Override
+        public java.util.Optional<String> loads() {
+            return java.util.Optional.of(path);
         }
     }
 

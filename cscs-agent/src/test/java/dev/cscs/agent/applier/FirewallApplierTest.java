@@ -200,8 +200,21 @@ class FirewallApplierTest {
         assertThat(root.resolve(FirewallApplier.FILE)).doesNotExist();
         Files.writeString(root.resolve(FirewallApplier.FILE), "table inet cscs { }\n");
         assertThat(fw.plan(List.of(), ctx).isEmpty()).isTrue();
-        assertThatThrownBy(() -> fw.plan(desired(), ctx)).hasMessageContaining("refusing to replace or remove etc/nftables.d/cscs.nft");
+        assertThat(fw.plan(desired(), ctx).conflicts()).extracting(Plan.Conflict::message)
+                .singleElement().asString().contains("refusing to replace etc/nftables.d/cscs.nft");
         assertThat(root.resolve(FirewallApplier.FILE)).hasContent("table inet cscs { }");
+    }
+
+    @Test
+    void aRulesetFileCscsDidNotWriteIsNeverLoadedLive() throws Exception {
+        Files.createDirectories(root.resolve(FirewallApplier.FILE).getParent());
+        Files.writeString(root.resolve(FirewallApplier.FILE), "table inet cscs { }\n");
+        ApplyContext live = ApplyContext.builder(root).runner(new FakeRunner()).clock(Support.CLOCK).live(true)
+                .protectedPorts(List.of(7401, 7400)).build();
+        Plan plan = fw.plan(desired(), live);
+        assertThat(plan.conflicts()).extracting(Plan.Conflict::path).containsExactly(FirewallApplier.FILE);
+        assertThat(plan.live()).isEmpty();
+        assertThat(plan.notes()).contains("firewall: a live action that would load a file in conflict was left out");
     }
 
     @Test
