@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -72,7 +73,12 @@ class AgentOwnershipTest {
         h = new Harness(tmp);
         String drop = "etc/ssh/sshd_config.d/90-cscs.conf";
         Applier sshd = Appliers.byName("sshd").orElseThrow();
+        // the staged check (before the write) passes; the agent dies in the check of the live files after it
+        AtomicInteger checks = new AtomicInteger();
         CommandRunner dies = c -> {
+            if (checks.incrementAndGet() == 1) {
+                return new CommandRunner.Result(0, "", "", false);
+            }
             throw new OutOfMemoryError("simulated crash after the write, before sshd -t answered");
         };
         ApplyContext ctx = ApplyContext.builder(h.root).runner(dies).stateDir(h.state).build();

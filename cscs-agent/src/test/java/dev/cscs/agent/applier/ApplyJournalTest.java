@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,7 +72,12 @@ class ApplyJournalTest {
     void aCrashBetweenWritingAnSshdDropInAndItsCheckRunsTheCheckAgainAfterRecovery() throws Exception {
         SshdApplier sshd = new SshdApplier();
         List<DesiredEntry> desired = List.of(entry("global", "hardening", SshdApplierTest.HARDENING));
+        // the staged check (before the write) passes; the agent dies in the check of the live files after it
+        AtomicInteger checks = new AtomicInteger();
         ApplyContext dying = Support.offline(root, new FakeRunner().on("sshd -t", c -> {
+            if (checks.incrementAndGet() == 1) {
+                return FakeRunner.ok("");
+            }
             throw new StackOverflowError("simulated crash: the agent died after writing, before sshd -t answered");
         }));
         assertThatThrownBy(() -> sshd.apply(sshd.plan(desired, dying), dying)).isInstanceOf(StackOverflowError.class);
