@@ -4,9 +4,11 @@ import static dev.cscs.core.testing.Chains.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.cscs.core.crypto.WeakKeys;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetBody;
 import dev.cscs.core.model.ChangesetCodec;
+import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.Op;
 import dev.cscs.core.model.Signature;
 import dev.cscs.core.trust.Signing;
@@ -24,13 +26,14 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hostile bytes at the API: path traversal in key names, duplicate JSON members, deep
- * nesting, and oversize changesets. Three {@code java -jar} nodes with small limits
+ * Hostile bytes at the API: path traversal in key names, crafted join tokens, duplicate JSON
+ * members, deep nesting, and oversize changesets. Three {@code java -jar} nodes with small limits
  * ({@code changesetBytes 16384, valueBytes 4096, ops 20, depth 16, signatures 4}), each
  * applying to its own sandbox root.
  */
@@ -119,6 +122,48 @@ class InputAttacksIT extends AttackFixture {
         dev.cscs.core.testing.Eventually.await("an alert " + code + " from one of " + origins, Duration.ofSeconds(15),
                 () -> cluster.alerts("n1").stream().anyMatch(a -> a.path("revision").asLong() > mark
                         && a.path("code").asText().equals(code) && origins.contains(a.path("origin").asText())));
+    }
+
+    /**
+     * Crafted join tokens from a client that holds no token: keys that are no curve point, of
+     * small order, or not a key at all, and broken shapes. Each is a documented 4xx (a 500 with a
+     * stack trace was the finding), no member is added, and no node logs an ERROR or a trace.
+     */
+    @Test
+    void craftedJoinTokensAreRefusedWith4xxAndNoNodeLogsAStackTrace() {
+        int members = cluster.get("n1", "/v1/members").body().path("members").size();
+        byte[] notAPoint = new byte[32];
+        for (int i = 0; i < notAPoint.length; i++) {
+            notAPoint[i] = (byte) (2 * 37 + (i + 12) * 11);
+        }
+        List<byte[]> keys = List.of(WeakKeys.ed25519Spki(notAPoint), WeakKeys.ed25519Spki(WeakKeys.ED25519_SMALL_ORDER.get(0)),
+                WeakKeys.ed25519Spki(WeakKeys.ED25519_SMALL_ORDER.get(3)), "not a key".getBytes(StandardCharsets.UTF_8));
+        List<String> joins = new ArrayList<>();
+        for (byte[] spki : keys) {
+            joins.add(join(Base64.getEncoder().encodeToString(spki), Digest.of(spki).hex()));
+        }
+        joins.add(join("", "00"));
+        joins.add("{\"token\":{\"body\":[],\"signatures\":{}},\"raft\":7,\"proof\":null}");
+        joins.add("{\"token\":\"" + "A".repeat(2000) + "\"}");
+        for (String j : joins) {
+            AttackCluster.Response r = cluster.post("n2", "/v1/join", j.getBytes(StandardCharsets.UTF_8));
+            assertThat(r.status()).as(j + " -> " + r.body()).isBetween(400, 499);
+            assertThat(r.code()).as(j).isNotBlank().isNotEqualTo("internal");
+            assertThat(r.message()).as(j).doesNotContain("Exception", "\tat ");
+        }
+        assertThat(cluster.get("n1", "/v1/members").body().path("members").size()).isEqualTo(members);
+        for (String id : cluster.ids()) {
+            assertThat(cluster.log(id)).as(id + "'s log").doesNotContain(" ERROR ", "\tat ", "Exception:");
+        }
+    }
+
+    private static String join(String spkiBase64, String keyid) {
+        String token = "{\"body\":{\"format\":\"cscs/join/v1\",\"node\":\"evil\",\"role\":\"voter\",\"domains\":[],"
+                + "\"key\":{\"alg\":\"ed25519\",\"spki\":\"" + spkiBase64 + "\"},"
+                + "\"issued\":\"2026-01-01T00:00:00Z\",\"expires\":\"2099-01-01T00:00:00Z\",\"nonce\":\"" + "0".repeat(32) + "\"},"
+                + "\"signatures\":[]}";
+        return "{\"token\":" + token + ",\"raft\":\"127.0.0.1:1\",\"proof\":{\"keyid\":\"" + keyid
+                + "\",\"alg\":\"ed25519\",\"sig\":\"" + Base64.getEncoder().encodeToString(new byte[64]) + "\"}}";
     }
 
     @Test
