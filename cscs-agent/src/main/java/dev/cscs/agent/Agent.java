@@ -46,6 +46,7 @@ public final class Agent implements AutoCloseable {
     private final Quiescence quiescence;
     private final Verification verification;
     private final ReconcileRound round;
+    private final Reconciler reconciler;
     private final StatusPublisher publisher;
     private final Object lock = new Object();
     private volatile StatusReport last;
@@ -79,15 +80,15 @@ public final class Agent implements AutoCloseable {
         known.values().stream().filter(a -> config.appliers().contains(a.name())).forEach(run::add);
         ApplyContext ctx = ApplyContext.builder(config.root().toAbsolutePath()).runner(b.runner).clock(clock)
                 .live(config.live()).protectedPorts(config.protectedPorts())
-                .reachability(b.reachability, config.confirmTimeout()).build();
+                .reachability(b.reachability, config.confirmTimeout()).stateDir(config.stateDir()).build();
         AuditLog audit = new AuditLog(config.auditLog(), clock, config.nodeId());
         this.verification = new Verification(Objects.requireNonNull(b.genesis, "genesis"), b.anchor, config.domains(),
                 (key, value) -> validate(known, key, value), config.stateDir());
         this.publisher = new StatusPublisher(b.sink, clock, config.statusInterval());
         this.quiescence = new Quiescence(scheduler, clock, config.quietMin(), config.quietMax(), () -> safely("feed"));
         this.inbox = new Inbox(quiescence::poke);
-        this.round = new ReconcileRound(config, clock, inbox, verification,
-                new Reconciler(run, ctx, config.dryRun(), audit), audit);
+        this.reconciler = new Reconciler(run, ctx, config.dryRun(), audit);
+        this.round = new ReconcileRound(config, clock, inbox, verification, reconciler, audit);
     }
 
     private static void validate(Map<String, Applier> known, String key, JsonNode value) {
@@ -114,6 +115,8 @@ public final class Agent implements AutoCloseable {
             }
             started = true;
             verification.restore().forEach(round::refused);
+            // an apply a crash interrupted is rolled back before anything else, so its skipped checks run again
+            reconciler.recoverAll();
             from = verification.resumeFrom();
         }
         LOG.info("agent {} watching {} from revision {}{}", config.nodeId(), config.domains(), from,

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The local audit log: JSON lines, append-only, each line fsync'd before the call returns. One
- * line per applier change (applied, drift-corrected, rolled back, or failed half-way) and one
- * per refused changeset.
+ * line per applier change (applied, drift-corrected, rolled back, or failed half-way), one per
+ * drifted file (with where its foreign bytes were quarantined), one per interrupted apply rolled
+ * back at start, and one per refused changeset.
  *
  * <p>Lines name keys, changeset digests and file paths, never values: a value may be a key or
  * a password hash an operator did not mean to copy into a log. Not written with
@@ -57,6 +58,23 @@ final class AuditLog {
         files.forEach(c -> f.addObject().put("path", c.path()).put("change", changeOf(c)));
         line.put("message", message);
         append(line);
+    }
+
+    /**
+     * An owned file was not what cscs wrote: restored, and what was {@code found} kept in
+     * {@code quarantine} (null when the file was gone). Names the path, never the bytes.
+     */
+    void drift(String applier, String path, String found, String quarantine) {
+        ObjectNode line = start("drift").put("applier", applier).put("path", path).put("found", found);
+        if (quarantine != null) {
+            line.put("quarantine", quarantine);
+        }
+        append(line);
+    }
+
+    /** An apply interrupted by a crash was rolled back at start. */
+    void recovered(String applier, String message) {
+        append(start("recovered").put("applier", applier).put("message", message));
     }
 
     /** A changeset (or a whole snapshot, when {@code domain} is null) was refused. */

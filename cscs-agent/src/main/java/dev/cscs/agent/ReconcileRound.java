@@ -71,6 +71,7 @@ final class ReconcileRound {
                 verification.commit();
             }
         }
+        problems.addAll(reconciler.drainProblems());
         String down = inbox.disconnected();
         if (down != null) {
             problems.add(new Problem(ErrorCode.UNAVAILABLE.code(), "source: " + down));

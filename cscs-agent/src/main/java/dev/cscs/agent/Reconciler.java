@@ -10,6 +10,8 @@ import dev.cscs.agent.applier.Plan;
 import dev.cscs.agent.applier.RolledBackException;
 import dev.cscs.agent.status.ApplierState;
 import dev.cscs.agent.status.StatusReport.ApplierStatus;
+import dev.cscs.agent.status.StatusReport.Problem;
+import dev.cscs.core.error.ErrorCode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,8 +27,14 @@ import org.slf4j.LoggerFactory;
  * this is a dry run) apply, verify, and roll back when verify fails. Each applier is on its
  * own: whatever one throws becomes its {@code failed} result and the next one runs.
  *
- * <p>It remembers, per applier, the entries it last converged on. A non-empty plan for those
- * same entries means the system changed under us: drift, corrected and reported as such.
+ * <p>Drift is what an apply finds at a path the ownership manifest says cscs owns that is not
+ * what cscs wrote there (the manifest persists, so an edit made while the agent was stopped is
+ * drift too); the foreign bytes are quarantined, and each finding is audited and reported as a
+ * problem. For live state, which has no manifest, it remembers the entries each applier last
+ * converged on: a non-empty plan for those same entries is drift as well.
+ *
+ * <p>Before an applier plans, an apply of it that was interrupted (a crash) is rolled back
+ * ({@link Applier#recover}), so the checks it skipped run again in this round.
  */
 final class Reconciler {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
@@ -35,6 +43,8 @@ final class Reconciler {
     private final boolean dryRun;
     private final AuditLog audit;
     private final Map<String, List<DesiredEntry>> converged = new HashMap<>();
+    /** Found during the current round; {@link #drainProblems} hands them to the status report. */
+    private final List<Problem> problems = new ArrayList<>();
 
     Reconciler(List<Applier> appliers, ApplyContext ctx, boolean dryRun, AuditLog audit) {
         this.appliers = List.copyOf(appliers);
@@ -45,6 +55,43 @@ final class Reconciler {
 
     List<String> names() {
         return appliers.stream().map(Applier::name).toList();
+    }
+
+    /** Conflicts, drift and failed recoveries found since the last call. */
+    List<Problem> drainProblems() {
+        List<Problem> out = List.copyOf(problems);
+        problems.clear();
+        return out;
+    }
+
+    /**
+     * Rolls back every interrupted apply (agent start, before the first round); a failure is
+     * reported by the first round, which tries again. A dry run touches nothing: it plans
+     * against whatever the crash left.
+     */
+    void recoverAll() {
+        appliers.forEach(this::recover);
+        problems.clear();
+    }
+
+    /** Null when nothing is pending or it was rolled back; else the applier's failed status. */
+    private ApplierStatus recover(Applier a) {
+        if (dryRun) {
+            return null;
+        }
+        try {
+            a.recover(ctx).ifPresent(m -> {
+                LOG.warn("{}", m);
+                audit.recovered(a.name(), m);
+                converged.remove(a.name());
+            });
+            return null;
+        } catch (RuntimeException e) {
+            String msg = a.name() + ": recovering an interrupted apply failed: " + e.getMessage();
+            LOG.error("{}", msg);
+            problems.add(new Problem(ErrorCode.IO.code(), msg));
+            return status(a.name(), ApplierState.FAILED, msg, List.of());
+        }
     }
 
     List<ApplierStatus> run(Desired desired) {
@@ -62,6 +109,10 @@ final class Reconciler {
 
     private ApplierStatus one(Applier a, List<DesiredEntry> entries, Map<String, Source> allSources) {
         String name = a.name();
+        ApplierStatus unrecovered = recover(a);
+        if (unrecovered != null) {
+            return unrecovered;
+        }
         Plan plan;
         try {
             plan = a.plan(entries, ctx);
@@ -70,7 +121,11 @@ final class Reconciler {
             return status(name, ApplierState.FAILED, "plan failed: " + e.getMessage(), List.of());
         }
         String notes = String.join("; ", plan.notes());
+        String conflicts = conflicts(plan);
         if (plan.isEmpty()) {
+            if (!conflicts.isEmpty()) {
+                return status(name, ApplierState.FAILED, conflicts, List.of());
+            }
             converged.put(name, entries);
             return status(name, ApplierState.IN_SYNC, notes, List.of());
         }
@@ -101,11 +156,36 @@ final class Reconciler {
         } catch (RuntimeException e) {
             return rollBack(a, applied, sources, deleted, e);
         }
-        converged.put(name, entries);
+        for (Applied.Drift d : applied.drift()) {
+            String msg = name + ": " + d.path() + " was changed outside cscs (found " + d.found() + "); cscs's version is back"
+                    + (d.quarantine() == null ? "" : ", what was found is kept in " + d.quarantine());
+            LOG.warn("drift: {}", msg);
+            audit.drift(name, d.path(), d.found(), d.quarantine());
+            problems.add(new Problem(ErrorCode.IO.code(), "drift: " + msg));
+        }
+        drift |= !applied.drift().isEmpty();
         ApplierState state = drift ? ApplierState.DRIFT_CORRECTED : ApplierState.APPLIED;
         LOG.info("{}{}", drift ? "drift corrected: " : "", applied.summary());
         audit.change(name, state.wire(), sources, deleted, applied.files(), applied.summary());
+        if (!conflicts.isEmpty()) {
+            // the configuration is not fully in place: never reported as applied
+            return status(name, ApplierState.FAILED, conflicts + "; applied the rest: " + applied.summary(), paths(applied.files()));
+        }
+        converged.put(name, entries);
         return status(name, state, applied.summary(), paths(applied.files()));
+    }
+
+    /** Each conflict becomes a problem (an alert in the fleet view); returns them as one message. */
+    private String conflicts(Plan plan) {
+        List<String> out = new ArrayList<>();
+        for (Plan.Conflict c : plan.conflicts()) {
+            out.add(c.message());
+            problems.add(new Problem(ErrorCode.IO.code(), c.message()));
+        }
+        if (!out.isEmpty()) {
+            LOG.warn("{}", String.join("; ", out));
+        }
+        return String.join("; ", out);
     }
 
     private ApplierStatus rollBack(Applier a, Applied applied, Map<String, Source> sources, List<String> deleted,

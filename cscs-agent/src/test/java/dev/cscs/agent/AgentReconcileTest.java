@@ -121,7 +121,9 @@ class AgentReconcileTest {
         StatusReport r = h.settle();
 
         assertThat(r.applier("sysctl").orElseThrow().state()).isEqualTo(ApplierState.FAILED);
-        assertThat(r.applier("sysctl").orElseThrow().message()).contains("refusing to replace or remove etc/sysctl.d/90-cscs.conf");
+        assertThat(r.applier("sysctl").orElseThrow().message()).contains("refusing to replace etc/sysctl.d/90-cscs.conf");
+        assertThat(r.errors()).extracting(StatusReport.Problem::message)
+                .anySatisfy(m -> assertThat(m).contains("refusing to replace etc/sysctl.d/90-cscs.conf"));
         assertThat(r.applier("sshd").orElseThrow().state()).isEqualTo(ApplierState.FAILED);
         assertThat(r.applier("sshd").orElseThrow().message()).contains("rolled back").contains("Bad configuration option");
         assertThat(r.applier("yum").orElseThrow().state()).isEqualTo(ApplierState.APPLIED);

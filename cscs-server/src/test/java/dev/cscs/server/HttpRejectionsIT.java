@@ -4,6 +4,7 @@ import static dev.cscs.core.testing.Chains.put;
 import static dev.cscs.core.testing.Chains.signed;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetBody;
 import dev.cscs.core.model.ChangesetCodec;
@@ -116,6 +117,52 @@ class HttpRejectionsIT {
     @Test
     void anUnknownApplierIs400() {
         rejected(ChangesetCodec.toCompactJson(signed(next("global", "bogus/x"), Chains.signerB())), 400, "invalid-value");
+    }
+
+    /** The documented error shape, with a code of the error table whose status is the one answered. */
+    static void documentedError(LocalCluster.Response r) {
+        String code = r.body().path("error").path("code").asText();
+        assertThat(ErrorCode.fromCode(code).code()).as(r.body().toString()).isEqualTo(code);
+        assertThat(ErrorCode.fromCode(code).httpStatus()).as(r.body().toString()).isEqualTo(r.status());
+        assertThat(r.body().path("error").path("message").asText()).isNotEmpty();
+        assertThat(r.body().path("error").path("hint").asText()).isNotEmpty();
+    }
+
+    /**
+     * An unauthenticated join whose token names an Ed25519 "key" that is no curve point: the JDK
+     * takes it as a key, BouncyCastle's verifier throws on it. That was a 500 with a stack trace.
+     */
+    @Test
+    void aJoinTokenWithAKeyThatIsNoCurvePointIsRefusedWith4xxNot500() {
+        byte[] spki = java.util.HexFormat.of().parseHex("302a300506032b6570032100");
+        spki = java.util.Arrays.copyOf(spki, 44);
+        for (int i = 12; i < 44; i++) {
+            spki[i] = (byte) (2 * 37 + i * 11);
+        }
+        String keyid = Digest.of(spki).hex();
+        String token = "{\"body\":{\"format\":\"cscs/join/v1\",\"node\":\"evil\",\"role\":\"voter\",\"domains\":[],"
+                + "\"key\":{\"alg\":\"ed25519\",\"spki\":\"" + java.util.Base64.getEncoder().encodeToString(spki) + "\"},"
+                + "\"issued\":\"2026-01-01T00:00:00Z\",\"expires\":\"2099-01-01T00:00:00Z\",\"nonce\":\"" + "0".repeat(32) + "\"},"
+                + "\"signatures\":[]}";
+        String join = "{\"token\":" + token + ",\"raft\":\"127.0.0.1:1\",\"proof\":{\"keyid\":\"" + keyid
+                + "\",\"alg\":\"ed25519\",\"sig\":\"" + java.util.Base64.getEncoder().encodeToString(new byte[64]) + "\"}}";
+        int members = cluster.daemon("n1").raft().store().nodes().size();
+        LocalCluster.Response r = cluster.post("n2", "/v1/join", join.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.status()).as(r.body().toString()).isBetween(400, 499);
+        documentedError(r);
+        assertThat(cluster.daemon("n1").raft().store().nodes()).hasSize(members);
+    }
+
+    /** Bad percent-encoding in a query string, on every route that reads a parameter: 400 malformed, not 500. */
+    @Test
+    void aQueryStringThatIsNotPercentEncodingIsRefusedWith400() {
+        for (String path : List.of("/v1/kv/global?consistency=%zz", "/v1/changesets/global?limit=%", "/v1/status?consistency=%G0",
+                "/v1/watch?domains=%zz", "/readyz?x=%")) {
+            LocalCluster.Response r = cluster.rawGet("n1", path);
+            assertThat(r.status()).as(path + " " + r.body()).isEqualTo(400);
+            assertThat(r.body().path("error").path("code").asText()).as(path).isEqualTo("malformed");
+            documentedError(r);
+        }
     }
 
     @Test

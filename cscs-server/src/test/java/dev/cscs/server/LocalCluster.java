@@ -9,10 +9,12 @@ import dev.cscs.server.config.ConfigLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -132,6 +134,25 @@ public final class LocalCluster implements AutoCloseable {
     public Response post(String id, String path, byte[] body) {
         return send(HttpRequest.newBuilder(URI.create(url(id) + path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    /**
+     * {@code GET path} written as is on a plain socket, for request lines the JDK client refuses
+     * to send (bad percent-encoding); plaintext clusters only.
+     */
+    public Response rawGet(String id, String path) {
+        int port = apiPorts.get(id);
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int status = Integer.parseInt(all.split(" ", 3)[1]);
+            String body = all.substring(all.indexOf("\r\n\r\n") + 4);
+            return new Response(status, body.startsWith("{") ? JSON.readTree(body) : JSON.createObjectNode().put("raw", body));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private Response send(HttpRequest req) {

@@ -10,8 +10,21 @@ import java.util.Objects;
  * and a one-line human summary.
  */
 public record Applied(String applier, Instant at, List<FileChange> files, List<LiveAction> live,
-                      List<LiveAction> undo, List<String> notes, String summary) {
+                      List<LiveAction> undo, List<String> notes, String summary, List<Drift> drift) {
+    /**
+     * An owned path that was not what cscs last wrote (edited, replaced, chmod'ed or deleted by
+     * someone else): apply put cscs's version back (or removed it, for a deleted key) and kept
+     * what it {@code found} in {@code quarantine} (absolute; null when nothing was there).
+     */
+    public record Drift(String path, String found, String quarantine) {
+        public Drift {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(found, "found");
+        }
+    }
+
     public Applied {
+        drift = List.copyOf(drift);
         Objects.requireNonNull(applier, "applier");
         Objects.requireNonNull(at, "at");
         files = List.copyOf(files);

@@ -38,4 +38,14 @@ public interface Applier {
 
     /** Restores the byte-identical files {@code applied} replaced, and the live state where it applies. */
     void rollback(Applied applied, ApplyContext ctx);
+
+    /**
+     * Finishes an apply that was interrupted (the agent crashed or was killed in the middle of
+     * it), before this applier plans again: the safe default rolls it back to its backups, so the
+     * next plan and apply run every check again. Returns what was done; empty when nothing was
+     * pending. Called before the first round and before each plan.
+     */
+    default java.util.Optional<String> recover(ApplyContext ctx) {
+        return java.util.Optional.empty();
+    }
 }

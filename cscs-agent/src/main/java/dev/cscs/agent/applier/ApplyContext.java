@@ -1,6 +1,7 @@
 package dev.cscs.agent.applier;
 
 import dev.cscs.agent.os.CommandRunner;
+import dev.cscs.agent.os.NoFollow;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import java.nio.file.Path;
@@ -24,9 +25,12 @@ import java.util.TreeSet;
  * @param reachability    commit-confirm check after a live firewall change
  * @param confirmTimeout  how long the node may take to reach the cluster again
  * @param commandTimeout  deadline of each tool invocation
+ * @param stateDir        the agent's state directory: the ownership manifest, the apply intents,
+ *                        the quarantine, and the records that must outlive a crash of the
+ *                        daemon (an sshd reload still owed, an unconfirmed firewall ruleset)
  */
 public record ApplyContext(Path root, CommandRunner runner, Clock clock, boolean live, List<Integer> protectedPorts,
-                           Reachability reachability, Duration confirmTimeout, Duration commandTimeout) {
+                           Reachability reachability, Duration confirmTimeout, Duration commandTimeout, Path stateDir) {
     public ApplyContext {
         Objects.requireNonNull(root, "root");
         if (!root.isAbsolute()) {
@@ -38,6 +42,7 @@ public record ApplyContext(Path root, CommandRunner runner, Clock clock, boolean
         Objects.requireNonNull(reachability, "reachability");
         Objects.requireNonNull(confirmTimeout, "confirmTimeout");
         Objects.requireNonNull(commandTimeout, "commandTimeout");
+        stateDir = Objects.requireNonNull(stateDir, "stateDir").toAbsolutePath().normalize();
         TreeSet<Integer> ports = new TreeSet<>();
         for (Integer p : protectedPorts) {
             if (p == null || p < 1 || p > 65535) {
@@ -54,15 +59,27 @@ public record ApplyContext(Path root, CommandRunner runner, Clock clock, boolean
 
     /**
      * {@code relative} resolved under the root. Appliers build relative paths from fixed
-     * directories and checked key names; this is the last guard that nothing escapes the root.
+     * directories and checked key names; this is the last guard that nothing escapes the root,
+     * lexically ({@code ..}) or through a symlinked directory, which is refused with the link and
+     * its target named ({@link NoFollow}). The final component may be a link: it is read, never
+     * followed. Call it right before each use: a link can appear after the plan.
      */
     public Path path(String relative) {
+        return NoFollow.under(root, checked(relative));
+    }
+
+    /** Like {@link #path}, for a directory an applier lists: the directory itself must not be a link either. */
+    public Path directory(String relative) {
+        return NoFollow.directoryUnder(root, checked(relative));
+    }
+
+    private String checked(String relative) {
         Path rel = Path.of(relative);
         Path resolved = root.resolve(rel).normalize();
         if (rel.isAbsolute() || !resolved.startsWith(root) || resolved.equals(root)) {
             throw new CscsException(ErrorCode.INTERNAL, "path " + relative + " escapes the root " + root);
         }
-        return resolved;
+        return root.relativize(resolved).toString();
     }
 
     /** Fluent construction with safe defaults: not live, the system runner, no protected ports. */
@@ -75,6 +92,7 @@ public record ApplyContext(Path root, CommandRunner runner, Clock clock, boolean
         private Reachability reachability = Reachability.assumed();
         private Duration confirmTimeout = Duration.ofSeconds(10);
         private Duration commandTimeout = Duration.ofSeconds(30);
+        private Path stateDir;
 
         private Builder(Path root) {
             this.root = root;
@@ -111,9 +129,16 @@ public record ApplyContext(Path root, CommandRunner runner, Clock clock, boolean
             return this;
         }
 
+        /** Default: {@code var/lib/cscs/agent} under the root, where a device keeps it. */
+        public Builder stateDir(Path dir) {
+            this.stateDir = dir;
+            return this;
+        }
+
         public ApplyContext build() {
+            Path state = stateDir != null ? stateDir : root.resolve("var/lib/cscs/agent");
             return new ApplyContext(root, runner, clock, live, List.copyOf(protectedPorts), reachability,
-                    confirmTimeout, commandTimeout);
+                    confirmTimeout, commandTimeout, state);
         }
     }
 }

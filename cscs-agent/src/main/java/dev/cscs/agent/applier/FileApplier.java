@@ -8,7 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 
@@ -41,17 +45,44 @@ abstract class FileApplier implements Applier {
     /** Renders validated entries. */
     abstract Rendered render(List<DesiredEntry> desired, ApplyContext ctx);
 
-    /** Existing paths this applier may remove when no entry renders them; filtered by {@link #mayReplace}. */
+    /**
+     * Paths to remove when no entry renders them, in removal order, besides every path the
+     * ownership manifest says this applier owns (those are always candidates). A candidate cscs
+     * does not own is removed only if {@link #mayReplace} allows it.
+     */
     abstract List<String> candidates(List<DesiredEntry> desired, ApplyContext ctx);
 
-    /** Whether this applier owns what is at {@code path} now (plan time). */
+    /**
+     * Whether this applier may replace or remove what is at {@code path} although cscs never
+     * wrote it (it is not in the manifest): e.g. the enablement links {@code systemctl disable}
+     * removes. Default no: such a file is a conflict. OwnedPath paths never reach this question.
+     */
     boolean mayReplace(String path, FileState current, ApplyContext ctx) {
-        return Managed.isManaged(current);
+        return false;
     }
 
     /** The same question, asked again right before writing (the file may have changed since plan). */
     boolean stillReplaceable(String path, FileState current, ApplyContext ctx) {
         return mayReplace(path, current, ctx);
+    }
+
+    /**
+     * Whether a file at a path not in the manifest, which already holds exactly what
+     * {@code target} renders, was written by the cscs of before the manifest (the upgrade path):
+     * it is then recorded as owned. The rendered bytes start with the old header, so matching
+     * them exactly is the proof; a header alone proves nothing. Symlinks carry no header.
+     */
+    boolean adoptable(String path, FileState current, Target target, ApplyContext ctx) {
+        return target instanceof Content && Managed.hasHeader(current);
+    }
+
+    /**
+     * Recovery after a crash in the middle of an apply, called once the files and the manifest
+     * entries of {@code intent} are back as they were before it: an applier with live state puts
+     * that back too (e.g. reloads what the restored files say). Default: nothing, as the next
+     * round re-plans and re-applies with every check anyway.
+     */
+    void recover(ApplyJournal.Intent intent, ApplyContext ctx) {
     }
 
     /** Live actions needed besides the file changes; called only with a live context. */
@@ -96,28 +127,70 @@ abstract class FileApplier implements Applier {
             }
         }
         Rendered rendered = render(desired, ctx);
+        Ownership owners = Ownership.load(ctx);
         List<FileOp> ops = new ArrayList<>();
+        List<String> adopt = new ArrayList<>();
+        List<Plan.Conflict> conflicts = new ArrayList<>();
+        List<String> notes = new ArrayList<>(rendered.notes());
         rendered.files().forEach((path, target) -> {
-            FileState current = FileState.read(ctx.path(path));
-            if (matches(current, target)) {
+            FileState current = readOrConflict(path, ctx, conflicts);
+            if (current == null) {
                 return;
             }
-            if (!(current instanceof FileState.Absent) && !mayReplace(path, current, ctx)) {
-                throw Managed.conflict(name(), path, current);
+            OwnedPath o = owners.get(path);
+            if (o != null && !o.applier().equals(name())) {
+                conflicts.add(new Plan.Conflict(path, name() + ": " + path + " is owned by applier " + o.applier()));
+                return;
+            }
+            if (matches(current, target) && (o == null || o.describes(current))) {
+                if (o == null && adoptable(path, current, target, ctx)) {
+                    adopt.add(path);
+                }
+                return;
+            }
+            if (o == null && !(current instanceof FileState.Absent) && !mayReplace(path, current, ctx)) {
+                conflicts.add(new Plan.Conflict(path, Managed.conflict(name(), path, current).getMessage()));
+                return;
             }
             ops.add(target instanceof Content c ? new FileOp.Write(path, c.text()) : new FileOp.Link(path, ((LinkTo) target).target()));
         });
-        for (String path : candidates(desired, ctx)) {
-            if (!rendered.files().containsKey(path)) {
-                FileState current = FileState.read(ctx.path(path));
-                if (!(current instanceof FileState.Absent) && mayReplace(path, current, ctx)) {
-                    ops.add(new FileOp.Remove(path));
-                }
+        Set<String> removable = new LinkedHashSet<>(candidates(desired, ctx));
+        removable.addAll(owners.ownedBy(name()).keySet());
+        for (String path : removable) {
+            if (rendered.files().containsKey(path)) {
+                continue;
+            }
+            FileState current = readOrConflict(path, ctx, conflicts);
+            if (current == null) {
+                continue;
+            }
+            if (owners.get(path) != null && owners.get(path).applier().equals(name())) {
+                // a deleted key always removes what cscs owns, edited or not (apply quarantines an edit)
+                ops.add(new FileOp.Remove(path));
+            } else if (!(current instanceof FileState.Absent) && mayReplace(path, current, ctx)) {
+                ops.add(new FileOp.Remove(path));
+            } else if (Managed.hasHeader(current)) {
+                notes.add(path + " has the old '" + Managed.MARK + "' line, but cscs has no record of writing it and no key "
+                        + "renders it: left alone; delete it by hand if it is stale");
             }
         }
-        List<String> notes = new ArrayList<>(rendered.notes());
-        List<LiveAction> live = ctx.live() ? planLive(desired, ops, notes, ctx) : List.of();
-        return new Plan(name(), ops, live, notes);
+        List<LiveAction> live = new ArrayList<>(ctx.live() ? planLive(desired, ops, notes, ctx) : List.of());
+        Set<String> conflicted = new HashSet<>();
+        conflicts.forEach(c -> conflicted.add(c.path()));
+        if (live.removeIf(a -> a.loads().filter(conflicted::contains).isPresent())) {
+            notes.add(name() + ": a live action that would load a file in conflict was left out");
+        }
+        return new Plan(name(), ops, live, notes, adopt, conflicts);
+    }
+
+    /** What is at {@code path}, or null after recording why it cannot be touched (a linked directory, a device). */
+    private FileState readOrConflict(String path, ApplyContext ctx, List<Plan.Conflict> conflicts) {
+        try {
+            return FileState.read(ctx.path(path));
+        } catch (CscsException e) {
+            conflicts.add(new Plan.Conflict(path, name() + ": " + e.getMessage()));
+            return null;
+        }
     }
 
     private static boolean matches(FileState current, Target target) {
@@ -128,19 +201,36 @@ abstract class FileApplier implements Applier {
         return current instanceof FileState.Symlink s && s.target().equals(((LinkTo) target).target());
     }
 
+    /**
+     * Order: backups and ownership checks; the intent record; the manifest claims (so a crash
+     * after a write can never leave a cscs file the manifest does not name); checks, writes,
+     * live actions, confirm; the manifest's final entries; the intent removed. A failure restores
+     * files, live state and manifest entries; an {@link Error} (or a crash) leaves the intent
+     * for {@link #recover(ApplyContext)}.
+     */
     @Override
     public final Applied apply(Plan plan, ApplyContext ctx) {
         if (!plan.applier().equals(name())) {
             throw new CscsException(ErrorCode.INTERNAL, name() + ": given a plan of applier " + plan.applier());
         }
+        Ownership before;
+        Ownership claimed;
+        try {
+            before = Ownership.load(ctx);
+            claimed = claim(plan, before, ctx);
+        } catch (RuntimeException e) {
+            ErrorCode code = e instanceof CscsException c ? c.code() : ErrorCode.INTERNAL;
+            throw new RolledBackException(name(), code, e.getMessage() + " (found before changing anything)", e);
+        }
         List<FileChange> changes = new ArrayList<>();
+        List<Applied.Drift> drift = new ArrayList<>();
         List<LiveAction> undo = new ArrayList<>();
         List<LiveAction> done = new ArrayList<>();
         List<String> notes = new ArrayList<>(plan.notes());
         try {
             checkBeforeWrite(plan, ctx);
             for (FileOp op : plan.files()) {
-                changes.add(change(op, ctx));
+                changes.add(change(op, before.get(op.path()), ctx, drift));
             }
             checkAfterWrite(plan, ctx);
             if (ctx.live()) {
@@ -155,7 +245,10 @@ abstract class FileApplier implements Applier {
         } catch (RuntimeException failure) {
             try {
                 restore(changes, undo, ctx);
+                before.store(ctx);
+                ApplyJournal.clear(ctx, name());
             } catch (RuntimeException again) {
+                // the intent stays: the next round's recovery tries again from the backups
                 CscsException both = new CscsException(ErrorCode.IO, name() + ": apply failed (" + failure.getMessage()
                         + ") and restoring the previous state failed too: " + again.getMessage(), failure);
                 both.addSuppressed(again);
@@ -164,28 +257,79 @@ abstract class FileApplier implements Applier {
             ErrorCode code = failure instanceof CscsException c ? c.code() : ErrorCode.INTERNAL;
             throw new RolledBackException(name(), code, String.valueOf(failure.getMessage()), failure);
         }
+        Ownership after = before;
+        for (FileChange c : changes) {
+            boolean owned = before.get(c.path()) != null || !(c.after() instanceof FileState.Absent);
+            after = owned ? after.with(c.path(), OwnedPath.of(name(), c.after(), false)) : after;
+        }
+        for (String path : plan.adopt()) {
+            after = after.with(path, claimed.get(path).confirmed());
+        }
+        after.store(ctx);
+        ApplyJournal.clear(ctx, name());
         List<String> parts = new ArrayList<>();
         changes.forEach(c -> parts.add(c.describe()));
+        plan.adopt().forEach(p -> parts.add("adopted " + p));
         done.forEach(a -> parts.add(a.describe()));
         String summary = name() + ": " + (parts.isEmpty() ? "nothing to do" : String.join("; ", parts));
-        return new Applied(name(), ctx.clock().instant(), changes, done, undo, notes, summary);
+        return new Applied(name(), ctx.clock().instant(), changes, done, undo, notes, summary, drift);
     }
 
-    private FileChange change(FileOp op, ApplyContext ctx) {
+    /**
+     * Takes the backups, checks again that every path may be touched, writes the intent and
+     * then the manifest with every path of the plan claimed; returns that manifest.
+     */
+    private Ownership claim(Plan plan, Ownership before, ApplyContext ctx) {
+        Map<String, FileState> backups = new LinkedHashMap<>();
+        Map<String, OwnedPath> owners = new LinkedHashMap<>();
+        Ownership claimed = before;
+        for (FileOp op : plan.files()) {
+            FileState current = FileState.read(ctx.path(op.path()));
+            OwnedPath o = before.get(op.path());
+            if (o == null && !(current instanceof FileState.Absent) && !stillReplaceable(op.path(), current, ctx)) {
+                throw new CscsException(ErrorCode.IO, Managed.conflict(name(), op.path(), current).getMessage()
+                        + " (it appeared after the plan)");
+            }
+            backups.putIfAbsent(op.path(), current);
+            owners.putIfAbsent(op.path(), o);
+            claimed = claimed.with(op.path(), OwnedPath.claim(name(), op, o, current));
+        }
+        for (String path : plan.adopt()) {
+            owners.putIfAbsent(path, before.get(path));
+            claimed = claimed.with(path, OwnedPath.of(name(), FileState.read(ctx.path(path)), true));
+        }
+        ApplyJournal.begin(ctx, new ApplyJournal.Intent(name(), plan.files(), backups, owners));
+        claimed.store(ctx);
+        return claimed;
+    }
+
+    private FileChange change(FileOp op, OwnedPath owned, ApplyContext ctx, List<Applied.Drift> drift) {
         Path abs = ctx.path(op.path());
         FileState current = FileState.read(abs);
-        if (!(current instanceof FileState.Absent) && !stillReplaceable(op.path(), current, ctx)) {
-            throw Managed.conflict(name(), op.path(), current);
+        if (owned != null && !owned.describes(current)) {
+            drift.add(new Applied.Drift(op.path(), current.toString(), Quarantine.keep(ctx, op.path(), current)));
         }
         FileState before;
         if (op instanceof FileOp.Write w) {
-            before = AtomicFiles.write(abs, w.content().getBytes(StandardCharsets.UTF_8), AtomicFiles.DEFAULT_MODE);
+            before = current;
+            AtomicFiles.commit(AtomicFiles.stage(abs, w.content().getBytes(StandardCharsets.UTF_8), OwnedPath.modeFor(owned, current)), abs);
         } else if (op instanceof FileOp.Link l) {
             before = AtomicFiles.symlink(abs, l.target());
         } else {
             before = AtomicFiles.delete(abs);
         }
-        return new FileChange(op.path(), before, FileState.read(abs));
+        return new FileChange(op.path(), before, FileState.read(abs), owned);
+    }
+
+    /**
+     * Finishes an apply the agent was stopped in the middle of, before anything else runs:
+     * puts back the backups byte-identically, then the manifest entries of those paths, lets the
+     * applier restore its live state, and removes the intent. Returns what it did, empty when
+     * there was nothing to recover.
+     */
+    @Override
+    public final Optional<String> recover(ApplyContext ctx) {
+        return ApplyJournal.rollBack(ctx, name(), intent -> recover(intent, ctx));
     }
 
     /** Restores every file, then undoes live actions last to first; tries every step, reports all failures. */
@@ -232,5 +376,10 @@ abstract class FileApplier implements Applier {
     @Override
     public final void rollback(Applied applied, ApplyContext ctx) {
         restore(applied.files(), applied.undo(), ctx);
+        Ownership owners = Ownership.load(ctx);
+        for (FileChange c : applied.files()) {
+            owners = owners.with(c.path(), c.ownerBefore());
+        }
+        owners.store(ctx);
     }
 }

@@ -5,13 +5,19 @@ import java.util.Objects;
 
 /**
  * One file apply changed: {@code before} is the backup (restored byte-identically by rollback),
- * {@code after} what verify expects to find. {@code path} is relative to the root.
+ * {@code after} what verify expects to find, {@code ownerBefore} the path's ownership manifest
+ * entry before (null: cscs did not own it), which rollback puts back. {@code path} is relative
+ * to the root.
  */
-public record FileChange(String path, FileState before, FileState after) {
+public record FileChange(String path, FileState before, FileState after, OwnedPath ownerBefore) {
     public FileChange {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(before, "before");
         Objects.requireNonNull(after, "after");
+    }
+
+    public FileChange(String path, FileState before, FileState after) {
+        this(path, before, after, null);
     }
 
     public String describe() {

@@ -11,22 +11,39 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code firewall/<name>} → all entries merged into {@code etc/nftables.d/cscs.nft}, which
  * defines table {@code inet cscs} and nothing else (see {@link NftRender} for the merge rules).
  *
  * <p>Apply: {@code nft -c -f} checks a staged copy before the file is renamed into place; live,
- * {@code nft -f} replaces the table in one kernel transaction, the previous table (as
- * {@code nft list} prints it) is kept for undo, and then commit-confirm asks
- * {@link ApplyContext#reachability()} whether the node still reaches the cluster. If not, the
- * previous table and file come back by themselves and {@link RolledBackException} says why.
+ * the previous table (as {@code nft list} prints it) is saved and a {@link FirewallWatchdog}
+ * outside the daemon is armed to restore it, then {@code nft -f} replaces the table in one
+ * kernel transaction, and commit-confirm asks {@link ApplyContext#reachability()} whether the
+ * node still reaches the cluster. If it does, the watchdog is disarmed; if not, the previous
+ * table and file come back and {@link RolledBackException} says why; if the daemon dies in
+ * between, the watchdog restores the table by itself, and a record the next daemon finds
+ * (its watchdog killed too) is rolled back before anything else is loaded.
  */
 final class FirewallApplier extends FileApplier {
     static final String FILE = "etc/nftables.d/cscs.nft";
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Whether systemd runs as PID 1 here (the watchdog is then a transient timer); injected by tests. */
+    private final BooleanSupplier systemd;
+
+    FirewallApplier() {
+        this(ServiceApplier::systemdRunning);
+    }
+
+    FirewallApplier(BooleanSupplier systemd) {
+        this.systemd = systemd;
+    }
 
     @Override
     public String name() {
@@ -60,6 +77,16 @@ final class FirewallApplier extends FileApplier {
 
     @Override
     List<LiveAction> planLive(List<DesiredEntry> desired, List<FileOp> files, List<String> notes, ApplyContext ctx) {
+        List<String> unconfirmed = FirewallWatchdog.left(ctx);
+        if (!unconfirmed.isEmpty()) {
+            // a daemon died during commit-confirm: back to the table before it, then load (and confirm) afresh
+            notes.add("firewall: an earlier apply died before commit-confirm; rolling back its unconfirmed ruleset first");
+            List<LiveAction> out = new ArrayList<>();
+            unconfirmed.forEach(t -> out.add(new LiveAction.NftRollBackUnconfirmed(t)));
+            out.add(desired.isEmpty() ? new LiveAction.NftDeleteTable()
+                    : new LiveAction.NftLoad(FILE, NftRender.shape(ruleset(desired, ctx))));
+            return out;
+        }
         String live = liveShape(ctx);
         if (desired.isEmpty()) {
             return live.isEmpty() ? List.of() : List.of(new LiveAction.NftDeleteTable());
@@ -96,20 +123,34 @@ final class FirewallApplier extends FileApplier {
     @Override
     void perform(LiveAction action, ApplyContext ctx, List<LiveAction> undo, List<String> notes) {
         if (action instanceof LiveAction.NftLoad load) {
-            String previous = listing(ctx);
+            armed(ctx, undo);
             nft(ctx, "load " + load.path(), new byte[0], "nft", "-f", ctx.path(load.path()).toString());
-            undo.add(new LiveAction.NftRestore(previous));
             checkShape(load.shape(), ctx);
         } else if (action instanceof LiveAction.NftDeleteTable) {
-            String previous = listing(ctx);
+            armed(ctx, undo);
             nft(ctx, "delete table inet cscs", NftRender.REPLACE_PREAMBLE.getBytes(StandardCharsets.UTF_8), "nft", "-f", "-");
-            undo.add(new LiveAction.NftRestore(previous));
         } else if (action instanceof LiveAction.NftRestore restore) {
+            // restoring by ourselves: the watchdog must not restore this table later over a newer one
+            FirewallWatchdog.disarm(ctx);
             nft(ctx, "restore the previous table inet cscs",
                     (NftRender.REPLACE_PREAMBLE + restore.listing()).getBytes(StandardCharsets.UTF_8), "nft", "-f", "-");
+        } else if (action instanceof LiveAction.NftRollBackUnconfirmed left) {
+            FirewallWatchdog.rollBack(ctx, left.token());
         } else {
             super.perform(action, ctx, undo, notes);
         }
+    }
+
+    /** Saves the live table, arms the watchdog with it, and records its restore as the undo, all before the change. */
+    private void armed(ApplyContext ctx, List<LiveAction> undo) {
+        String previous = listing(ctx);
+        FirewallWatchdog.arm(ctx, previous, window(ctx), systemd);
+        undo.add(new LiveAction.NftRestore(previous));
+    }
+
+    /** How long the watchdog waits: the load, the shape check and the reachability question must fit. */
+    static Duration window(ApplyContext ctx) {
+        return ctx.confirmTimeout().plus(ctx.commandTimeout());
     }
 
     @Override
@@ -117,16 +158,23 @@ final class FirewallApplier extends FileApplier {
         if (done.stream().noneMatch(a -> a instanceof LiveAction.NftLoad || a instanceof LiveAction.NftDeleteTable)) {
             return;
         }
-        String why;
+        boolean reachable;
         try {
-            if (ctx.reachability().reachable(ctx.confirmTimeout())) {
-                return;
-            }
-            why = "the node could not reach the cluster within " + ctx.confirmTimeout().toMillis() + " ms";
+            reachable = ctx.reachability().reachable(ctx.confirmTimeout());
         } catch (RuntimeException e) {
-            why = "the reachability check failed: " + e.getMessage();
+            throw unconfirmed("the reachability check failed: " + e.getMessage());
         }
-        throw new CscsException(ErrorCode.UNAVAILABLE, "commit-confirm failed after loading the new ruleset: " + why);
+        if (!reachable) {
+            throw unconfirmed("the node could not reach the cluster within " + ctx.confirmTimeout().toMillis() + " ms");
+        }
+        if (!FirewallWatchdog.disarm(ctx)) {
+            throw unconfirmed("the commit-confirm watchdog restored the previous ruleset after " + window(ctx).toMillis()
+                    + " ms, before the confirmation");
+        }
+    }
+
+    private static CscsException unconfirmed(String why) {
+        return new CscsException(ErrorCode.UNAVAILABLE, "commit-confirm failed after loading the new ruleset: " + why);
     }
 
     @Override

@@ -8,6 +8,15 @@ package dev.cscs.agent.applier;
 public sealed interface LiveAction {
     String describe();
 
+    /**
+     * The file (relative to the root) this action makes live, if any. While that path is a
+     * conflict (a file cscs did not write), the action is dropped from the plan: cscs never
+     * loads someone else's file.
+     */
+    default java.util.Optional<String> loads() {
+        return java.util.Optional.empty();
+    }
+
     /** Write {@code /proc/sys/…} for {@code name} and read it back. */
     record SysctlSet(String name, String value) implements LiveAction {
         @Override
@@ -25,6 +34,11 @@ public sealed interface LiveAction {
         public String describe() {
             return "nft -f " + path;
         }
+
+        @Override
+        public java.util.Optional<String> loads() {
+            return java.util.Optional.of(path);
+        }
     }
 
     /** Remove table {@code inet cscs} from the kernel (the last firewall key was deleted). */
@@ -40,6 +54,17 @@ public sealed interface LiveAction {
         @Override
         public String describe() {
             return listing.isEmpty() ? "nft delete table inet cscs (it did not exist)" : "nft restore previous table inet cscs";
+        }
+    }
+
+    /**
+     * Finish an apply whose daemon died before commit-confirm: claim the pending record
+     * {@code token} of {@link FirewallWatchdog} and load the table it saved.
+     */
+    record NftRollBackUnconfirmed(String token) implements LiveAction {
+        @Override
+        public String describe() {
+            return "nft roll back the unconfirmed ruleset of an interrupted apply";
         }
     }
 

@@ -6,15 +6,17 @@ import dev.cscs.core.error.ErrorCode;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The ownership mark. A file is cscs's only if its first line starts with {@link #MARK}; the
- * header is plain ASCII because dnf, apt, sysctl, sshd and nft all read it as a comment in
- * whatever locale they run.
+ * The header every file cscs renders starts with, a warning to whoever opens the file. It does
+ * not decide ownership: the manifest ({@link Ownership}) does. It counts only in migration, for
+ * a file that holds exactly what cscs renders now ({@link FileApplier#adoptable}). Plain ASCII,
+ * because dnf, apt, sysctl, sshd and nft all read it as a comment in whatever locale they run.
  */
 final class Managed {
     static final String MARK = "# Managed by cscs";
@@ -23,7 +25,7 @@ final class Managed {
     private Managed() {
     }
 
-    static boolean isManaged(FileState state) {
+    static boolean hasHeader(FileState state) {
         return state instanceof FileState.Regular r && r.text().startsWith(MARK);
     }
 
@@ -32,9 +34,9 @@ final class Managed {
      * the caller decides from their content whether they are managed.
      */
     static List<String> list(ApplyContext ctx, String dir, String prefix, String suffix) {
-        Path d = ctx.path(dir);
+        Path d = ctx.directory(dir);
         List<String> out = new ArrayList<>();
-        if (!Files.isDirectory(d)) {
+        if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
             return out;
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(d)) {
@@ -54,7 +56,8 @@ final class Managed {
     }
 
     static CscsException conflict(String applier, String path, FileState found) {
-        return new CscsException(ErrorCode.IO, applier + ": refusing to replace or remove " + path + " (" + found
-                + "): it was not written by cscs (no '" + MARK + "' first line); move it away or delete it by hand");
+        return new CscsException(ErrorCode.IO, applier + ": refusing to replace " + path + " (" + found
+                + "): cscs did not write it (it is not in the ownership manifest); the rest of " + applier
+                + " is applied; move the file away (or delete it) and cscs writes its own at the next reconcile");
     }
 }

@@ -22,15 +22,16 @@ import java.util.regex.Pattern;
  * → /dev/null}; with {@code "disabled"} → the unit's enablement symlinks in
  * {@code etc/systemd/system/*.wants|requires|upholds/} removed, as {@code systemctl disable} does.
  *
- * <p>A symlink cannot carry the ownership header, so the masks cscs created are listed in the
- * managed file {@code var/lib/cscs/agent/service-masks.list}: deleting a key unmasks only those,
- * never a mask an administrator or a package made. Deleting a {@code disabled} key enables
- * nothing. Live (only when systemd is PID 1): daemon-reload, and stop units that still run.
+ * <p>The masks cscs created are in the ownership manifest as symlinks: deleting a key unmasks
+ * only those, never a mask an administrator or a package made (a mask already there when the
+ * key arrives stays theirs). The list {@code var/lib/cscs/agent/service-masks.list} of earlier
+ * versions is read once, to adopt the masks it names that the keys still want, and then
+ * removed. Deleting a {@code disabled} key enables nothing. Live (only when systemd is PID 1): daemon-reload, and stop units that still run.
  * Verify asks {@code systemctl is-enabled}, offline with {@code --root}.
  */
 final class ServiceApplier extends FileApplier {
     static final String UNITS = "etc/systemd/system";
-    static final String OWNED = "var/lib/cscs/agent/service-masks.list";
+    static final String LEGACY_LIST = "var/lib/cscs/agent/service-masks.list";
     static final String DEV_NULL = "/dev/null";
     private static final Pattern UNIT = Pattern.compile(".+\\.(service|socket|timer|path|target|mount|automount|swap)");
     private static final Set<String> ENABLEMENT_DIRS = Set.of(".wants", ".requires", ".upholds");
@@ -81,22 +82,10 @@ final class ServiceApplier extends FileApplier {
     @Override
     Rendered render(List<DesiredEntry> desired, ApplyContext ctx) {
         TreeMap<String, Target> files = new TreeMap<>();
-        Set<String> owned = owned(ctx);
-        TreeSet<String> nowOwned = new TreeSet<>();
         for (DesiredEntry e : desired) {
             if (state(e.name(), e.value()).equals("masked")) {
                 files.put(UNITS + "/" + e.name(), new LinkTo(DEV_NULL));
-                // a mask that is already there and not ours stays not ours
-                if (owned.contains(e.name()) || FileState.read(ctx.path(UNITS + "/" + e.name())) instanceof FileState.Absent) {
-                    nowOwned.add(e.name());
-                }
             }
-        }
-        if (!nowOwned.isEmpty()) {
-            StringBuilder b = new StringBuilder(Managed.HEADER).append('\n');
-            b.append("# Masks cscs created (etc/systemd/system/UNIT -> /dev/null); deleting the key unmasks only these.\n");
-            nowOwned.forEach(u -> b.append(u).append('\n'));
-            files.put(OWNED, new Content(b.toString()));
         }
         return new Rendered(files, List.of());
     }
@@ -104,35 +93,26 @@ final class ServiceApplier extends FileApplier {
     @Override
     List<String> candidates(List<DesiredEntry> desired, ApplyContext ctx) {
         List<String> out = new ArrayList<>();
-        Set<String> masked = new TreeSet<>();
         for (DesiredEntry e : desired) {
-            if (state(e.name(), e.value()).equals("masked")) {
-                masked.add(e.name());
-            } else {
+            if (state(e.name(), e.value()).equals("disabled")) {
                 out.addAll(enablementLinks(ctx, e.name()));
             }
         }
-        for (String unit : owned(ctx)) {
-            if (!masked.contains(unit)) {
-                out.add(UNITS + "/" + unit);
-            }
-        }
-        out.add(OWNED);
+        out.add(LEGACY_LIST);
         return out;
     }
 
     @Override
     boolean mayReplace(String path, FileState current, ApplyContext ctx) {
-        return path.equals(OWNED) ? Managed.isManaged(current)
-                : isMaskPath(path) ? current.equals(new FileState.Symlink(DEV_NULL)) && owned(ctx).contains(unitOf(path))
-                : current instanceof FileState.Symlink;
+        // enablement links are systemctl's, removed as `systemctl disable` would; a mask path is only ever
+        // cscs's if the manifest says so, and the legacy list goes once it has been read
+        return path.equals(LEGACY_LIST) ? Managed.hasHeader(current)
+                : !isMaskPath(path) && current instanceof FileState.Symlink;
     }
 
     @Override
-    boolean stillReplaceable(String path, FileState current, ApplyContext ctx) {
-        // ownership of a mask was decided at plan time; the list may already have been rewritten
-        return path.equals(OWNED) ? Managed.isManaged(current)
-                : isMaskPath(path) ? current.equals(new FileState.Symlink(DEV_NULL)) : current instanceof FileState.Symlink;
+    boolean adoptable(String path, FileState current, Target target, ApplyContext ctx) {
+        return isMaskPath(path) && legacyList(ctx).contains(unitOf(path));
     }
 
     private static boolean isMaskPath(String path) {
@@ -143,11 +123,11 @@ final class ServiceApplier extends FileApplier {
         return path.substring(path.lastIndexOf('/') + 1);
     }
 
-    /** Units whose mask cscs created, from the managed list; empty if the list is missing or not ours. */
-    static Set<String> owned(ApplyContext ctx) {
+    /** Units the list of earlier versions names as masks cscs created; empty without the list. */
+    private static Set<String> legacyList(ApplyContext ctx) {
         Set<String> out = new TreeSet<>();
-        FileState s = FileState.read(ctx.path(OWNED));
-        if (Managed.isManaged(s)) {
+        FileState s = FileState.read(ctx.path(LEGACY_LIST));
+        if (Managed.hasHeader(s)) {
             ((FileState.Regular) s).text().lines().filter(l -> !l.startsWith("#"))
                     .filter(l -> dev.cscs.core.model.Names.isKeyName(l) && UNIT.matcher(l).matches()).forEach(out::add);
         }
@@ -157,8 +137,8 @@ final class ServiceApplier extends FileApplier {
     /** {@code etc/systemd/system/*.wants/<unit>} (and .requires, .upholds) symlinks that enable {@code unit}. */
     private static List<String> enablementLinks(ApplyContext ctx, String unit) {
         List<String> out = new ArrayList<>();
-        Path units = ctx.path(UNITS);
-        if (!Files.isDirectory(units)) {
+        Path units = ctx.directory(UNITS);
+        if (!Files.isDirectory(units, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return out;
         }
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(units)) {
@@ -225,7 +205,7 @@ final class ServiceApplier extends FileApplier {
         boolean live = ctx.live() && systemd.getAsBoolean();
         for (FileChange c : applied.files()) {
             boolean mask = isMaskPath(c.path()) && c.after().equals(new FileState.Symlink(DEV_NULL));
-            boolean disabled = !isMaskPath(c.path()) && !c.path().equals(OWNED) && c.after() instanceof FileState.Absent;
+            boolean disabled = !isMaskPath(c.path()) && !c.path().equals(LEGACY_LIST) && c.after() instanceof FileState.Absent;
             if (!mask && !disabled) {
                 continue;
             }

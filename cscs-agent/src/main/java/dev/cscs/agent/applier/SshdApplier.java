@@ -1,13 +1,21 @@
 package dev.cscs.agent.applier;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cscs.agent.os.AtomicFiles;
 import dev.cscs.agent.os.CommandRunner.Command;
 import dev.cscs.agent.os.CommandRunner.Result;
 import dev.cscs.agent.os.FileState;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +23,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 /**
  * {@code sshd/<name>} → all entries' settings merged into {@code etc/ssh/sshd_config.d/90-cscs.conf},
@@ -23,22 +33,30 @@ import java.util.TreeMap;
  * <p>sshd keeps the first value it reads for an option, so a drop-in that sorts before ours
  * (e.g. cloud-init's {@code 50-cloud-init.conf}) silently wins. Verify therefore asks
  * {@code sshd -T} for the effective values and reports an option another file overrides.
- * Apply runs {@code sshd -t} on the whole configuration after the rename and before any
- * reload; if it fails, the previous file comes back and the running sshd never saw the change.
+ *
+ * <p>Apply checks before it commits: {@code sshd -t} reads a staged copy of the main file whose
+ * Include of the drop-in directory names a staged copy of that directory ({@link SshdIncludes}),
+ * so a drop-in sshd refuses never appears under its real name, not even for a moment. Live, a
+ * {@code sshd-reload-pending} record in the state directory is made durable before the rename
+ * and removed after the reload: a crash in between leaves it, and the next plan, although the
+ * file already matches, checks the live configuration again and reloads.
  */
 final class SshdApplier extends FileApplier {
-    static final String FILE = "etc/ssh/sshd_config.d/90-cscs.conf";
+    static final String DIR = "etc/ssh/sshd_config.d";
+    static final String FILE = DIR + "/90-cscs.conf";
+    /** In the state directory: a reload is owed for a drop-in that is already committed. */
+    static final String RELOAD_PENDING = "sshd-reload-pending";
     static final String MAIN = "etc/ssh/sshd_config";
     static final int MAX_SETTINGS = 64;
 
     /** Whether systemd runs as PID 1 here; injected by tests, as this is host state outside any root. */
-    private final java.util.function.BooleanSupplier systemd;
+    private final BooleanSupplier systemd;
 
     SshdApplier() {
         this(ServiceApplier::systemdRunning);
     }
 
-    SshdApplier(java.util.function.BooleanSupplier systemd) {
+    SshdApplier(BooleanSupplier systemd) {
         this.systemd = systemd;
     }
 
@@ -112,14 +130,81 @@ final class SshdApplier extends FileApplier {
 
     @Override
     List<LiveAction> planLive(List<DesiredEntry> desired, List<FileOp> files, List<String> notes, ApplyContext ctx) {
-        return files.isEmpty() ? List.of() : List.of(new LiveAction.SshdReload());
+        if (!files.isEmpty()) {
+            return List.of(new LiveAction.SshdReload());
+        }
+        if (Files.exists(reloadPending(ctx), LinkOption.NOFOLLOW_LINKS)) {
+            notes.add("sshd: an earlier apply committed the drop-in but did not reload sshd (" + reloadPending(ctx)
+                    + "); checking and reloading now");
+            return List.of(new LiveAction.SshdReload());
+        }
+        return List.of();
+    }
+
+    @Override
+    void checkBeforeWrite(Plan plan, ApplyContext ctx) {
+        if (!plan.files().isEmpty()) {
+            checkStaged(plan.files(), ctx);
+        }
+        if (ctx.live() && plan.live().stream().anyMatch(a -> a instanceof LiveAction.SshdReload)) {
+            // durable before the rename, so no crash can leave a committed drop-in that sshd never reloads
+            AtomicFiles.write(reloadPending(ctx), ("reload owed since " + ctx.clock().instant() + "\n")
+                    .getBytes(StandardCharsets.UTF_8), AtomicFiles.DEFAULT_MODE);
+        }
+    }
+
+    /**
+     * sshd -t of the configuration as it will be after {@code ops}, before any of them is
+     * committed: a copy of the drop-in directory with the new files, and a copy of the main
+     * file whose Include of the drop-in directory names that copy instead, so sshd reads every
+     * other line and drop-in as it is live.
+     */
+    private static void checkStaged(List<FileOp> ops, ApplyContext ctx) {
+        Path dropIns = ctx.path(DIR);
+        Path scratch = null;
+        try {
+            Files.createDirectories(ctx.stateDir());
+            scratch = Files.createTempDirectory(ctx.stateDir(), "sshd-check-");
+            Path staged = Files.createDirectory(scratch.resolve("sshd_config.d"));
+            if (Files.isDirectory(dropIns, LinkOption.NOFOLLOW_LINKS)) {
+                try (DirectoryStream<Path> entries = Files.newDirectoryStream(dropIns)) {
+                    for (Path p : entries) {
+                        // a link is copied as a link: an absolute one reads the same file as live
+                        Files.copy(p, staged.resolve(p.getFileName()), LinkOption.NOFOLLOW_LINKS, StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+            for (FileOp op : ops) {
+                Path p = staged.resolve(ctx.path(op.path()).getFileName());
+                Files.deleteIfExists(p);
+                if (op instanceof FileOp.Write w) {
+                    Files.writeString(p, w.content());
+                }
+            }
+            Path main = ctx.path(MAIN);
+            Path config = main;
+            if (Files.isRegularFile(main)) {
+                config = Files.writeString(scratch.resolve("sshd_config"), SshdIncludes.redirect(Files.readString(main), dropIns, staged));
+            }
+            Command c = Command.of(ctx.commandTimeout(), "sshd", "-t", "-f", config.toString());
+            Result r = ctx.runner().run(c);
+            if (!r.ok()) {
+                throw new CscsException(ErrorCode.INVALID_VALUE, "sshd: `sshd -t` refused the configuration with the new "
+                        + FILE + ", which was not installed and sshd was not reloaded: " + r.describeFailure());
+            }
+        } catch (IOException e) {
+            throw new CscsException(ErrorCode.IO, "sshd: cannot stage the configuration for sshd -t in " + scratch + ": " + e, e);
+        } finally {
+            deleteTree(scratch);
+        }
     }
 
     @Override
     void checkAfterWrite(Plan plan, ApplyContext ctx) {
-        if (plan.files().isEmpty()) {
+        if (plan.isEmpty()) {
             return;
         }
+        // again on the live files right before the reload: another drop-in may have changed since the staged check
         Command c = Command.of(ctx.commandTimeout(), "sshd", "-t", "-f", ctx.path(MAIN).toString());
         Result r = ctx.runner().run(c);
         if (!r.ok()) {
@@ -134,6 +219,12 @@ final class SshdApplier extends FileApplier {
             super.perform(action, ctx, undo, notes);
             return;
         }
+        reload(ctx, undo, notes, action);
+        // sshd has read the files as they are now (or is not running and will read them when it starts)
+        AtomicFiles.delete(reloadPending(ctx));
+    }
+
+    private void reload(ApplyContext ctx, List<LiveAction> undo, List<String> notes, LiveAction action) {
         if (systemd.getAsBoolean()) {
             for (String unit : List.of("ssh.service", "sshd.service")) {
                 if (ctx.runner().run(Command.live(ctx.commandTimeout(), "systemctl", "is-active", "--quiet", unit)).ok()) {
@@ -145,7 +236,7 @@ final class SshdApplier extends FileApplier {
             notes.add("sshd: neither ssh.service nor sshd.service is active; nothing to reload");
             return;
         }
-        Path pidFile = Path.of("/run/sshd.pid");
+        Path pidFile = ctx.path("run/sshd.pid");
         String pid = Files.isRegularFile(pidFile) && FileState.read(pidFile) instanceof FileState.Regular r ? r.text().strip() : "";
         if (!pid.matches("[1-9][0-9]{0,9}")) {
             notes.add("sshd: not running (no systemd unit, no /run/sshd.pid); nothing to reload");
@@ -153,6 +244,23 @@ final class SshdApplier extends FileApplier {
         }
         run(ctx, "kill", "-HUP", pid);
         undo.add(action);
+    }
+
+    static Path reloadPending(ApplyContext ctx) {
+        return ctx.stateDir().resolve(RELOAD_PENDING);
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // a leftover scratch directory in the state directory is read by nothing
+        }
     }
 
     private static void run(ApplyContext ctx, String... argv) {

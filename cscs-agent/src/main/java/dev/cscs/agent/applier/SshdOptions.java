@@ -1,17 +1,24 @@
 package dev.cscs.agent.applier;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import dev.cscs.core.model.Names;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
  * The sshd options cscs may set, with a grammar for each value. An allow-list, not a block-list:
- * options that run commands (ForceCommand, AuthorizedKeysCommand, Subsystem), read files a
- * value could point anywhere (AuthorizedKeysFile, HostKey, ChrootDirectory, Include) or open a
- * conditional block (Match) are simply not on it.
+ * options that run commands (ForceCommand, AuthorizedKeysCommand, Subsystem), read or write a
+ * file a value could point anywhere (AuthorizedKeysFile, HostKey, TrustedUserCAKeys, PidFile,
+ * ChrootDirectory, Include, ...) or open a conditional block (Match) are simply not on it, and
+ * the one accepted option that names a file, {@code Banner} (sshd sends that file to every
+ * client before login), takes only {@code none} or one of {@link #BANNER_FILES}, files that
+ * are public by design. No other accepted value can start with a '/'.
  */
 final class SshdOptions {
     private SshdOptions() {
@@ -27,13 +34,16 @@ final class SshdOptions {
     private static final Set<String> FORBIDDEN = Set.of("match", "include", "forcecommand", "authorizedkeyscommand",
             "authorizedkeyscommanduser", "authorizedprincipalscommand", "authorizedprincipalscommanduser", "subsystem",
             "chrootdirectory", "authorizedkeysfile", "authorizedprincipalsfile", "hostkey", "pidfile", "setenv",
-            "acceptenv", "xauthlocation", "securitykeyprovider", "modulifile", "hostkeyagent");
+            "acceptenv", "xauthlocation", "securitykeyprovider", "modulifile", "hostkeyagent", "hostcertificate",
+            "trustedusercakeys", "revokedkeys", "sshdsessionpath", "sshdauthpath");
+    /** The files Banner may name: the login banners a system shows anyone anyway. */
+    static final Set<String> BANNER_FILES = Set.of("/etc/issue", "/etc/issue.net");
     private static final Pattern ALGORITHM_LIST = Pattern.compile("[+^-]?[A-Za-z0-9@._-]{1,64}(,[A-Za-z0-9@._-]{1,64}){0,63}");
-    private static final Pattern USER_PATTERN = Pattern.compile("[A-Za-z0-9._*?!@/:%-]{1,128}");
+    /** USER or USER@HOST; a '/' only in the host part (a CIDR prefix), so no pattern reads as a path. */
+    private static final Pattern USER_PATTERN = Pattern.compile("[A-Za-z0-9._*?!%-]{1,64}(@[A-Za-z0-9._*?!:/%-]{1,63})?");
     private static final Pattern AUTH_LIST = Pattern.compile("any|[a-z-]{1,32}(:[a-z]{1,16})?(,[a-z-]{1,32}(:[a-z]{1,16})?){0,7}");
     private static final Pattern TIME = Pattern.compile("([0-9]{1,6}[smhdwSMHDW]?){1,4}");
     private static final Pattern MAX_STARTUPS = Pattern.compile("[0-9]{1,5}(:[0-9]{1,3}:[0-9]{1,5})?");
-    private static final Pattern BANNER = Pattern.compile("none|/[A-Za-z0-9._/-]{1,200}");
 
     static {
         for (String n : new String[] {"PasswordAuthentication", "PubkeyAuthentication", "KbdInteractiveAuthentication",
@@ -87,12 +97,12 @@ final class SshdOptions {
     static Option option(Fields f, String field, String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         if (FORBIDDEN.contains(lower)) {
-            throw f.invalid(field, "sets " + name + ", which cscs does not allow: it runs a command, reads a file a value "
-                    + "could point anywhere, or opens a Match/Include block");
+            throw f.invalid(field, "sets " + name + ", which cscs does not allow: it runs a command, reads or writes a file "
+                    + "a value could point anywhere, or opens a Match/Include block");
         }
         Option o = BY_LOWER.get(lower);
         if (o == null) {
-            throw f.invalid(field, "sets unknown or unsupported sshd option " + dev.cscs.core.model.Names.shown(name)
+            throw f.invalid(field, "sets unknown or unsupported sshd option " + Names.shown(name)
                     + "; see schemas.md for the allowed options");
         }
         return o;
@@ -110,7 +120,7 @@ final class SshdOptions {
                 return choice(f, field, o, f.string(field, n, 64));
             case INT:
                 if (n.isTextual() && n.textValue().matches("[0-9]{1,6}")) {
-                    return Long.toString(f.integer(field, com.fasterxml.jackson.databind.node.LongNode.valueOf(
+                    return Long.toString(f.integer(field, LongNode.valueOf(
                             Long.parseLong(n.textValue())), o.min(), o.max()));
                 }
                 return Long.toString(f.integer(field, n, o.min(), o.max()));
@@ -120,7 +130,8 @@ final class SshdOptions {
             case PATTERNS:
                 String users = String.join(" ", f.strings(field, n, 64, 128));
                 for (String p : users.split(" ")) {
-                    matching(f, field, p, USER_PATTERN, "user or group patterns: letters, digits and ._*?!@/:%-");
+                    matching(f, field, p, USER_PATTERN, "user or group patterns like admin or ops@10.0.0.0/8: letters, "
+                            + "digits and ._*?!%-, then optionally @ and a host pattern");
                 }
                 return users;
             case AUTH_METHODS:
@@ -134,12 +145,23 @@ final class SshdOptions {
             case MAX_STARTUPS:
                 return matching(f, field, f.string(field, n, 32), MAX_STARTUPS, "start or start:rate:full, e.g. 10:30:100");
             default:
-                String banner = matching(f, field, f.string(field, n, 201), BANNER, "none or an absolute path");
-                if (banner.contains("..") || banner.contains("//")) {
-                    throw f.invalid(field, "must be a plain absolute path without '..'");
+                String banner = f.string(field, n, 64);
+                if (!banner.equals("none") && !BANNER_FILES.contains(banner)) {
+                    throw f.invalid(field, "names " + Names.shown(banner) + ": sshd sends the Banner file to every client "
+                            + "before login, so it may only be none, " + String.join(" or ", new TreeSet<>(BANNER_FILES)));
                 }
                 return banner;
         }
+    }
+
+    /** Every option name cscs accepts, canonical spelling. */
+    static List<String> names() {
+        return BY_LOWER.values().stream().map(Option::name).toList();
+    }
+
+    /** Every option name cscs refuses by name (lower case). */
+    static Set<String> forbidden() {
+        return FORBIDDEN;
     }
 
     private static String choice(Fields f, String field, Option o, String v) {
@@ -148,13 +170,13 @@ final class SshdOptions {
                 return c;
             }
         }
-        throw f.invalid(field, "must be one of " + String.join(", ", new java.util.TreeSet<>(o.choices())) + ", got "
-                + dev.cscs.core.model.Names.shown(v));
+        throw f.invalid(field, "must be one of " + String.join(", ", new TreeSet<>(o.choices())) + ", got "
+                + Names.shown(v));
     }
 
     private static String matching(Fields f, String field, String v, Pattern p, String what) {
         if (!p.matcher(v).matches()) {
-            throw f.invalid(field, "must be " + what + ", got " + dev.cscs.core.model.Names.shown(v));
+            throw f.invalid(field, "must be " + what + ", got " + Names.shown(v));
         }
         return v;
     }

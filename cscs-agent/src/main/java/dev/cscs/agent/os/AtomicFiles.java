@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -70,13 +71,15 @@ public final class AtomicFiles {
     /** Atomically renames a {@linkplain #stage staged} file onto {@code target}, then syncs the directory. */
     public static void commit(Path staged, Path target) {
         try {
+            // the rename must land in the directory that was checked, not through a link swapped in
+            NoFollow.requireDirectory(parent(target));
             Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             deleteQuietly(staged);
             throw new CscsException(ErrorCode.IO, "cannot rename atomically onto " + target + ": " + e.getMessage(), e);
-        } catch (IOException e) {
+        } catch (IOException | CscsException e) {
             deleteQuietly(staged);
-            throw new CscsException(ErrorCode.IO, "cannot rename onto " + target + ": " + e, e);
+            throw e instanceof CscsException c ? c : new CscsException(ErrorCode.IO, "cannot rename onto " + target + ": " + e, e);
         }
         syncDirectory(parent(target));
     }
@@ -102,6 +105,7 @@ public final class AtomicFiles {
         FileState before = FileState.read(target);
         if (!(before instanceof FileState.Absent)) {
             try {
+                NoFollow.requireDirectory(parent(target));
                 Files.deleteIfExists(target);
             } catch (IOException e) {
                 throw new CscsException(ErrorCode.IO, "cannot remove " + target + ": " + e, e);
@@ -132,9 +136,31 @@ public final class AtomicFiles {
     }
 
     private static void ensureDirectory(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
+        NoFollow.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
+    }
+
+    /**
+     * Creates {@code target}, which must not exist (not even as a dangling link), with
+     * {@code content} and {@code mode}, durably; its directory is created (mode 0700) if missing.
+     * For evidence files: nothing is ever replaced and no link is followed.
+     */
+    public static void createNew(Path target, byte[] content, Set<PosixFilePermission> mode) {
+        Path dir = parent(target);
+        try {
+            NoFollow.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            try (FileChannel ch = FileChannel.open(target, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(mode))) {
+                ByteBuffer buf = ByteBuffer.wrap(content);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            Files.setPosixFilePermissions(target, mode);
+        } catch (IOException e) {
+            throw new CscsException(ErrorCode.IO, "cannot create " + target + ": " + e, e);
         }
+        syncDirectory(dir);
     }
 
     private static void syncDirectory(Path dir) {

@@ -21,7 +21,8 @@ import java.util.Objects;
  *                  compares them across nodes
  * @param appliers  one result per applier this node runs, in run order
  * @param overrides keys set by several domains, where the later domain won
- * @param errors    refused changesets, high-water violations, unknown domains, I/O problems
+ * @param errors    refused changesets, high-water violations, unknown domains, I/O problems, file
+ *                  conflicts and corrected drift (docs/appliers.md, "Ownership, drift and the apply journal")
  * @param notes     things worth knowing that are not errors (e.g. keys of appliers this node does not run)
  */
 public record StatusReport(String node, Instant time, long revision, List<DomainHead> applied, List<DomainHead> heads,

@@ -11,7 +11,9 @@ import dev.cscs.core.error.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -131,6 +133,46 @@ class FirewallApplierTest {
         assertThat(runner.commands.get(runner.commands.size() - 1).display()).isEqualTo("nft -f -");
         assertThat(new String(runner.commands.get(runner.commands.size() - 1).stdin()))
                 .isEqualTo("table inet cscs {}\ndelete table inet cscs\ntable inet cscs { old }\n");
+        assertThat(FirewallWatchdog.left(live)).as("restored by the daemon: no watchdog may restore it again later").isEmpty();
+    }
+
+    ApplyContext live(FakeRunner runner, Reachability reachability) {
+        return ApplyContext.builder(root).runner(runner).clock(Support.CLOCK).live(true)
+                .protectedPorts(List.of(7400, 7401)).reachability(reachability, Duration.ofMillis(1500)).build();
+    }
+
+    @Test
+    void theWatchdogIsArmedWithThePreviousTableBeforeTheLoadAndDisarmedByTheConfirmation() {
+        FakeRunner runner = new FakeRunner().on("nft list table inet cscs", FakeRunner.ok("table inet cscs { old }\n"));
+        List<String> backups = new ArrayList<>();
+        ApplyContext live = live(runner, within -> {
+            backups.addAll(FirewallWatchdog.left(live(runner, w -> true)));
+            return true;
+        });
+        Plan plan = fw.plan(desired(), live);
+        runner.on("nft -j list", FakeRunner.ok(shapeJson(((LiveAction.NftLoad) plan.live().get(0)).shape())));
+        fw.apply(plan, live);
+        List<String> shown = runner.displayed();
+        int arm = IntStream.range(0, shown.size()).filter(i -> shown.get(i).startsWith("setsid -f sh -c")).findFirst().orElse(-1);
+        assertThat(arm).as(shown.toString()).isNotNegative().isLessThan(shown.indexOf("nft -f " + root.resolve(FirewallApplier.FILE)));
+        List<String> argv = runner.commands.get(arm).argv();
+        assertThat(argv.subList(argv.indexOf("cscs-firewall-watchdog") + 1, argv.size())).containsExactly("31.500",
+                live.stateDir().resolve("firewall-confirm/" + backups.get(0) + ".pending").toString(),
+                live.stateDir().resolve("firewall-confirm/" + backups.get(0) + ".fired").toString(),
+                live.stateDir().resolve("firewall-confirm/" + backups.get(0) + ".nft").toString());
+        assertThat(backups).as("armed while confirming").hasSize(1);
+        assertThat(FirewallWatchdog.left(live)).as("disarmed by the confirmation").isEmpty();
+        assertThat(live.stateDir().resolve("firewall-confirm")).isEmptyDirectory();
+    }
+
+    @Test
+    void aWatchdogThatCannotStartMeansTheRulesetIsNeverLoaded() {
+        FakeRunner runner = new FakeRunner().on("setsid", FakeRunner.fail(1, "setsid: failed to execute sh"));
+        ApplyContext live = live(runner, Reachability.assumed());
+        assertThatThrownBy(() -> fw.apply(fw.plan(desired(), live), live)).isInstanceOf(RolledBackException.class)
+                .hasMessageContaining("cannot start the commit-confirm watchdog, the ruleset was not loaded");
+        assertThat(runner.displayed()).doesNotContain("nft -f " + root.resolve(FirewallApplier.FILE));
+        assertThat(FirewallWatchdog.left(live)).isEmpty();
     }
 
     /** A minimal {@code nft -j} listing with the given shape ("input=drop/3 forward=..."). */
@@ -158,8 +200,21 @@ class FirewallApplierTest {
         assertThat(root.resolve(FirewallApplier.FILE)).doesNotExist();
         Files.writeString(root.resolve(FirewallApplier.FILE), "table inet cscs { }\n");
         assertThat(fw.plan(List.of(), ctx).isEmpty()).isTrue();
-        assertThatThrownBy(() -> fw.plan(desired(), ctx)).hasMessageContaining("refusing to replace or remove etc/nftables.d/cscs.nft");
+        assertThat(fw.plan(desired(), ctx).conflicts()).extracting(Plan.Conflict::message)
+                .singleElement().asString().contains("refusing to replace etc/nftables.d/cscs.nft");
         assertThat(root.resolve(FirewallApplier.FILE)).hasContent("table inet cscs { }");
+    }
+
+    @Test
+    void aRulesetFileCscsDidNotWriteIsNeverLoadedLive() throws Exception {
+        Files.createDirectories(root.resolve(FirewallApplier.FILE).getParent());
+        Files.writeString(root.resolve(FirewallApplier.FILE), "table inet cscs { }\n");
+        ApplyContext live = ApplyContext.builder(root).runner(new FakeRunner()).clock(Support.CLOCK).live(true)
+                .protectedPorts(List.of(7401, 7400)).build();
+        Plan plan = fw.plan(desired(), live);
+        assertThat(plan.conflicts()).extracting(Plan.Conflict::path).containsExactly(FirewallApplier.FILE);
+        assertThat(plan.live()).isEmpty();
+        assertThat(plan.notes()).contains("firewall: a live action that would load a file in conflict was left out");
     }
 
     @Test

@@ -42,14 +42,22 @@ class ServiceApplierTest {
                 entry("factory-a", "tftp.socket", "{\"state\": \"masked\"}"));
     }
 
+    static String mask(String unit) {
+        return ServiceApplier.UNITS + "/" + unit;
+    }
+
     @Test
-    void masksWithDevNullLinksRemovesEnablementLinksAndListsItsMasks() {
+    void masksWithDevNullLinksRemovesEnablementLinksAndRecordsItsMasksAsOwned() {
         Applied applied = Support.converge(service, desired(), ctx);
         assertThat(applied.files()).extracting(FileChange::describe).containsExactly(
                 "linked etc/systemd/system/telnet.socket -> /dev/null", "linked etc/systemd/system/tftp.socket -> /dev/null",
-                "created var/lib/cscs/agent/service-masks.list", "removed etc/systemd/system/multi-user.target.wants/rsh.service");
+                "removed etc/systemd/system/multi-user.target.wants/rsh.service");
         assertThat(root.resolve("etc/systemd/system/multi-user.target.wants/sshd.service")).isSymbolicLink();
-        Support.assertGolden("service/service-masks.list", Support.read(root.resolve(ServiceApplier.OWNED)));
+        Ownership owners = Ownership.load(ctx);
+        assertThat(owners.ownedBy("service").keySet()).containsExactly(mask("telnet.socket"), mask("tftp.socket"));
+        assertThat(owners.get(mask("telnet.socket")).describes(new FileState.Symlink("/dev/null"))).isTrue();
+        // an enablement link removed is systemctl's, never recorded as cscs's
+        assertThat(owners.get("etc/systemd/system/multi-user.target.wants/rsh.service")).isNull();
         assertThat(systemctl.displayed()).contains("systemctl --root=" + root + " is-enabled telnet.socket",
                 "systemctl --root=" + root + " is-enabled rsh.service");
     }
@@ -59,32 +67,52 @@ class ServiceApplierTest {
         Path units = root.resolve("etc/systemd/system");
         Files.createSymbolicLink(units.resolve("tftp.socket"), Path.of("/dev/null"));
         Support.converge(service, desired(), ctx);
-        assertThat(Support.read(root.resolve(ServiceApplier.OWNED))).contains("telnet.socket\n").doesNotContain("tftp.socket");
+        assertThat(Ownership.load(ctx).ownedBy("service").keySet()).containsExactly(mask("telnet.socket"));
 
         Support.converge(service, List.of(), ctx);
         assertThat(units.resolve("telnet.socket")).doesNotExist();
         assertThat(Files.readSymbolicLink(units.resolve("tftp.socket"))).isEqualTo(Path.of("/dev/null"));
-        assertThat(root.resolve(ServiceApplier.OWNED)).doesNotExist();
+        assertThat(Ownership.load(ctx).ownedBy("service")).isEmpty();
         assertThat(units.resolve("multi-user.target.wants/rsh.service")).doesNotExist();
     }
 
     @Test
-    void refusesToReplaceAUnitFileItDidNotWrite() throws Exception {
+    void aUnitFileItDidNotWriteIsAConflictForThatUnitOnlyAndTheOthersAreMasked() throws Exception {
         Path unit = root.resolve("etc/systemd/system/telnet.socket");
         Files.writeString(unit, "[Socket]\nListenStream=23\n");
-        assertThatThrownBy(() -> service.plan(desired(), ctx)).isInstanceOf(CscsException.class)
-                .hasMessageContaining("refusing to replace or remove etc/systemd/system/telnet.socket");
+        Plan plan = service.plan(desired(), ctx);
+        assertThat(plan.conflicts()).extracting(Plan.Conflict::path).containsExactly(mask("telnet.socket"));
+        assertThat(plan.conflicts().get(0).message()).contains("refusing to replace etc/systemd/system/telnet.socket",
+                "not in the ownership manifest", "move the file away");
+        service.apply(plan, ctx);
         assertThat(unit).hasContent("[Socket]\nListenStream=23");
+        assertThat(FileState.read(root.resolve(mask("tftp.socket")))).isEqualTo(new FileState.Symlink("/dev/null"));
     }
 
     @Test
-    void rollbackRestoresLinksAndTheListByteIdentically() throws Exception {
+    void masksListedByAnEarlierVersionAreAdoptedAndTheListRemoved() throws Exception {
+        Path units = root.resolve("etc/systemd/system");
+        Files.createSymbolicLink(units.resolve("telnet.socket"), Path.of("/dev/null"));
+        Files.createSymbolicLink(units.resolve("tftp.socket"), Path.of("/dev/null"));
+        Path list = Files.createDirectories(root.resolve("var/lib/cscs/agent")).resolve("service-masks.list");
+        Files.writeString(list, Managed.HEADER + "\ntelnet.socket\n");
+        Applied applied = Support.converge(service, desired(), ctx);
+        assertThat(applied.summary()).contains("adopted etc/systemd/system/telnet.socket", "removed " + ServiceApplier.LEGACY_LIST);
+        assertThat(list).doesNotExist();
+        // the mask the list did not name is the administrator's: deleting the key leaves it
+        Support.converge(service, List.of(), ctx);
+        assertThat(units.resolve("telnet.socket")).doesNotExist();
+        assertThat(units.resolve("tftp.socket")).isSymbolicLink();
+    }
+
+    @Test
+    void rollbackRestoresLinksAndTheirOwnership() throws Exception {
         Support.converge(service, desired().subList(0, 1), ctx);
-        FileState list = FileState.read(root.resolve(ServiceApplier.OWNED));
+        Ownership before = Ownership.load(ctx);
         Applied applied = service.apply(service.plan(desired().subList(1, 3), ctx), ctx);
         assertThat(root.resolve("etc/systemd/system/telnet.socket")).doesNotExist();
         service.rollback(applied, ctx);
-        assertThat(FileState.read(root.resolve(ServiceApplier.OWNED))).isEqualTo(list);
+        assertThat(Ownership.load(ctx).ownedBy("service")).isEqualTo(before.ownedBy("service"));
         assertThat(FileState.read(root.resolve("etc/systemd/system/telnet.socket"))).isEqualTo(new FileState.Symlink("/dev/null"));
         assertThat(root.resolve("etc/systemd/system/tftp.socket")).doesNotExist();
         assertThat(Files.readSymbolicLink(root.resolve("etc/systemd/system/multi-user.target.wants/rsh.service")))

@@ -5,11 +5,13 @@ import static dev.cscs.agent.applier.Support.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cscs.agent.os.CommandRunner;
 import dev.cscs.agent.os.FileState;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,23 +44,106 @@ class SshdApplierTest {
         Support.assertGolden("sshd/90-cscs.conf", Support.read(root.resolve(SshdApplier.FILE)));
     }
 
-    @Test
-    void sshdChecksTheWholeConfigurationAfterWritingAndNothingIsReloadedOffline() {
-        FakeRunner runner = new FakeRunner();
-        Support.converge(sshd, desired(), Support.offline(root, runner));
-        assertThat(runner.displayed()).containsExactly("sshd -t -f " + root.resolve("etc/ssh/sshd_config"),
-                "sshd -T -f " + root.resolve("etc/ssh/sshd_config"));
+    /** The staged check: sshd -t of a copy of the main file in the state directory. */
+    static boolean staged(CommandRunner.Command c) {
+        return c.argv().size() == 4 && c.argv().get(1).equals("-t") && c.argv().get(3).contains("/sshd-check-");
+    }
+
+    void mainConfig() throws Exception {
+        Files.createDirectories(root.resolve("etc/ssh"));
+        Files.writeString(root.resolve(SshdApplier.MAIN), "Include " + root.resolve(SshdApplier.DIR) + "/*.conf\nPort 2222\n");
     }
 
     @Test
-    void aConfigurationSshdRefusesIsRolledBackByteIdentically() {
+    void sshdChecksAStagedCopyBeforeWritingThenTheLiveFilesAndNothingIsReloadedOffline() throws Exception {
+        mainConfig();
+        List<String> stagedMain = new ArrayList<>();
+        FakeRunner runner = new FakeRunner().on(SshdApplierTest::staged, c -> {
+            stagedMain.add(Support.read(Path.of(c.argv().get(3))));
+            return FakeRunner.ok("");
+        });
+        ApplyContext ctx = Support.offline(root, runner);
+        Support.converge(sshd, desired(), ctx);
+        assertThat(runner.commands).hasSize(3);
+        assertThat(staged(runner.commands.get(0))).as(runner.displayed().toString()).isTrue();
+        String stagedDir = Path.of(runner.commands.get(0).argv().get(3)).resolveSibling("sshd_config.d").toString();
+        assertThat(stagedMain).containsExactly("Include " + stagedDir + "/*.conf\nPort 2222\n");
+        assertThat(runner.displayed().subList(1, 3)).containsExactly("sshd -t -f " + root.resolve("etc/ssh/sshd_config"),
+                "sshd -T -f " + root.resolve("etc/ssh/sshd_config"));
+        assertThat(Path.of(stagedDir).getParent()).as("the scratch copy is removed").doesNotExist();
+    }
+
+    @Test
+    void aConfigurationSshdRefusesIsNeverWritten() throws Exception {
+        mainConfig();
         Support.converge(sshd, desired().subList(0, 1), Support.offline(root));
         FileState before = FileState.read(root.resolve(SshdApplier.FILE));
-        FakeRunner refusing = new FakeRunner().on("sshd -t", FakeRunner.fail(255, "line 3: Bad configuration option: X"));
+        FakeRunner refusing = new FakeRunner().on(SshdApplierTest::staged, c -> FakeRunner.fail(255, "line 3: Bad configuration option: X"));
+        ApplyContext ctx = Support.offline(root, refusing);
+        assertThatThrownBy(() -> sshd.apply(sshd.plan(desired(), ctx), ctx)).isInstanceOf(RolledBackException.class)
+                .hasMessageContaining("which was not installed and sshd was not reloaded: exited 255: line 3: Bad configuration option: X");
+        assertThat(FileState.read(root.resolve(SshdApplier.FILE))).isEqualTo(before);
+        assertThat(refusing.commands).hasSize(1);
+    }
+
+    @Test
+    void aLiveConfigurationSshdRefusesAfterWritingIsRolledBackByteIdentically() throws Exception {
+        mainConfig();
+        Support.converge(sshd, desired().subList(0, 1), Support.offline(root));
+        FileState before = FileState.read(root.resolve(SshdApplier.FILE));
+        // only the check of the live files refuses, as when another drop-in broke between the two checks
+        FakeRunner refusing = new FakeRunner().on("sshd -t -f " + root.resolve(SshdApplier.MAIN), FakeRunner.fail(255, "line 3: Bad configuration option: X"));
         ApplyContext ctx = Support.offline(root, refusing);
         assertThatThrownBy(() -> sshd.apply(sshd.plan(desired(), ctx), ctx)).isInstanceOf(RolledBackException.class)
                 .hasMessageContaining("refused the configuration, sshd was not reloaded: exited 255: line 3: Bad configuration option: X");
         assertThat(FileState.read(root.resolve(SshdApplier.FILE))).isEqualTo(before);
+    }
+
+    /** Stands for the daemon dying (kill -9, power cut): nothing after it runs, no rollback either. */
+    static final class Crash extends Error {
+        Crash() {
+            super("crash");
+        }
+    }
+
+    @Test
+    void aCrashBetweenTheRenameAndTheReloadIsFinishedByTheNextPlan() throws Exception {
+        Files.createDirectories(root.resolve("run"));
+        Files.writeString(root.resolve("run/sshd.pid"), "4242\n");
+        SshdApplier noSystemd = new SshdApplier(() -> false);
+        FakeRunner crashing = new FakeRunner().on("kill -HUP", c -> {
+            throw new Crash();
+        });
+        ApplyContext live = ApplyContext.builder(root).runner(crashing).clock(Support.CLOCK).live(true).build();
+        Plan first = noSystemd.plan(desired(), live);
+        assertThatThrownBy(() -> noSystemd.apply(first, live)).isInstanceOf(Crash.class);
+        assertThat(root.resolve(SshdApplier.FILE)).exists();
+        assertThat(SshdApplier.reloadPending(live)).exists();
+
+        FakeRunner runner = new FakeRunner();
+        ApplyContext restarted = ApplyContext.builder(root).runner(runner).clock(Support.CLOCK).live(true).build();
+        Plan again = noSystemd.plan(desired(), restarted);
+        assertThat(again.files()).isEmpty();
+        assertThat(again.live()).containsExactly(new LiveAction.SshdReload());
+        noSystemd.apply(again, restarted);
+        assertThat(runner.displayed()).containsExactly("sshd -t -f " + root.resolve(SshdApplier.MAIN), "kill -HUP 4242");
+        assertThat(SshdApplier.reloadPending(live)).doesNotExist();
+        assertThat(noSystemd.plan(desired(), restarted).isEmpty()).isTrue();
+    }
+
+    @Test
+    void aPendingReloadWhoseConfigurationSshdNowRefusesIsNotReloaded() throws Exception {
+        Support.converge(sshd, desired(), Support.offline(root));
+        Files.createDirectories(root.resolve("run"));
+        Files.writeString(root.resolve("run/sshd.pid"), "4242\n");
+        FakeRunner refusing = new FakeRunner().on("sshd -t", FakeRunner.fail(255, "line 1: Bad configuration option: X"));
+        ApplyContext live = ApplyContext.builder(root).runner(refusing).clock(Support.CLOCK).live(true).build();
+        Files.createDirectories(live.stateDir());
+        Files.writeString(SshdApplier.reloadPending(live), "reload owed\n");
+        SshdApplier noSystemd = new SshdApplier(() -> false);
+        assertThatThrownBy(() -> noSystemd.apply(noSystemd.plan(desired(), live), live)).isInstanceOf(RolledBackException.class);
+        assertThat(refusing.displayed()).noneMatch(c -> c.startsWith("kill"));
+        assertThat(SshdApplier.reloadPending(live)).exists();
     }
 
     @Test
@@ -80,7 +165,8 @@ class SshdApplierTest {
         assertThat(root.resolve(SshdApplier.FILE)).doesNotExist();
         assertThat(root.resolve("etc/ssh/sshd_config.d/50-local.conf")).exists();
         Files.writeString(root.resolve(SshdApplier.FILE), "PermitRootLogin yes\n");
-        assertThatThrownBy(() -> sshd.plan(desired(), ctx)).hasMessageContaining("refusing to replace or remove " + SshdApplier.FILE);
+        assertThat(sshd.plan(desired(), ctx).conflicts()).extracting(Plan.Conflict::message)
+                .singleElement().asString().contains("refusing to replace " + SshdApplier.FILE);
     }
 
     @Test
@@ -104,8 +190,11 @@ class SshdApplierTest {
             second token                 ¦ h    ¦ {"settings": {"PasswordAuthentication": "no yes"}} ¦ must be one of no, yes, got "no yes"
             shell in AllowUsers          ¦ h    ¦ {"settings": {"AllowUsers": "root;reboot"}} ¦ field "settings.AllowUsers" must be user or group patterns
             command substitution         ¦ h    ¦ {"settings": {"Ciphers": "$(id)"}} ¦ field "settings.Ciphers" must be a comma-separated list of algorithm names
-            relative banner              ¦ h    ¦ {"settings": {"Banner": "../../etc/shadow"}} ¦ field "settings.Banner" must be none or an absolute path
-            dot-dot banner               ¦ h    ¦ {"settings": {"Banner": "/etc/../shadow"}} ¦ field "settings.Banner" must be a plain absolute path without '..'
+            banner sends any file        ¦ h    ¦ {"settings": {"Banner": "/etc/shadow"}} ¦ sshd/h: field "settings.Banner" names "/etc/shadow": sshd sends the Banner file to every client before login, so it may only be none, /etc/issue or /etc/issue.net
+            relative banner              ¦ h    ¦ {"settings": {"Banner": "../../etc/shadow"}} ¦ field "settings.Banner" names "../../etc/shadow": sshd sends the Banner file
+            dot-dot banner               ¦ h    ¦ {"settings": {"Banner": "/etc/../etc/issue"}} ¦ field "settings.Banner" names "/etc/../etc/issue"
+            banner via symlink-ish path  ¦ h    ¦ {"settings": {"Banner": "/etc/issue.net/"}} ¦ field "settings.Banner" names "/etc/issue.net/"
+            path as a user pattern       ¦ h    ¦ {"settings": {"AllowUsers": "/etc/shadow"}} ¦ field "settings.AllowUsers" must be user or group patterns
             number out of range          ¦ h    ¦ {"settings": {"MaxAuthTries": 0}} ¦ field "settings.MaxAuthTries" is 0; it must be from 1 to 100
             same option twice            ¦ h    ¦ {"settings": {"PermitRootLogin": "no", "permitrootlogin": "yes"}} ¦ sets PermitRootLogin again (also as PermitRootLogin)
             settings not an object       ¦ h    ¦ {"settings": "PermitRootLogin no"} ¦ field "settings" must be an object of sshd options, got a string
@@ -116,6 +205,42 @@ class SshdApplierTest {
         assertThatThrownBy(() -> sshd.validate(name, json(value)))
                 .isInstanceOfSatisfying(CscsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_VALUE))
                 .hasMessageContaining(message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '¦', textBlock = """
+            AuthorizedKeysFile          ¦ /etc/shadow
+            AuthorizedPrincipalsFile    ¦ /etc/shadow
+            AuthorizedKeysCommand       ¦ /bin/sh -c id
+            AuthorizedKeysCommandUser   ¦ root
+            AuthorizedPrincipalsCommand ¦ /bin/sh -c id
+            HostKey                     ¦ /etc/shadow
+            HostCertificate             ¦ /etc/shadow
+            HostKeyAgent                ¦ /run/agent.sock
+            TrustedUserCAKeys           ¦ /tmp/ca.pub
+            RevokedKeys                 ¦ /dev/null
+            ChrootDirectory             ¦ /
+            ForceCommand                ¦ /bin/sh
+            Subsystem                   ¦ sftp /bin/sh
+            PidFile                     ¦ /etc/passwd
+            ModuliFile                  ¦ /etc/shadow
+            SecurityKeyProvider         ¦ /tmp/evil.so
+            Include                     ¦ /etc/shadow
+            XAuthLocation               ¦ /tmp/xauth
+            SshdSessionPath             ¦ /tmp/sshd-session
+            SshdAuthPath                ¦ /tmp/sshd-auth
+            """)
+    void everyOptionThatNamesAFileOrACommandIsRefusedByName(String option, String value) {
+        assertThatThrownBy(() -> sshd.validate("h", json("{\"settings\": {\"" + option + "\": \"" + value + "\"}}")))
+                .isInstanceOfSatisfying(CscsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_VALUE))
+                .hasMessage("sshd/h: field \"settings." + option + "\" sets " + option + ", which cscs does not allow: it runs a "
+                        + "command, reads or writes a file a value could point anywhere, or opens a Match/Include block");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"none", "/etc/issue", "/etc/issue.net"})
+    void bannerTakesNoneOrAPublicLoginBanner(String banner) {
+        assertThat(sshd.settings("h", json("{\"settings\": {\"Banner\": \"" + banner + "\"}}"))).containsEntry("Banner", banner);
     }
 
     @Test

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cscs.agent.os.CommandRunner;
 import dev.cscs.agent.os.FileState;
+import dev.cscs.agent.os.SshdCheckRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real sshd checks the drop-in: {@code sshd -t} accepts what the applier writes and refuses a
- * broken one (which is then rolled back), and {@code sshd -T} shows the effective values.
- * sshd runs in a private mount namespace with its own /run (os-tools.md), with a test host key.
+ * broken one before it is installed, and {@code sshd -T} shows the effective values. The
+ * checks run through the agent's own {@link SshdCheckRunner}: in a private mount namespace with
+ * its own /run (os-tools.md), with a test host key named in the main file.
  */
 class SshdRealTest {
     final SshdApplier sshd = new SshdApplier();
@@ -37,21 +40,18 @@ class SshdRealTest {
         Tools.run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey.toString()).requireOk();
         Path dir = Files.createDirectories(root.resolve("etc/ssh/sshd_config.d"));
         // as on Debian: the Include comes first, so drop-ins override the main file
-        Files.writeString(root.resolve(SshdApplier.MAIN), "Include " + dir + "/*.conf\nPort 2222\nPidFile none\n");
-        ctx = Support.offline(root, inPrivateRun(CommandRunner.system(), hostKey));
+        Files.writeString(root.resolve(SshdApplier.MAIN), "Include " + dir + "/*.conf\nPort 2222\nPidFile none\nHostKey "
+                + hostKey + "\n");
+        ctx = Support.offline(root, SshdCheckRunner.system());
     }
 
-    /** Runs every sshd command in a private mount namespace with a fresh /run and the test host key. */
-    static CommandRunner inPrivateRun(CommandRunner real, Path hostKey) {
+    /** The live drop-in's content each time sshd checks a configuration, staged or live. */
+    static CommandRunner recordingLiveFile(CommandRunner real, Path live, List<String> seen) {
         return c -> {
-            if (!c.argv().get(0).equals("sshd")) {
-                return real.run(c);
+            if (c.argv().contains("-t")) {
+                seen.add(Files.exists(live) ? Support.read(live) : "(absent)");
             }
-            List<String> argv = new ArrayList<>(List.of("unshare", "-m", "sh", "-c",
-                    "mount -t tmpfs tmpfs /run && mkdir /run/sshd && exec \"$@\"", "sh"));
-            argv.addAll(c.argv());
-            argv.addAll(List.of("-h", hostKey.toString()));
-            return real.run(new CommandRunner.Command(argv, c.stdin(), c.timeout(), c.live()));
+            return real.run(c);
         };
     }
 
@@ -66,15 +66,35 @@ class SshdRealTest {
     }
 
     @Test
-    void sshdRefusesABrokenDropInAndThePreviousOneComesBack() {
+    void aDropInSshdRefusesIsNeverInstalledNotEvenWhileSshdChecksIt() throws Exception {
         Support.converge(sshd, SshdApplierTest.desired(), ctx);
-        FileState before = FileState.read(root.resolve(SshdApplier.FILE));
-        String broken = Support.read(root.resolve(SshdApplier.FILE)).replace("PermitRootLogin prohibit-password", "PermitRootLogin maybe");
+        Path live = root.resolve(SshdApplier.FILE);
+        FileState before = FileState.read(live);
+        Object inode = Files.readAttributes(live, BasicFileAttributes.class).fileKey();
+        String good = Support.read(live);
+        String broken = good.replace("PermitRootLogin prohibit-password", "PermitRootLogin maybe");
+        List<String> seen = new ArrayList<>();
+        ApplyContext watched = Support.offline(root, recordingLiveFile(SshdCheckRunner.system(), live, seen));
         Plan plan = new Plan("sshd", List.of(new FileOp.Write(SshdApplier.FILE, broken)), List.of(), List.of());
-        assertThatThrownBy(() -> sshd.apply(plan, ctx)).isInstanceOf(RolledBackException.class)
-                .hasMessageContaining("refused the configuration, sshd was not reloaded: exited 255")
+        assertThatThrownBy(() -> sshd.apply(plan, watched)).isInstanceOf(RolledBackException.class)
+                .hasMessageContaining("refused the configuration with the new " + SshdApplier.FILE + ", which was not installed")
                 .hasMessageContaining("unsupported option \"maybe\"");
-        assertThat(FileState.read(root.resolve(SshdApplier.FILE))).isEqualTo(before);
+        assertThat(seen).as("the live drop-in whenever sshd -t ran").containsExactly(good);
+        assertThat(FileState.read(live)).isEqualTo(before);
+        assertThat(Files.readAttributes(live, BasicFileAttributes.class).fileKey()).as("the same file, never replaced").isEqualTo(inode);
+        try (var left = Files.list(ctx.stateDir())) {
+            assertThat(left).as("scratch directories of the staged check").isEmpty();
+        }
+    }
+
+    @Test
+    void theStagedCheckSeesTheNewDropInNotTheLiveOne() {
+        Support.converge(sshd, List.of(entry("global", "h", "{\"settings\": {\"PermitRootLogin\": \"no\"}}")), ctx);
+        // the live file is valid; only the staged one is broken, so only a check of the staged copy refuses
+        Plan plan = new Plan("sshd", List.of(new FileOp.Write(SshdApplier.FILE, "MaxAuthTries many\n")), List.of(), List.of());
+        assertThatThrownBy(() -> sshd.apply(plan, ctx)).isInstanceOf(RolledBackException.class)
+                .hasMessageContaining("which was not installed").hasMessageContaining("MaxAuthTries");
+        assertThat(Support.read(root.resolve(SshdApplier.FILE))).contains("PermitRootLogin no");
     }
 
     @Test

@@ -4,23 +4,26 @@ import java.security.PublicKey;
 import java.util.Base64;
 
 /**
- * A public key CSCS accepts, with its canonical DER SPKI and its keyid (lowercase hex
- * SHA-256 of that DER). One key has exactly one keyid: non-canonical encodings are refused
- * when the key is read, so a single key can never count twice towards a threshold.
+ * A public key CSCS accepts, with its canonical DER SPKI, its keyid (lowercase hex SHA-256 of
+ * that DER) and its {@link KeyIdentity}. One key has exactly one keyid: non-canonical
+ * encodings and other RSA exponents are refused when the key is read. Equality is by
+ * identity, and thresholds count identities, so even two keyids of one key would count once.
  */
 public final class PublicKeyRef {
     private final KeyType type;
     private final PublicKey key;
     private final byte[] spki;
     private final String keyid;
+    private final KeyIdentity identity;
     /** BouncyCastle's form of the key for fast verification, made on first use. */
     private volatile Object fastVerifier;
 
-    PublicKeyRef(KeyType type, PublicKey key, byte[] spki, String keyid) {
+    PublicKeyRef(KeyType type, PublicKey key, byte[] spki, String keyid, KeyIdentity identity) {
         this.type = type;
         this.key = key;
         this.spki = spki.clone();
         this.keyid = keyid;
+        this.identity = identity;
     }
 
     Object fastVerifier() {
@@ -51,14 +54,18 @@ public final class PublicKeyRef {
         return keyid;
     }
 
+    public KeyIdentity identity() {
+        return identity;
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof PublicKeyRef && ((PublicKeyRef) o).keyid.equals(keyid);
+        return o instanceof PublicKeyRef && ((PublicKeyRef) o).identity.equals(identity);
     }
 
     @Override
     public int hashCode() {
-        return keyid.hashCode();
+        return identity.hashCode();
     }
 
     @Override

@@ -9,10 +9,8 @@ import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.ECPrivateKey;
-import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.EdECPrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
-import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
 import java.security.spec.RSAPublicKeySpec;
@@ -37,7 +35,10 @@ public final class PublicKeys {
     private PublicKeys() {
     }
 
-    /** Parses a DER SPKI, refusing unsupported types, weak RSA and non-canonical encodings. */
+    /**
+     * Parses a DER SPKI, refusing unsupported types, non-canonical encodings and weak keys
+     * ({@link KeyChecks}). Only the canonical encoding is accepted, so one key has one keyid.
+     */
     public static PublicKeyRef fromSpki(byte[] der) {
         KeyType type = typeOf(der);
         PublicKey key;
@@ -46,12 +47,12 @@ public final class PublicKeys {
         } catch (GeneralSecurityException | RuntimeException e) {
             throw new CscsException(ErrorCode.BAD_KEY, "public key is not a valid " + type.label() + " key");
         }
-        check(type, key);
         if (!Arrays.equals(key.getEncoded(), der)) {
             throw new CscsException(ErrorCode.BAD_KEY, type.label()
                     + " public key is not in canonical DER form (e.g. a compressed point or explicit curve parameters)");
         }
-        return new PublicKeyRef(type, key, der, keyId(der));
+        KeyChecks.check(type, key, der);
+        return new PublicKeyRef(type, key, der, keyId(der), KeyIdentity.of(type, key));
     }
 
     public static PublicKeyRef of(PublicKey key) {
@@ -108,18 +109,6 @@ public final class PublicKeys {
                 return "EC";
             default:
                 return "RSA";
-        }
-    }
-
-    private static void check(KeyType type, PublicKey key) {
-        if (type == KeyType.RSA) {
-            int bits = ((RSAPublicKey) key).getModulus().bitLength();
-            if (bits < MIN_RSA_BITS) {
-                throw new CscsException(ErrorCode.BAD_KEY, "RSA key has " + bits + " bits; at least " + MIN_RSA_BITS + " are required");
-            }
-        }
-        if (type == KeyType.EC_P256 && ((ECPublicKey) key).getW().equals(ECPoint.POINT_INFINITY)) {
-            throw new CscsException(ErrorCode.BAD_KEY, "EC public key is the point at infinity");
         }
     }
 

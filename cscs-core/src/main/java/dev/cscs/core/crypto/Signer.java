@@ -17,8 +17,8 @@ import org.bouncycastle.asn1.DERSequence;
  * Signing and verification over raw payload bytes.
  *
  * <p>Malleability policy. The identity of a changeset is the digest of its body alone, and
- * signatures are counted per distinct keyid, so a second valid encoding of a signature can
- * neither change what is applied nor count twice. Even so, verification accepts exactly one
+ * signatures are counted per distinct key (its {@link KeyIdentity}), so a second valid
+ * encoding of a signature can neither change what is applied nor count twice. Even so, verification accepts exactly one
  * encoding where the format allows more: Ed25519 signatures must have {@code S < L} (RFC 8032
  * §5.1.7); ECDSA signatures must be strict DER with {@code 0 < r, s < n}. High-S ECDSA
  * signatures are accepted, because {@code openssl} and the JDK produce them and the wire
@@ -53,28 +53,35 @@ public final class Signer {
         }
     }
 
-    /** Whether {@code sig} is a valid, canonically encoded signature by {@code key} over {@code payload}. */
+    /**
+     * Whether {@code sig} is a valid, canonically encoded signature by {@code key} over
+     * {@code payload}. This is the one place signatures are checked, so it is also where a
+     * verifier that throws (a JDK or BouncyCastle exception on input it did not expect) is
+     * turned into what it means: the signature was not accepted. It never throws.
+     */
     public static boolean verify(PublicKeyRef key, SignatureAlg alg, byte[] payload, byte[] sig) {
-        if (key.type() != alg.keyType() || !wellFormed(key, alg, sig)) {
+        try {
+            return key.type() == alg.keyType() && wellFormed(key, alg, sig) && verifies(key, alg, payload, sig);
+        } catch (GeneralSecurityException | RuntimeException e) {
             return false;
         }
+    }
+
+    private static boolean verifies(PublicKeyRef key, SignatureAlg alg, byte[] payload, byte[] sig)
+            throws GeneralSecurityException {
         if (alg == SignatureAlg.ED25519) {
             return FastVerify.ed25519(key, payload, sig);
         }
         if (alg == SignatureAlg.ECDSA_P256_SHA256) {
             return FastVerify.ecdsaP256(key, payload, sig);
         }
-        try {
-            Signature s = Signature.getInstance(alg.jcaName());
-            if (alg.params() != null) {
-                s.setParameter(alg.params());
-            }
-            s.initVerify(key.key());
-            s.update(payload);
-            return s.verify(sig);
-        } catch (GeneralSecurityException | RuntimeException e) {
-            return false;
+        Signature s = Signature.getInstance(alg.jcaName());
+        if (alg.params() != null) {
+            s.setParameter(alg.params());
         }
+        s.initVerify(key.key());
+        s.update(payload);
+        return s.verify(sig);
     }
 
     private static boolean wellFormed(PublicKeyRef key, SignatureAlg alg, byte[] sig) {

@@ -21,6 +21,7 @@ public enum ErrorCode {
     UNTRUSTED_ANCHOR("untrusted-anchor", ExitCode.REJECTED, 403, "check the genesis file or anchor digest given to this node"),
     NOT_FOUND("not-found", ExitCode.ERROR, 404, "check the domain and key names (`cscs ls`)"),
     RATE_LIMITED("rate-limited", ExitCode.UNAVAILABLE, 429, "slow down and retry"),
+    TIMEOUT("timeout", ExitCode.UNAVAILABLE, 408, "send the whole request at once; a node waits limits.requestTimeout for it"),
     UNAVAILABLE("unavailable", ExitCode.UNAVAILABLE, 503, "check that a quorum of nodes is up (`cscs member ls`)"),
     BAD_KEY("bad-key", ExitCode.ERROR, 400, "give a PEM or DER key of a supported algorithm"),
     BAD_PASSPHRASE("bad-passphrase", ExitCode.ERROR, 400, "check the passphrase (prompt, --passphrase-file or CSCS_KEY_PASSPHRASE)"),

@@ -8,7 +8,7 @@ import java.util.Set;
  * A changeset that passed verification as the next link of its domain's chain.
  *
  * @param newPolicy the policy it installs, for a {@code _trust} changeset; otherwise {@code null}
- * @param signers the distinct authorized keyids whose signatures verified
+ * @param signers the authorized keyids whose signatures verified (one per key: a policy never names a key twice)
  */
 public record Accepted(Changeset changeset, Digest digest, TrustPolicy newPolicy, Set<String> signers) {
     public Accepted {

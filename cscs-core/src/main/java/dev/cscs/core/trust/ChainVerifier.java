@@ -52,7 +52,7 @@ public final class ChainVerifier {
         byte[] canonical = ChangesetCodec.canonicalBody(body);
         Set<String> valid = validSigners(cs, ChangesetCodec.signingPayload(canonical), policy, null, rule.signers(), null,
                 "domain " + body.domain());
-        requireThreshold(valid, rule.signers(), "domain " + body.domain() + " needs");
+        requireThreshold(valid, policy, rule.signers(), "domain " + body.domain() + " needs");
         return new Accepted(cs, Digest.of(canonical), null, valid);
     }
 
@@ -69,8 +69,8 @@ public final class ChainVerifier {
         byte[] canonical = ChangesetCodec.canonicalBody(body);
         Set<String> valid = validSigners(cs, ChangesetCodec.signingPayload(canonical), policy, null, policy.operators(),
                 policy.roots(), "the node registry");
-        long operators = valid.stream().filter(policy.operators()::contains).count();
-        long roots = valid.stream().filter(policy.roots()::contains).count();
+        long operators = policy.distinctKeys(valid, policy.operators());
+        long roots = policy.distinctKeys(valid, policy.roots());
         if (operators < policy.operators().threshold() && roots < policy.roots().threshold()) {
             throw new CscsException(ErrorCode.BELOW_THRESHOLD, "a membership change needs " + policy.operators().threshold()
                     + " operator signature(s) (it has " + operators + ") or " + policy.roots().threshold()
@@ -102,9 +102,10 @@ public final class ChainVerifier {
         boolean rootsChange = old != null && next.rootsDifferFrom(old);
         Set<String> valid = validSigners(cs, payload, old == null ? next : old, next, oldRoots,
                 rootsChange ? next.roots() : null, "the trust policy");
-        requireThreshold(valid, oldRoots, old == null ? "the genesis needs" : "a policy change needs the current roots:");
+        requireThreshold(valid, old == null ? next : old, oldRoots,
+                old == null ? "the genesis needs" : "a policy change needs the current roots:");
         if (rootsChange) {
-            requireThreshold(valid, next.roots(), "a change of roots also needs the new roots:");
+            requireThreshold(valid, next, next.roots(), "a change of roots also needs the new roots:");
         }
         return new Accepted(cs, Digest.of(canonical), next, valid);
     }
@@ -123,7 +124,7 @@ public final class ChainVerifier {
     /**
      * Checks every signature: its key must be known, authorized here, used with its own
      * algorithm, and the signature must verify. Any failure rejects the whole changeset (fail
-     * closed); returns the distinct keyids that signed.
+     * closed); returns the keyids that signed (thresholds then count their distinct keys).
      */
     private static Set<String> validSigners(Changeset cs, byte[] payload, TrustPolicy policy, TrustPolicy next,
                                             KeySet authorized, KeySet alsoAuthorized, String what) {
@@ -152,8 +153,9 @@ public final class ChainVerifier {
         return valid;
     }
 
-    private static void requireThreshold(Set<String> valid, KeySet set, String what) {
-        long count = valid.stream().filter(set::contains).count();
+    /** Counts distinct keys, not keyids: see {@link TrustPolicy#distinctKeys}. */
+    private static void requireThreshold(Set<String> valid, TrustPolicy policy, KeySet set, String what) {
+        long count = policy.distinctKeys(valid, set);
         if (count < set.threshold()) {
             throw new CscsException(ErrorCode.BELOW_THRESHOLD, what + " " + set.threshold() + " signature(s) of distinct "
                     + "authorized keys; it has " + count);

@@ -177,8 +177,8 @@ public record JoinToken(String node, String role, List<String> domains, Signatur
             }
             valid.add(s.keyid());
         }
-        long ops = valid.stream().filter(policy.operators()::contains).count();
-        long roots = valid.stream().filter(policy.roots()::contains).count();
+        long ops = policy.distinctKeys(valid, policy.operators());
+        long roots = policy.distinctKeys(valid, policy.roots());
         if (ops < policy.operators().threshold() && roots < policy.roots().threshold()) {
             throw new CscsException(ErrorCode.BAD_TOKEN, "join token for " + node + " needs " + policy.operators().threshold()
                     + " operator signature(s); it has " + ops);

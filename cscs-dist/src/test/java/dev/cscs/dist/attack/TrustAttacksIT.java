@@ -3,26 +3,40 @@ package dev.cscs.dist.attack;
 import static dev.cscs.core.testing.Chains.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cscs.core.crypto.KeyGen;
+import dev.cscs.core.crypto.PrivateKeyRef;
+import dev.cscs.core.crypto.SignatureAlg;
+import dev.cscs.core.crypto.WeakKeys;
 import dev.cscs.core.json.Limits;
 import dev.cscs.core.model.Changeset;
+import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.core.model.Head;
 import dev.cscs.core.model.Op;
 import dev.cscs.core.model.Signature;
+import dev.cscs.core.testing.RawPolicies;
 import dev.cscs.core.trust.PolicyBuilder;
 import dev.cscs.core.trust.PolicyCodec;
 import dev.cscs.core.trust.Signing;
 import dev.cscs.core.trust.TrustPolicy;
+import dev.cscs.dist.LocalProcesses;
+import java.math.BigInteger;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.interfaces.RSAPrivateCrtKey;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
  * Attacks by holders of real keys that the trust policy does not authorize for what they
  * sign: a revoked key after a rotation, a signer of another domain, a signer outside its
- * applier scope, too few signatures, a non-root rewriting the policy. Three {@code java -jar}
- * nodes, each applying to its own sandbox root.
+ * applier scope, too few signatures, a non-root rewriting the policy; and policies that name
+ * one key twice (to count one signature twice) or name a weak key (one that accepts forgeries
+ * or makes the verifier throw). Three {@code java -jar} nodes, each applying to its own
+ * sandbox root.
  */
 class TrustAttacksIT extends AttackFixture {
 
@@ -128,5 +142,101 @@ class TrustAttacksIT extends AttackFixture {
         assertThat(ok.status()).as("both keys of the threshold: %s", ok.body()).isEqualTo(201);
         sandboxes.awaitEverywhere("etc/sysctl.d/90-cscs.conf", "kernel.unprivileged_bpf_disabled = 1");
         assertThat(Limits.DEFAULT.maxSignatures()).isPositive();
+    }
+
+    // ---- one key under two keyids; weak keys; verifier exceptions (issue #9) ----
+
+    /** A real RSA key and, as raw SPKI, the same key with exponent 65537 + λ(n): it accepts exactly the same signatures. */
+    private static byte[] rsaTwin(PrivateKeyRef rsa) {
+        RSAPrivateCrtKey k = (RSAPrivateCrtKey) rsa.jcaKey();
+        return WeakKeys.rsaSpki(k.getModulus(), BigInteger.valueOf(65537).add(WeakKeys.carmichael(k)), true);
+    }
+
+    /** Starts a lone node on {@code genesis} (its own data dir and ports) that should refuse to start; how it exited. */
+    private AttackCluster.Exit startOn(String name, Changeset genesis) throws Exception {
+        Path file = dir.resolve(name + "-genesis.json");
+        Files.write(file, ChangesetCodec.toPrettyJson(genesis));
+        Path config = dir.resolve(name + ".yaml");
+        Files.writeString(config, Files.readString(cluster.config("n1"))
+                .replace(cluster.genesisFile().toString(), file.toString())
+                .replace(dir.resolve("n1").toString(), dir.resolve(name).toString())
+                .replace("127.0.0.1:" + cluster.raftPort("n1"), "127.0.0.1:" + LocalProcesses.freePort())
+                .replace("127.0.0.1:" + cluster.apiPort("n1"), "127.0.0.1:" + LocalProcesses.freePort()));
+        return cluster.runToExit(name, config);
+    }
+
+    /** How long each node's output is now, to look at what it logs from here on. */
+    private Map<String, Integer> logMarks() {
+        Map<String, Integer> marks = new TreeMap<>();
+        cluster.ids().forEach(id -> marks.put(id, cluster.log(id).length()));
+        return marks;
+    }
+
+    private void assertNoErrorLoggedSince(Map<String, Integer> marks) {
+        marks.forEach((id, mark) -> assertThat(cluster.log(id).substring(mark)).as("what %s logged", id)
+                .doesNotContain(" ERROR ").doesNotContain("\tat ").doesNotContain("Exception"));
+    }
+
+    @Test
+    void oneRsaKeyUnderTwoEncodingsIsRefusedInAGenesisAndAPolicyChangeSoOneSignatureNeverMeetsAThresholdOfTwo()
+            throws Exception {
+        PrivateKeyRef rsa = KeyGen.generate("rsa-2048");
+        RawPolicies twice = RawPolicies.from(world.policy);
+        String real = twice.key(rsa.publicKey().spki(), SignatureAlg.RSA_PKCS1_SHA256);
+        String twin = twice.key(rsaTwin(rsa), SignatureAlg.RSA_PKCS1_SHA256);
+        twice.domain("rsa-pair", 2, List.of(real, twin));
+
+        AttackCluster.Exit exit = startOn("rsa-twice", twice.genesis(Instant.now(), world.root));
+        assertThat(exit.code()).as(exit.output()).isNotZero();
+        assertThat(exit.output()).contains("policy.keys." + twin.substring(0, 16)).contains("exponent must be 65537");
+
+        Map<String, String> before = sandboxes.snapshot();
+        AttackCluster.Response r = refusals.refused("n2", twice.after(cluster.head("n2", "_trust"), Instant.now(), world.root),
+                400, "malformed");
+        assertThat(r.message()).contains("new trust policy").contains("exponent must be 65537");
+        // one signature, shown under both keyids: it is one key, and the domain it would have satisfied does not exist
+        Changeset once = World.signed(World.next("rsa-pair", cluster.head("n1", "global"), put("sysctl/kernel.sysrq",
+                "{\"value\":\"1\"}")), rsa);
+        Signature s = once.signatures().get(0);
+        refusals.refused("n3", new Changeset(once.body(), List.of(s, Signature.of(twin, s.alg(), s.bytes()))), 403,
+                "unknown-domain");
+        sandboxes.assertUnchanged(before);
+    }
+
+    @Test
+    void aGenesisWithASmallOrderEd25519KeyIsRefusedAtLoadWithAPreciseMessage() throws Exception {
+        RawPolicies weak = RawPolicies.from(world.policy);
+        String identity = weak.key(WeakKeys.ed25519Spki(WeakKeys.ED25519_SMALL_ORDER.get(0)), SignatureAlg.ED25519);
+        weak.domain("weak", 1, List.of(identity));
+
+        AttackCluster.Exit exit = startOn("small-order", weak.genesis(Instant.now(), world.root));
+        assertThat(exit.code()).as(exit.output()).isNotZero();
+        assertThat(exit.output()).contains("policy.keys." + identity.substring(0, 16)).contains("small order");
+    }
+
+    @Test
+    void aSignatureTheVerifierCannotCheckIsRefusedWith403NeverA500AndTheNodeLogsNoError() {
+        Map<String, String> before = sandboxes.snapshot();
+        Map<String, Integer> logs = logMarks();
+        // the key BouncyCastle's verifier throws on (the identity point) never gets into the policy ...
+        RawPolicies weak = RawPolicies.from(currentPolicy());
+        String identity = weak.key(WeakKeys.ed25519Spki(WeakKeys.ED25519_SMALL_ORDER.get(0)), SignatureAlg.ED25519);
+        weak.domain("weak", 1, List.of(identity));
+        AttackCluster.Response r = refusals.refused("n1", weak.after(cluster.head("n1", "_trust"), Instant.now(), world.root),
+                400, "malformed");
+        assertThat(r.message()).contains("small order");
+        // ... so a signature "by" it is refused, as it would be by any key the policy does not hold
+        Changeset byWeak = World.next("weak", cluster.head("n1", "global"), put("sysctl/kernel.sysrq", "{\"value\":\"1\"}"))
+                .withSignature(Signature.of(identity, SignatureAlg.ED25519, new byte[64]));
+        refusals.refused("n2", byWeak, 403, "unknown-domain");
+        // signatures shaped to trip the verifiers of real keys: R the identity point, S = 0; ECDSA r = s = 1
+        Changeset global = next("global", put("sysctl/kernel.sysrq", "{\"value\":\"1\"}"));
+        refusals.refused("n3", global.withSignature(Signature.of(world.globalSigner.keyid(), SignatureAlg.ED25519,
+                HexFormat.of().parseHex(WeakKeys.ED25519_SMALL_ORDER.get(0) + "00".repeat(32)))), 403, "bad-signature");
+        Changeset twoMan = next("two-man", put("sysctl/kernel.sysrq", "{\"value\":\"1\"}"));
+        refusals.refused("n1", World.signed(twoMan, world.edSigner).withSignature(Signature.of(world.ecdsaSigner.keyid(),
+                SignatureAlg.ECDSA_P256_SHA256, HexFormat.of().parseHex("3006020101020101"))), 403, "bad-signature");
+        sandboxes.assertUnchanged(before);
+        assertNoErrorLoggedSince(logs);
     }
 }

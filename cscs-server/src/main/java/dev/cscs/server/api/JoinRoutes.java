@@ -24,8 +24,10 @@ final class JoinRoutes {
     private final RaftNode raft;
     private final RateLimiter rate;
     private final Metrics metrics;
+    private final Bodies bodies;
 
-    JoinRoutes(String nodeId, RaftNode raft, RateLimiter rate, Metrics metrics) {
+    JoinRoutes(String nodeId, RaftNode raft, RateLimiter rate, Metrics metrics, Bodies bodies) {
+        this.bodies = bodies;
         this.nodeId = nodeId;
         this.raft = raft;
         this.rate = rate;
@@ -38,7 +40,7 @@ final class JoinRoutes {
 
     private void join(Context ctx) {
         SubmitRoutes.admit(ctx, rate, metrics, raft, nodeId, "join requests");
-        byte[] body = ctx.bodyAsBytes();
+        byte[] body = bodies.read(ctx);
         Requests.JoinRequest req;
         try {
             req = Requests.join(body);

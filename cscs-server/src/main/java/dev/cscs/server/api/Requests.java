@@ -18,21 +18,54 @@ import dev.cscs.store.ValueValidator;
 import dev.cscs.store.raft.HostPort;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decoding of everything a client sends, apart from the routes that use it, so that it can be
  * fuzzed on its own: it returns a value or throws a {@link CscsException}, nothing else.
+ * Decoding is a function of the client's bytes alone, so whatever else a decoder throws
+ * (a library's IllegalArgumentException on a crafted key, say) is the input's fault too, and
+ * {@link #decoding} turns it into a 400 that names the request, never into a 500.
  */
 final class Requests {
+    private static final Logger LOG = LoggerFactory.getLogger(Requests.class);
+
     /** A join request: the token, the joining node's Raft address, and its proof of holding the token's key. */
     record JoinRequest(JoinToken token, String raft) {
+    }
+
+    /** A status report: the reporting node, its report, and its signature over it (absent from unsigned reporters). */
+    record StatusReport(String node, JsonNode report, Signature signature) {
     }
 
     private Requests() {
     }
 
+    /** Runs a decoder of client input: a typed rejection passes, any other exception becomes {@code malformed}. */
+    private static <T> T decoding(String what, Supplier<T> decoder) {
+        try {
+            return decoder.get();
+        } catch (CscsException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.debug("{} could not be decoded", what, e);
+            throw CscsException.malformed(what + " could not be decoded: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + Names.shown(clip(e.getMessage()))));
+        }
+    }
+
+    private static String clip(String s) {
+        return s.length() > 120 ? s.substring(0, 120) + "…" : s;
+    }
+
     /** A submitted changeset, strictly parsed and schema-checked; {@code membership} for /v1/members. */
     static Changeset submission(byte[] body, Limits limits, ValueValidator validator, boolean membership) {
+        return decoding("the changeset", () -> checkedSubmission(body, limits, validator, membership));
+    }
+
+    private static Changeset checkedSubmission(byte[] body, Limits limits, ValueValidator validator, boolean membership) {
         Changeset cs = ChangesetCodec.parse(body, limits);
         String domain = cs.body().domain();
         if (membership != Names.NODES.equals(domain)) {
@@ -50,6 +83,10 @@ final class Requests {
     }
 
     static JoinRequest join(byte[] body) {
+        return decoding("the join request", () -> checkedJoin(body));
+    }
+
+    private static JoinRequest checkedJoin(byte[] body) {
         JsonNode req = StrictJson.parse(body, 12, "join request");
         JsonFields.object(req, "$", Set.of("token", "raft", "proof"), Set.of());
         JoinToken token = JoinToken.fromTree(req.get("token"));
@@ -66,8 +103,32 @@ final class Requests {
         return new JoinRequest(token, raft);
     }
 
+    /** A status report: the node named outside and inside must agree; the signature is checked against the node's key later. */
+    static StatusReport statusReport(byte[] bytes) {
+        return decoding("the status report", () -> {
+            JsonNode body = StrictJson.parse(bytes, 24, "status report");
+            JsonFields.object(body, "$", Set.of("node", "report"), Set.of("signature"));
+            String node = Names.checkNodeId(JsonFields.text(body, "node", "$"));
+            if (!node.equals(body.path("report").path("node").asText())) {
+                throw CscsException.malformed("the report inside is for " + Names.shown(body.path("report").path("node").asText())
+                        + ", not " + node);
+            }
+            Signature sig = null;
+            if (body.has("signature")) {
+                JsonNode s = JsonFields.object(body.get("signature"), "$.signature", Set.of("keyid", "alg", "sig"), Set.of());
+                sig = new Signature(JsonFields.text(s, "keyid", "$.signature"),
+                        SignatureAlg.fromWire(JsonFields.text(s, "alg", "$.signature")), JsonFields.text(s, "sig", "$.signature"));
+            }
+            return new StatusReport(node, body.get("report"), sig);
+        });
+    }
+
     /** {@code domains=a,b} of a watch; empty means every domain. */
     static Set<String> watchDomains(String param) {
+        return decoding("the watch's domains", () -> checkedWatchDomains(param));
+    }
+
+    private static Set<String> checkedWatchDomains(String param) {
         Set<String> domains = new LinkedHashSet<>();
         if (param != null && !param.isBlank()) {
             for (String name : param.split(",", 1000)) {

@@ -10,8 +10,6 @@ import dev.cscs.store.raft.RaftNode;
 import dev.cscs.store.raft.SubmitReply;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,8 +28,11 @@ final class SubmitRoutes {
     private final Limits limits;
     private final Metrics metrics;
     private final RateLimiter rate;
+    private final Bodies bodies;
 
-    SubmitRoutes(String nodeId, RaftNode raft, ValueValidator validator, Limits limits, Metrics metrics, RateLimiter rate) {
+    SubmitRoutes(String nodeId, RaftNode raft, ValueValidator validator, Limits limits, Metrics metrics, RateLimiter rate,
+                 Bodies bodies) {
+        this.bodies = bodies;
         this.rate = rate;
         this.nodeId = nodeId;
         this.raft = raft;
@@ -49,7 +50,7 @@ final class SubmitRoutes {
     private void submit(Context ctx, boolean membership) {
         long start = System.nanoTime();
         admit(ctx, rate, metrics, raft, nodeId, "submissions");
-        byte[] body = readCapped(ctx);
+        byte[] body = bodies.read(ctx);
         Changeset cs;
         try {
             cs = Requests.submission(body, limits, validator, membership);
@@ -106,31 +107,6 @@ final class SubmitRoutes {
         } catch (CscsException e) {
             return e.code() == ErrorCode.WRONG_SEQ || e.code() == ErrorCode.WRONG_PREV;
         }
-    }
-
-    private byte[] readCapped(Context ctx) {
-        long declared = ctx.contentLength();
-        if (declared > limits.maxChangesetBytes()) {
-            CscsException e = tooLarge(declared);
-            raft.recordAlert(nodeId, e, fromClient(ctx, "content-length " + declared));
-            throw e;
-        }
-        try (InputStream in = ctx.bodyInputStream()) {
-            byte[] body = in.readNBytes(limits.maxChangesetBytes() + 1);
-            if (body.length > limits.maxChangesetBytes()) {
-                CscsException e = tooLarge(body.length);
-                raft.recordAlert(nodeId, e, fromClient(ctx, "streamed body"));
-                throw e;
-            }
-            return body;
-        } catch (IOException e) {
-            throw CscsException.malformed("cannot read the request body: " + e.getMessage());
-        }
-    }
-
-    private CscsException tooLarge(long size) {
-        return new CscsException(ErrorCode.TOO_LARGE, "changeset of " + (size > limits.maxChangesetBytes() ? "more than " : "")
-                + limits.maxChangesetBytes() + " bytes; the limit is " + limits.maxChangesetBytes());
     }
 
     static <T> T await(java.util.concurrent.CompletableFuture<T> f) {

@@ -94,7 +94,9 @@ public final class ConfigLoader {
         dev.cscs.server.api.ApiLimits apiLimits = limitsSection == null ? d : new dev.cscs.server.api.ApiLimits(
                 limitsSection.number("writesPerSecond", (long) d.writesPerSecond(), 0, 100_000),
                 limitsSection.number("writeBurst", (long) d.writeBurst(), 1, 1_000_000),
-                (int) limitsSection.number("watchesPerClient", d.watchesPerClient(), 1, 10_000));
+                (int) limitsSection.number("watchesPerClient", d.watchesPerClient(), 1, 10_000),
+                limitsSection.duration("requestTimeout", d.requestTimeout(), Duration.ofMillis(100), Duration.ofMinutes(10)),
+                (int) limitsSection.number("concurrentPerClient", d.concurrentPerClient(), 1, 200));
         Limits limits = limits(limitsSection);
         top.noOthers();
         return new ServerConfig(file, id, dataDir, domains, raft, edge, apiListen, apiLocal, genesis, anchor, tls, insecure, agent,

@@ -134,6 +134,15 @@ final class Section {
         }
     }
 
+    /** A duration within {@code min..max}. */
+    Duration duration(String name, Duration dflt, Duration min, Duration max) {
+        Duration v = duration(name, dflt);
+        if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
+            throw fail(node(name), key(name), string(name, null) + " is outside " + min.toMillis() + "ms.." + max.toMillis() + "ms");
+        }
+        return v;
+    }
+
     Path path(String name, String dflt) {
         String s = string(name, dflt);
         if (s == null) {

@@ -61,6 +61,8 @@ class ConfigLoaderTest {
         "unknown applier|sshd, service]|sshd, telnet]|cscsd.yaml:17:|agent.appliers[5]: \"telnet\" is not one of",
         "bad bool|insecure: false|insecure: maybe|cscsd.yaml:14:|insecure: \"maybe\" is not true or false",
         "bad yaml|  role: voter|  role: [voter|cscsd.yaml:8:8:|expected ',' or ']'",
+        "request timeout too short|  dir: /var/log/cscs|  dir: /var/log/cscs\\nlimits: {requestTimeout: 10ms}|cscsd.yaml:23:|limits.requestTimeout: 10ms is outside 100ms..600000ms",
+        "no concurrency|  dir: /var/log/cscs|  dir: /var/log/cscs\\nlimits: {concurrentPerClient: 0}|cscsd.yaml:23:|limits.concurrentPerClient: 0 is outside 1..200",
         "duplicate key|  dryRun: false|  dryRun: false\\n  dryRun: true|cscsd.yaml:|duplicate",
     })
     void aBrokenFileNamesTheLineTheKeyAndWhy(String name, String from, String to, String where, String why) {
@@ -70,6 +72,15 @@ class ConfigLoaderTest {
                 .isInstanceOfSatisfying(CscsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_CONFIG))
                 .hasMessageContaining(where)
                 .hasMessageContaining(why);
+    }
+
+    @Test
+    void theRequestLimitsLoadWithTheirDefaults() {
+        assertThat(parse(GOOD).apiLimits().requestTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(parse(GOOD).apiLimits().concurrentPerClient()).isEqualTo(16);
+        ServerConfig c = parse(GOOD + "limits: {requestTimeout: 2s, concurrentPerClient: 4}\n");
+        assertThat(c.apiLimits().requestTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.apiLimits().concurrentPerClient()).isEqualTo(4);
     }
 
     @Test
