@@ -4,39 +4,51 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Reads one agent's {@code audit.jsonl} (cscs-agent's AuditLog: one line per applier change,
- * listing every desired key with the (domain, seq, digest) it came from) and checks, over its
- * applied and drift-corrected lines:
+ * listing every desired key with the (domain, seq, digest) it came from, and one per drift found,
+ * per interrupted apply rolled back at start, per refusal) and checks:
  * <ul>
- *   <li>every source is in the verified chain: that digest at that seq, and that changeset puts
- *       that key (nothing unsigned or forged was applied);</li>
+ *   <li>every source of an applied or drift-corrected line is in the verified chain: that digest
+ *       at that seq, and that changeset puts that key (nothing unsigned or forged was applied);</li>
  *   <li>per key and domain, the source seq never goes backwards (nothing out of order);</li>
+ *   <li>drift (a {@code drift} line, a drift-corrected change) needs a cause: a tamper with this
+ *       agent's files since its previous change line, or shortly before it (the tamper may land
+ *       while that apply runs);</li>
  *   <li>a line that applies exactly the sources of the previous one is a re-application: it must
- *       be a drift correction, unless the process restarted in between (a restarted agent cannot
- *       know its files drifted while it was down).</li>
+ *       be a drift correction (the ownership manifest persists, so even drift made while the agent
+ *       was down is reported as such), or follow a {@code recovered} line of that applier (an
+ *       interrupted apply rolled back at start). Anything else is a double apply.</li>
  * </ul>
+ * The agents of the servers are never tampered with: any drift of theirs is a finding.
  */
 final class AuditCheck {
+    /** How long before a change line a tamper may have happened and still be the drift seen after it. */
+    private static final Duration TAMPER_SLACK = Duration.ofSeconds(5);
     final List<String> issues = new ArrayList<>();
     int applied;
     int driftCorrected;
     int refused;
 
-    AuditCheck(String who, Path audit, List<Instant> starts, ChainCheck chain) throws IOException {
+    /** {@code tampers}: when the nemesis changed this agent's files behind its back (wall clock, like the audit lines). */
+    AuditCheck(String who, Path audit, List<Instant> tampers, ChainCheck chain) throws IOException {
         if (!Files.exists(audit)) {
             return;
         }
         Map<String, Long> lastSeq = new HashMap<>();
         Map<String, String> previous = new HashMap<>();
         Map<String, Instant> previousAt = new HashMap<>();
+        Set<String> recovered = new HashSet<>();
         List<String> lines = Files.readAllLines(audit);
         for (int i = 0; i < lines.size(); i++) {
             JsonNode line;
@@ -47,9 +59,20 @@ final class AuditCheck {
                 continue;
             }
             String event = line.path("event").asText();
-            if (event.equals("refused")) {
-                refused++;
-                continue;
+            String applier = line.path("applier").asText();
+            Instant at = Instant.parse(line.path("time").asText());
+            Instant since = previousAt.containsKey(applier) ? previousAt.get(applier).minus(TAMPER_SLACK) : Instant.MIN;
+            switch (event) {
+                case "refused" -> refused++;
+                case "recovered" -> recovered.add(applier);
+                case "drift" -> {
+                    if (!tamperedBetween(tampers, since, at)) {
+                        issues.add(who + " line " + (i + 1) + ": drift of " + line.path("path").asText()
+                                + " found, with no tamper of its files since its previous change");
+                    }
+                }
+                default -> {
+                }
             }
             String result = line.path("result").asText();
             if (!event.equals("change") || !(result.equals("applied") || result.equals("drift-corrected"))) {
@@ -61,8 +84,6 @@ final class AuditCheck {
             } else {
                 applied++;
             }
-            String applier = line.path("applier").asText();
-            Instant at = Instant.parse(line.path("time").asText());
             Map<String, String> sources = new TreeMap<>();
             for (JsonNode k : line.path("keys")) {
                 String key = k.path("key").asText();
@@ -81,16 +102,21 @@ final class AuditCheck {
                 }
             }
             String was = previous.put(applier, sources.toString() + line.path("deleted"));
-            Instant wasAt = previousAt.put(applier, at);
-            if (!drift && was != null && was.equals(previous.get(applier)) && !restartedBetween(starts, wasAt, at)) {
-                issues.add(who + " line " + (i + 1) + ": re-applied the same " + applier + " sources " + sources
-                        + " as 'applied', not as a drift correction, with no restart in between");
+            previousAt.put(applier, at);
+            if (drift && !tamperedBetween(tampers, since, at)) {
+                issues.add(who + " line " + (i + 1) + ": a drift correction of " + applier + " " + sources
+                        + " with no tamper of its files since its previous change");
             }
+            if (!drift && was != null && was.equals(previous.get(applier)) && !recovered.contains(applier)) {
+                issues.add(who + " line " + (i + 1) + ": re-applied the same " + applier + " sources " + sources
+                        + " as 'applied', neither a drift correction nor after a recovery: a double apply");
+            }
+            recovered.remove(applier);
         }
     }
 
-    private static boolean restartedBetween(List<Instant> starts, Instant from, Instant to) {
+    private static boolean tamperedBetween(List<Instant> tampers, Instant from, Instant to) {
         // audit times are truncated to milliseconds
-        return starts.stream().anyMatch(s -> !s.isBefore(from.minusMillis(1)) && !s.isAfter(to.plusMillis(1)));
+        return tampers.stream().anyMatch(t -> !t.isBefore(from) && !t.isAfter(to.plusMillis(1)));
     }
 }

@@ -27,7 +27,10 @@ import java.util.function.BooleanSupplier;
  */
 public final class Chaos {
     private static final Duration START = Duration.ofSeconds(90);
-    private static final Duration SETTLE = Duration.ofSeconds(60);
+    /** The workload runs this long at most before the first fault, until every agent has applied something. */
+    private static final Duration WARM_UP = Duration.ofSeconds(30);
+    private static final Duration SETTLE = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(100);
 
     private Chaos() {
     }
@@ -35,13 +38,15 @@ public final class Chaos {
     public static void main(String[] args) throws Exception {
         long seconds = 180;
         long seed = 7;
+        int maxFaults = Integer.MAX_VALUE;
         Path jar = Path.of("cscs-dist/target/cscs.jar");
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--seconds" -> seconds = Long.parseLong(args[i + 1]);
                 case "--seed" -> seed = Long.parseLong(args[i + 1]);
+                case "--faults" -> maxFaults = Integer.parseInt(args[i + 1]);
                 case "--jar" -> jar = Path.of(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--seconds S --seed N [--jar F])");
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--seconds S --seed N [--faults N] [--jar F])");
             }
         }
         long t0 = System.nanoTime();
@@ -54,7 +59,7 @@ public final class Chaos {
         Runtime.getRuntime().addShutdownHook(cleanup);
         int code;
         try {
-            code = run(world, seed, seconds, t0);
+            code = run(world, seed, seconds, maxFaults, t0);
         } finally {
             stopAll(procs);
         }
@@ -66,11 +71,12 @@ public final class Chaos {
         System.exit(code);
     }
 
-    private static int run(World world, long seed, long seconds, long t0) throws Exception {
+    private static int run(World world, long seed, long seconds, int maxFaults, long t0) throws Exception {
         Api api = new Api();
         Net net = new Net(world.procs());
         Nemesis nemesis = new Nemesis(world, api, net);
-        world.servers.forEach(s -> s.proc.start());
+        // all at once: the agents retry their endpoints until the servers answer
+        world.procs().forEach(Proc::start);
         // start-up elections may move the leader: retried until one registration is accepted
         await("a leader that registers the replicas", START, () -> {
             String leader = nemesis.leader();
@@ -81,20 +87,25 @@ public final class Chaos {
             }
         });
         await("n4 and n5 replicating", START, () -> replicas(api, world.server("n1")) == 2);
-        world.agents.forEach(a -> a.proc.start());
         nemesis.say("cluster up: leader " + nemesis.leader() + "; agents started");
 
         History history = new History();
         Workload workload = new Workload(world, api, history, seed);
         List<Schedule.Fault> schedule = Schedule.of(seed, seconds * 1000);
-        workload.start(3, 2, Duration.ofSeconds(seconds));
-        nemesis.run(schedule, System.nanoTime() + seconds * 1_000_000_000L);
+        workload.start(3, 2, WARM_UP.plusSeconds(seconds));
+        // every fault should find something to act on: each agent has applied a file
+        boolean warm = poll(WARM_UP, () -> world.agents.stream().allMatch(a -> !Convergence.managed(a.root()).isEmpty())
+                && world.servers.stream().allMatch(s -> !Convergence.managed(s.root()).isEmpty()));
+        nemesis.say(warm ? "warm: every agent has applied a file" : "not warm after " + WARM_UP.toSeconds() + " s; faults start anyway");
+        workload.extend(Duration.ofSeconds(seconds));
+        nemesis.run(schedule, System.nanoTime() + seconds * 1_000_000_000L, maxFaults, workload);
         workload.stop();
         net.heal();
+        List<Server> dead = new ArrayList<>();
         for (Server s : world.servers) {
             s.proc.cont();
             if (!s.proc.alive()) {
-                nemesis.restart(s);
+                dead.add(s);
             }
         }
         for (EdgeAgent a : world.agents) {
@@ -102,6 +113,7 @@ public final class Chaos {
                 a.proc.start();
             }
         }
+        nemesis.restartAll(dead);
         long healed = System.nanoTime();
         nemesis.say("healed; writers stopped; waiting for the servers to agree");
         boolean agreed = poll(SETTLE, () -> World.DOMAINS.stream().allMatch(d -> {
@@ -128,12 +140,12 @@ public final class Chaos {
         }
         int applied = 0;
         for (EdgeAgent a : world.agents) {
-            AuditCheck c = new AuditCheck(a.id, a.audit(), a.proc.starts(), chain);
+            AuditCheck c = new AuditCheck(a.id, a.audit(), nemesis.tampered.getOrDefault(a.id, List.of()), chain);
             problems.addAll(c.issues);
             applied += c.applied + c.driftCorrected;
         }
         for (Server s : world.servers) {
-            AuditCheck c = new AuditCheck(s.id, s.audit(), s.proc.starts(), chain);
+            AuditCheck c = new AuditCheck(s.id, s.audit(), List.of(), chain);
             problems.addAll(c.issues);
             applied += c.applied + c.driftCorrected;
         }
@@ -205,7 +217,7 @@ public final class Chaos {
                 return true;
             }
             try {
-                Thread.sleep(200);
+                Thread.sleep(POLL.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
@@ -222,7 +234,7 @@ public final class Chaos {
                 live.add(p.process());
             }
         }
-        LocalProcesses.stopAll(live, 10);
+        LocalProcesses.stopAll(live, 5);
     }
 
     private static void delete(Path dir) throws IOException {

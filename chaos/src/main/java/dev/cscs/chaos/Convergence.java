@@ -1,6 +1,7 @@
 package dev.cscs.chaos;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +20,20 @@ final class Convergence {
     private Convergence() {
     }
 
+    /** The names of the managed files in the agent's sandbox. */
+    static TreeSet<String> managed(Path root) {
+        Path dir = root.resolve("etc/yum.repos.d");
+        TreeSet<String> have = new TreeSet<>();
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("cscs-")).forEach(have::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return have;
+    }
+
     /** What differs, empty when converged. */
     static List<String> diff(Path root, List<String> domains, ChainCheck chain) {
         Map<String, String> want = new TreeMap<>();
@@ -27,13 +42,11 @@ final class Convergence {
         }
         List<String> out = new ArrayList<>();
         Path dir = root.resolve("etc/yum.repos.d");
-        TreeSet<String> have = new TreeSet<>();
-        if (Files.isDirectory(dir)) {
-            try (Stream<Path> s = Files.list(dir)) {
-                s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("cscs-")).forEach(have::add);
-            } catch (IOException e) {
-                return List.of(dir + ": " + e.getMessage());
-            }
+        TreeSet<String> have;
+        try {
+            have = managed(root);
+        } catch (UncheckedIOException e) {
+            return List.of(dir + ": " + e.getMessage());
         }
         for (Map.Entry<String, String> e : want.entrySet()) {
             String file = "cscs-" + e.getKey().substring("yum/".length()) + ".repo";

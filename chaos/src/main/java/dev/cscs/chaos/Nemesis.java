@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -30,6 +31,9 @@ final class Nemesis {
     final Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
     final List<String> findings = new ArrayList<>();
     final List<String> log = new ArrayList<>();
+    /** Per edge agent, when its files were changed behind its back (wall clock, like its audit log). */
+    final Map<String, List<Instant>> tampered = new HashMap<>();
+    private Workload workload;
 
     Nemesis(World world, Api api, Net net) {
         this.world = world;
@@ -37,9 +41,12 @@ final class Nemesis {
         this.net = net;
     }
 
-    void run(List<Fault> schedule, long untilNanos) throws IOException, InterruptedException {
+    /** Runs faults until {@code untilNanos} or {@code maxFaults} of them; {@code workload} writes what agent-kill needs. */
+    void run(List<Fault> schedule, long untilNanos, int maxFaults, Workload workload) throws IOException, InterruptedException {
+        this.workload = workload;
+        int done = 0;
         for (Fault f : schedule) {
-            if (System.nanoTime() + f.holdMs() * 1_000_000L > untilNanos) {
+            if (done++ >= maxFaults || System.nanoTime() + f.holdMs() * 1_000_000L > untilNanos) {
                 break;
             }
             counts.merge(f.kind(), 1, Integer::sum);
@@ -97,21 +104,42 @@ final class Nemesis {
                 restart(s);
             }
             case AGENT_FILES -> tamper(world.agents.get(f.target()), f.aux(), rnd);
-            case AGENT_KILL -> {
-                EdgeAgent a = world.agents.get(f.target());
-                long size = size(a.audit());
-                long deadline = System.nanoTime() + 10_000_000_000L;
-                while (size(a.audit()) == size && System.nanoTime() < deadline) {
-                    Thread.sleep(2);
-                }
-                a.proc.kill9();
-                say("kill -9 agent " + a + (size(a.audit()) == size ? " (its audit log did not grow within 10 s)"
-                        : " as its audit log grew (mid-apply)"));
-                Thread.sleep(f.holdMs() / 2);
-                a.proc.start();
-                say("restarted agent " + a);
-            }
+            case AGENT_KILL -> killMidApply(world.agents.get(f.target()), f.holdMs(), rnd);
             default -> throw new IllegalStateException(f.kind().name());
+        }
+    }
+
+    /**
+     * Submits a write to one of the agent's domains and SIGKILLs the agent the moment it stages
+     * a file ({@code .cscs-tmp}) or its audit log grows: it is in the middle of applying.
+     */
+    private void killMidApply(EdgeAgent a, long holdMs, Random rnd) throws InterruptedException {
+        Path dir = a.root().resolve("etc/yum.repos.d");
+        long size = size(a.audit());
+        String domain = a.domains.get(rnd.nextInt(a.domains.size()));
+        Thread write = new Thread(() -> workload.writeNow("k", domain, rnd), "chaos-agent-kill-write");
+        write.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        String seen = null;
+        while (seen == null && System.nanoTime() < deadline) {
+            seen = staged(dir) ? "as it staged a file" : size(a.audit()) != size ? "as its audit log grew" : null;
+            if (seen == null) {
+                Thread.sleep(1);
+            }
+        }
+        a.proc.kill9();
+        say("kill -9 agent " + a + " " + (seen != null ? seen + " (mid-apply)" : "(no apply seen within 15 s of a write to " + domain + ")"));
+        write.join(Duration.ofSeconds(30).toMillis());
+        Thread.sleep(holdMs / 2);
+        a.proc.start();
+        say("restarted agent " + a);
+    }
+
+    private static boolean staged(Path dir) {
+        try (Stream<Path> s = Files.isDirectory(dir) ? Files.list(dir) : Stream.empty()) {
+            return s.anyMatch(p -> p.getFileName().toString().endsWith(".cscs-tmp"));
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -127,6 +155,8 @@ final class Nemesis {
             return;
         }
         Path victim = files.get(rnd.nextInt(files.size()));
+        // before the change: an apply that sees it may start the moment it is made
+        tampered.computeIfAbsent(a.id, k -> new ArrayList<>()).add(Instant.now());
         switch (mode) {
             case 0 -> {
                 Files.writeString(victim, Files.readString(victim).replace("https://chaos.invalid/", "https://evil.invalid/"));
@@ -146,9 +176,22 @@ final class Nemesis {
     }
 
     void restart(Server s) throws InterruptedException {
-        s.proc.start();
-        say("restarted " + s);
+        restartAll(List.of(s));
+    }
+
+    /** Starts them all, then waits for each to answer (a finding if one exits or does not answer within 40 s). */
+    void restartAll(List<Server> servers) throws InterruptedException {
+        servers.forEach(s -> {
+            s.proc.start();
+            say("restarted " + s);
+        });
         long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        for (Server s : servers) {
+            awaitUp(s, deadline);
+        }
+    }
+
+    private void awaitUp(Server s, long deadline) throws InterruptedException {
         while (System.nanoTime() < deadline) {
             if (!s.proc.alive()) {
                 finding(s + " exited after restart (exit " + s.proc.process().exitValue() + "); last lines of "
@@ -172,7 +215,9 @@ final class Nemesis {
                 votes.merge(l, 1, Integer::sum);
             }
         }
-        return votes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
+        // only one of the run's servers (a node may name a stale or unknown leader while it elects)
+        return votes.entrySet().stream().filter(e -> world.servers.stream().anyMatch(s -> s.id.equals(e.getKey())))
+                .max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
     }
 
     void finding(String what) {

@@ -3,8 +3,6 @@ package dev.cscs.chaos;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -21,7 +19,6 @@ final class Proc {
     private final Path jar;
     private final Path home;
     private Process process;
-    private final List<Instant> starts = new ArrayList<>();
     private boolean stopped;
 
     Proc(String id, String verb, int uid, Path jar, Path config, Path home, Path out) {
@@ -45,17 +42,11 @@ final class Proc {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        starts.add(Instant.now());
         stopped = false;
     }
 
     synchronized boolean alive() {
         return process != null && process.isAlive();
-    }
-
-    /** Every start, wall clock (audit lines carry wall-clock times). */
-    synchronized List<Instant> starts() {
-        return List.copyOf(starts);
     }
 
     synchronized long pid() {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Concurrent writers and readers through random servers, until a deadline and at most a fixed
@@ -27,11 +28,16 @@ final class Workload {
     private static final int MAX_OPS_PER_THREAD = 20_000;
     /** Refused before anything reached the log: the write definitely did not happen. */
     private static final Set<Integer> DEFINITE = Set.of(400, 403, 404, 409, 413, 429);
+    /** Longer than a node waits for its proposal (20 s), so that the node, not this client, gives up. */
+    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(25);
+    /** Longer than a node's read barrier (5 s): a failed read is the node's answer, not a client timeout. */
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(8);
     private final World world;
     private final Api api;
     private final History history;
     private final long seed;
     private final List<Thread> threads = new ArrayList<>();
+    private final AtomicInteger extra = new AtomicInteger();
     private volatile long deadline;
 
     Workload(World world, Api api, History history, long seed) {
@@ -54,11 +60,16 @@ final class Workload {
         threads.forEach(Thread::start);
     }
 
+    /** The workload now runs until {@code length} from now. */
+    void extend(Duration length) {
+        deadline = System.nanoTime() + length.toNanos();
+    }
+
     /** Ends the workload now and waits (bounded) for every client to finish its operation. */
     void stop() throws InterruptedException {
         deadline = System.nanoTime();
         for (Thread t : threads) {
-            t.join(30_000);
+            t.join(WRITE_TIMEOUT.toMillis() + 5_000);
         }
     }
 
@@ -74,43 +85,54 @@ final class Workload {
         for (int i = 0; i < MAX_OPS_PER_THREAD && running(); i++) {
             String domain = World.DOMAINS.get(r.nextInt(World.DOMAINS.size()));
             String key = World.KEYS.get(r.nextInt(World.KEYS.size()));
-            JsonNode head = api.local(any(r), "/v1/changesets/" + domain + "?limit=0");
-            if (head == null) {
-                pause(100);
-                continue;
-            }
-            long seq = head.path("head").path("seq").asLong() + 1;
-            Digest prev = Digest.parse(head.path("head").path("digest").asText());
-            String nonce = "w" + writer + "-" + i;
-            ObjectNode value = Api.JSON.createObjectNode().put("name", nonce).put("baseurl", "https://chaos.invalid/" + nonce + "/");
-            Changeset cs = Signing.sign(Signing.unsigned(domain, seq, prev, Instant.now(), List.of(new Op.Put(key, value)), nonce),
-                    world.writer, null);
-            String digest = ChangesetCodec.digest(cs.body()).toString();
-            Server via = any(r);
-            long invoke = System.nanoTime();
-            Outcome outcome;
-            String detail;
-            try {
-                Api.Reply reply = api.post(via, "/v1/changesets", ChangesetCodec.toCompactJson(cs), Duration.ofSeconds(5));
-                detail = reply.status() + " " + reply.body().path("message").asText(reply.body().path("seq").asText());
-                if (reply.status() == 201) {
-                    outcome = Outcome.ACKED;
-                    if (reply.body().path("seq").asLong() != seq || !reply.body().path("digest").asText().equals(digest)) {
-                        detail = "acknowledged as " + reply.body() + ", but submitted seq " + seq + " digest " + digest;
-                    }
-                } else {
-                    outcome = DEFINITE.contains(reply.status()) ? Outcome.FAILED : Outcome.UNKNOWN;
-                }
-            } catch (IOException e) {
-                outcome = Outcome.UNKNOWN;
-                detail = e.toString();
-            }
-            history.add(new History.Write(nonce, domain, key, seq, digest, invoke,
-                    outcome == Outcome.UNKNOWN ? Linearizability.UNKNOWN : System.nanoTime(), outcome, detail, via.id));
-            if (outcome == Outcome.UNKNOWN) {
+            Outcome outcome = writeOne("w" + writer + "-" + i, domain, key, any(r), any(r));
+            if (outcome == null || outcome == Outcome.UNKNOWN) {
                 pause(100);
             }
         }
+    }
+
+    /**
+     * One write outside the writers (the nemesis uses it to start an apply), recorded like
+     * theirs; its nonce starts with {@code tag}.
+     */
+    Outcome writeNow(String tag, String domain, Random r) {
+        return writeOne(tag + "-" + extra.incrementAndGet(), domain, World.KEYS.get(r.nextInt(World.KEYS.size())), any(r), any(r));
+    }
+
+    /** Reads the head through {@code headFrom}, submits the next changeset through {@code via}; null if no head was read. */
+    private Outcome writeOne(String nonce, String domain, String key, Server headFrom, Server via) {
+        JsonNode head = api.local(headFrom, "/v1/changesets/" + domain + "?limit=0");
+        if (head == null) {
+            return null;
+        }
+        long seq = head.path("head").path("seq").asLong() + 1;
+        Digest prev = Digest.parse(head.path("head").path("digest").asText());
+        ObjectNode value = Api.JSON.createObjectNode().put("name", nonce).put("baseurl", "https://chaos.invalid/" + nonce + "/");
+        Changeset cs = Signing.sign(Signing.unsigned(domain, seq, prev, Instant.now(), List.of(new Op.Put(key, value)), nonce),
+                world.writer, null);
+        String digest = ChangesetCodec.digest(cs.body()).toString();
+        long invoke = System.nanoTime();
+        Outcome outcome;
+        String detail;
+        try {
+            Api.Reply reply = api.post(via, "/v1/changesets", ChangesetCodec.toCompactJson(cs), WRITE_TIMEOUT);
+            detail = reply.status() + " " + reply.body().path("message").asText(reply.body().path("seq").asText());
+            if (reply.status() == 201) {
+                outcome = Outcome.ACKED;
+                if (reply.body().path("seq").asLong() != seq || !reply.body().path("digest").asText().equals(digest)) {
+                    detail = "acknowledged as " + reply.body() + ", but submitted seq " + seq + " digest " + digest;
+                }
+            } else {
+                outcome = DEFINITE.contains(reply.status()) ? Outcome.FAILED : Outcome.UNKNOWN;
+            }
+        } catch (IOException e) {
+            outcome = Outcome.UNKNOWN;
+            detail = e.toString();
+        }
+        history.add(new History.Write(nonce, domain, key, seq, digest, invoke,
+                outcome == Outcome.UNKNOWN ? Linearizability.UNKNOWN : System.nanoTime(), outcome, detail, via.id));
+        return outcome;
     }
 
     private void read(Random r) {
@@ -120,7 +142,7 @@ final class Workload {
             Server via = any(r);
             long invoke = System.nanoTime();
             try {
-                Api.Reply reply = api.get(via, "/v1/kv/" + domain + "/" + key, Duration.ofSeconds(3));
+                Api.Reply reply = api.get(via, "/v1/kv/" + domain + "/" + key, READ_TIMEOUT);
                 long complete = System.nanoTime();
                 if (reply.status() == 200) {
                     history.add(new History.Read(domain, key, reply.body().path("value").path("name").asText(), invoke, complete, via.id));

@@ -198,7 +198,8 @@ public final class CscsStateMachine extends BaseStateMachine {
             LogEntry.Submit submit = (LogEntry.Submit) entry;
             try {
                 validateValues(submit.changeset());
-                speculation.check(store, submit.changeset());
+                // told to cancelTransaction if it does not reach the log after all
+                trx.setStateMachineContext(speculation.check(store, submit.changeset()).digest());
             } catch (CscsException e) {
                 leaderRejections.rejected(submit.origin(), ChangesetCodec.digest(submit.changeset().body()).toString(), e);
                 return trx.setException(new Rejections.Rejected(e));
@@ -223,7 +224,10 @@ public final class CscsStateMachine extends BaseStateMachine {
 
     @Override
     public TransactionContext cancelTransaction(TransactionContext trx) throws IOException {
-        speculation.reset();
+        // Ratis cancels the submissions startTransaction refused too: those never were in the speculation
+        if (trx.getStateMachineContext() instanceof Digest) {
+            speculation.cancelled(store, (Digest) trx.getStateMachineContext());
+        }
         return super.cancelTransaction(trx);
     }
 
@@ -250,7 +254,7 @@ public final class CscsStateMachine extends BaseStateMachine {
         }
         updateLastAppliedTermIndex(proto.getTerm(), index);
         if (entry instanceof LogEntry.Submit) {
-            speculation.applied(ChangesetCodec.digest(((LogEntry.Submit) entry).changeset().body()),
+            speculation.applied(store, ChangesetCodec.digest(((LogEntry.Submit) entry).changeset().body()),
                     outcome instanceof Outcome.Accepted);
         }
         try {

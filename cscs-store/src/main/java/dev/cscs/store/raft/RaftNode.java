@@ -196,6 +196,10 @@ public final class RaftNode implements Closeable {
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
         // ... so the log from the previous snapshot on stays: Ratis purges at most up to lastIndex - this
         RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, 2 * s.snapshotThreshold());
+        // A power cut mid-append leaves part of a record before the preallocated zeros of the open
+        // segment, never acknowledged (Ratis syncs first). The default policy refuses to start then;
+        // this one keeps the records before it, and the leader sends the rest again.
+        RaftServerConfigKeys.Log.setCorruptionPolicy(p, RaftServerConfigKeys.Log.CorruptionPolicy.WARN_AND_RETURN);
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, org.apache.ratis.util.SizeInBytes.valueOf(s.logSegmentBytes()));
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(1024, s.snapshotEvery() / 2)));
         GrpcConfigKeys.setMessageSizeMax(p, org.apache.ratis.util.SizeInBytes.valueOf("16MB"));
