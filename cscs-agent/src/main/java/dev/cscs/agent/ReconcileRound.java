@@ -11,14 +11,15 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One reconcile, start to end: drain the inbox into the verified view, decide whether that view
- * may be applied (a basis, no high-water violation), resolve and run the appliers, persist what
- * was applied, and build the status report. The caller serializes rounds.
+ * may be applied (a basis, no high-water violation), persist it, resolve and run the appliers,
+ * and build the status report. The caller serializes rounds.
  */
 final class ReconcileRound {
     private static final Logger LOG = LoggerFactory.getLogger(ReconcileRound.class);
@@ -43,17 +44,24 @@ final class ReconcileRound {
 
     StatusReport run() {
         verification.ingest(inbox.drain()).refused().forEach(this::refused);
+        List<Violation> violations = verification.violations();
         List<Problem> problems = new ArrayList<>(verification.problems());
+        // saved before any applier runs: an agent that dies mid-apply restarts from what it was
+        // applying, never from the older saved state (applying that again would be a rollback)
+        Optional<Problem> unsaved = verification.hasBasis() && violations.isEmpty() && !config.dryRun()
+                ? verification.commit() : Optional.empty();
+        unsaved.ifPresent(problems::add);
         List<ApplierStatus> results;
         List<KeyOverride> overrides = List.of();
         List<String> notes = new ArrayList<>();
-        List<Violation> violations = verification.violations();
         if (!verification.hasBasis()) {
             results = reconciler.skipAll(WAITING);
         } else if (!violations.isEmpty()) {
             violations.forEach(v -> problems.add(new Problem(v.code().code(), v.message())));
             results = reconciler.skipAll("keeping what is applied: " + violations.get(0).message());
             once("violation " + violations, "not applying: " + violations);
+        } else if (unsaved.isPresent()) {
+            results = reconciler.skipAll("keeping what is applied: the verified state could not be saved before applying it");
         } else {
             Desired desired = Desired.resolve(config.domains(), verification.chains(), reconciler.names());
             results = reconciler.run(desired);
@@ -66,9 +74,6 @@ final class ReconcileRound {
                 problems.add(new Problem(ErrorCode.UNKNOWN_DOMAIN.code(), "domain " + d
                         + " is not in the trust policy; nothing of it is applied"));
                 once("unknown " + d, "watched domain " + d + " is not in the trust policy");
-            }
-            if (!config.dryRun()) {
-                verification.commit();
             }
         }
         problems.addAll(reconciler.drainProblems());

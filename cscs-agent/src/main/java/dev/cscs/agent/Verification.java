@@ -182,8 +182,13 @@ final class Verification {
         return out;
     }
 
-    /** The verified state was applied: persist the cache (if it changed) and raise the marks. Not for dry runs. */
-    void commit() {
+    /**
+     * The verified state is about to be applied: persist the cache (if it changed) and raise the
+     * marks, durably, before any applier runs. Not for dry runs. Returns the problem when it could
+     * not be saved (reported again by {@link #problems()} until a save succeeds); the caller must
+     * then not apply.
+     */
+    Optional<Problem> commit() {
         try {
             if (dirty) {
                 cache.save(domains, chains.revision(), chains.accepted());
@@ -193,8 +198,10 @@ final class Verification {
                 LOG.debug("high-water marks now {}", marks.marks());
             }
             stateProblems.clear();
+            return Optional.empty();
         } catch (CscsException e) {
             stateProblem(e.code(), "cannot persist the agent state: " + e.getMessage());
+            return Optional.of(stateProblems.get(stateProblems.size() - 1));
         }
     }
 

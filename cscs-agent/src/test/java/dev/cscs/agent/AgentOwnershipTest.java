@@ -99,4 +99,24 @@ class AgentOwnershipTest {
         JsonNode last = h.audit("change").get(h.audit("change").size() - 1);
         assertThat(last.get("result").asText()).isEqualTo("rolled-back");
     }
+    @Test
+    void anAgentThatDiesMidApplyRestartsFromWhatItWasApplyingNeverFromTheOlderSavedState() throws Exception {
+        h = new Harness(tmp).start();
+        h.source.commit("global", put("sshd/hardening", "{\"settings\": {\"PermitRootLogin\": \"no\"}}"));
+        assertThat(h.settle().applier("sshd").orElseThrow().state()).isEqualTo(ApplierState.APPLIED);
+        String drop = "etc/ssh/sshd_config.d/90-cscs.conf";
+        assertThat(h.read(drop)).contains("PermitRootLogin no");
+
+        h.runner.crashOn("sshd -t");
+        h.source.commit("global", put("sshd/hardening", "{\"settings\": {\"PermitRootLogin\": \"prohibit-password\"}}"));
+        assertThatThrownBy(h::settle).isInstanceOf(Error.class).hasMessageContaining("simulated crash");
+        h.runner.crashOn(null);
+
+        // the new agent hears nothing from its source: all it has is what the dead one saved
+        StatusReport r = h.restart(new TestSource()).settle();
+        assertThat(r.applier("sshd").orElseThrow().state()).isEqualTo(ApplierState.APPLIED);
+        assertThat(h.read(drop)).as("seq 2, which the dead agent was applying").contains("PermitRootLogin prohibit-password");
+        assertThat(r.applied()).filteredOn(d -> d.domain().equals("global")).singleElement()
+                .satisfies(d -> assertThat(d.seq()).isEqualTo(2));
+    }
 }

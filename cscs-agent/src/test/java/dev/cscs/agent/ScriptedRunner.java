@@ -14,6 +14,13 @@ import java.util.Map;
 final class ScriptedRunner implements CommandRunner {
     private final Map<String, Result> answers = new LinkedHashMap<>();
     final List<String> commands = new ArrayList<>();
+    private String crashOn;
+
+    /** Commands starting with {@code prefix} throw an Error, as if the agent died while running them; null stops it. */
+    synchronized ScriptedRunner crashOn(String prefix) {
+        crashOn = prefix;
+        return this;
+    }
 
     synchronized ScriptedRunner on(String prefix, Result r) {
         answers.put(prefix, r);
@@ -24,6 +31,9 @@ final class ScriptedRunner implements CommandRunner {
     public synchronized Result run(Command c) {
         String shown = c.display();
         commands.add(shown);
+        if (crashOn != null && shown.startsWith(crashOn)) {
+            throw new Error("simulated crash of the agent while running: " + shown);
+        }
         for (Map.Entry<String, Result> e : answers.entrySet()) {
             if (shown.startsWith(e.getKey())) {
                 return e.getValue();
