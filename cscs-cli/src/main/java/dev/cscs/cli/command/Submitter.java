@@ -66,7 +66,11 @@ final class Submitter {
     }
 
     static void printAccepted(Printer p, JsonNode reply) {
-        p.result(reply, "accepted: " + reply.path("domain").asText() + " seq " + reply.path("seq").asLong() + " at revision "
-                + reply.path("revision").asLong() + " (" + reply.path("digest").asText() + ")");
+        p.result(reply, accepted(reply));
+    }
+
+    static String accepted(JsonNode reply) {
+        return "accepted: " + reply.path("domain").asText() + " seq " + reply.path("seq").asLong() + " at revision "
+                + reply.path("revision").asLong() + " (" + reply.path("digest").asText() + ")";
     }
 }
