@@ -5,10 +5,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Printer;
 import dev.cscs.core.error.CscsException;
+import dev.cscs.core.crypto.PrivateKeyRef;
 import dev.cscs.core.error.ErrorCode;
+import dev.cscs.core.trust.DomainRule;
+import dev.cscs.core.trust.PolicyCodec;
+import dev.cscs.core.trust.TrustPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,14 +73,16 @@ public final class ApplyCommand implements Callable<Integer> {
         ArrayNode results = Printer.object().arrayNode();
         StringBuilder human = new StringBuilder();
         List<String> done = new ArrayList<>();
+        List<PrivateKeyRef> keys = KeyArgs.signers(signWith, global);
+        Map<String, List<PrivateKeyRef>> signers = signersByDomain(s, policies, keys);
         for (PolicyFiles.Policy policy : policies) {
             Plan[] applied = new Plan[1];
             JsonNode reply;
             try {
-                reply = s.submit(policy.domain(), head -> {
+                reply = s.submitWith(policy.domain(), head -> {
                     applied[0] = Plan.of(policy.domain(), DiffCommand.current(s.api(), policy.domain()), policy.entries());
                     return applied[0].ops();
-                }, signWith, comment, "/v1/changesets");
+                }, signers.get(policy.domain()), comment, "/v1/changesets");
             } catch (CscsException e) {
                 throw new CscsException(e.code(), policy.domain() + ": " + e.getMessage()
                         + (done.isEmpty() ? "" : " (already applied: " + String.join(", ", done) + ")"));
@@ -91,5 +99,33 @@ public final class ApplyCommand implements Callable<Integer> {
         }
         p.result(Printer.object().set("domains", results), human.toString().stripTrailing());
         return 0;
+    }
+
+    /**
+     * With one domain every key signs (the servers say which they refuse). With several, each
+     * changeset is signed by the given keys that the trust policy lets sign for its domain, so one
+     * run can carry the keys of several domains; a domain none of them may sign for is refused
+     * before anything is submitted. The policy read here only picks keys: the servers verify.
+     */
+    private static Map<String, List<PrivateKeyRef>> signersByDomain(Submitter s, List<PolicyFiles.Policy> policies,
+                                                                    List<PrivateKeyRef> keys) {
+        Map<String, List<PrivateKeyRef>> out = new LinkedHashMap<>();
+        if (policies.size() == 1) {
+            out.put(policies.get(0).domain(), keys);
+            return out;
+        }
+        TrustPolicy trust = PolicyCodec.parse(s.api().get("/v1/trust").path("policy"));
+        for (PolicyFiles.Policy p : policies) {
+            DomainRule rule = trust.domains().get(p.domain());
+            List<PrivateKeyRef> mine = rule == null ? List.of()
+                    : keys.stream().filter(k -> rule.keyids().contains(k.publicKey().keyid())).toList();
+            if (mine.isEmpty()) {
+                throw new CscsException(rule == null ? ErrorCode.UNKNOWN_DOMAIN : ErrorCode.UNAUTHORIZED_KEY,
+                        p.domain() + ": " + (rule == null ? "not in the trust policy" : "none of the --sign-with keys may sign for it")
+                        + "; nothing was submitted");
+            }
+            out.put(p.domain(), mine);
+        }
+        return out;
     }
 }

@@ -42,7 +42,11 @@ final class Submitter {
 
     /** {@code opsAt} computes the ops against the current state; an empty list means nothing to do. */
     JsonNode submit(String domain, Function<Head, List<Op>> opsAt, List<Path> keyFiles, String comment, String path) {
-        List<PrivateKeyRef> keys = KeyArgs.signers(keyFiles, global);
+        return submitWith(domain, opsAt, KeyArgs.signers(keyFiles, global), comment, path);
+    }
+
+    /** As {@link #submit}, with keys already read (one passphrase prompt for several domains). */
+    JsonNode submitWith(String domain, Function<Head, List<Op>> opsAt, List<PrivateKeyRef> keys, String comment, String path) {
         for (int attempt = 0; ; attempt++) {
             Head head = head(domain);
             List<Op> ops = opsAt.apply(head);
