@@ -37,14 +37,20 @@ final class ChainReplay {
     static ChainReplay read(ApiClient api, String domain) {
         List<Changeset> chain = new ArrayList<>();
         Digest prev = null;
-        long headSeq;
-        Digest headDigest;
+        long headSeq = -1;
+        Digest headDigest = null;
         while (true) {
             JsonNode page = api.get("/v1/changesets/" + domain + "?fromSeq=" + (chain.size() + 1) + "&limit=" + PAGE);
-            headSeq = page.path("head").path("seq").asLong();
-            headDigest = Digest.parse(page.path("head").path("digest").asText());
+            if (headDigest == null) {
+                // the head of the first page is the one replayed to: later pages may see a newer one
+                headSeq = page.path("head").path("seq").asLong();
+                headDigest = Digest.parse(page.path("head").path("digest").asText());
+            }
             JsonNode list = page.path("changesets");
             for (JsonNode stored : list) {
+                if (chain.size() >= headSeq) {
+                    break;
+                }
                 Changeset cs = ChangesetCodec.fromTree(stored.path("changeset"), Limits.DEFAULT);
                 ChangesetBody body = cs.body();
                 long want = chain.size() + 1;
