@@ -38,7 +38,9 @@ record Plan(String domain, Map<String, JsonNode> current, Map<String, JsonNode> 
             try {
                 Appliers.validate(key, value);
             } catch (CscsException e) {
-                invalid.add("domain " + domain + ", key " + key + ": " + e.getMessage());
+                // the appliers name the key first; said once here
+                String why = e.getMessage().startsWith(key + ": ") ? e.getMessage().substring(key.length() + 2) : e.getMessage();
+                invalid.add("domain " + domain + ", key " + key + ": " + why);
             }
         });
         return new Plan(domain, current, desired, ops, invalid);

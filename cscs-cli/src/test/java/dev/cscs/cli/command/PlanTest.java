@@ -37,8 +37,9 @@ class PlanTest {
         CscsException e = Plan.invalidValues(List.of(a, b));
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_VALUE);
         assertThat(e.getMessage()).startsWith("3 invalid values:")
-                .contains("domain factory-a, key service/telnet.socket: ", "domain factory-a, key yum/epel: ",
-                        "domain global, key nosuch/x: ").doesNotContain("ip_forward");
+                .contains("domain factory-a, key service/telnet.socket: field \"state\" must be",
+                        "domain factory-a, key yum/epel: exactly one of baseurl",
+                        "domain global, key nosuch/x: ").doesNotContain("ip_forward").doesNotContain("socket: service/");
         assertThat(Plan.invalidValues(List.of(Plan.of("global", Map.of(), Map.of())))).isNull();
     }
 }
