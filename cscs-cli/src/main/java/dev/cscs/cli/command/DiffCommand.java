@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
             "Values are checked against the appliers' schemas as the servers check them, and every invalid value",
             "is reported. Exit 0: nothing would change; 1: something would; 3: a value is invalid."},
         footer = {"", "Examples:", "  cscs diff -f policy.yaml", "  cscs diff -f policies/ -o json",
-            "  cat a.yaml b.yaml | cscs diff -f -"})
+            "  cat policy.yaml | cscs diff -f -"})
 public final class DiffCommand implements Callable<Integer> {
     @Option(names = {"-f", "--file"}, required = true, paramLabel = "POLICY",
             description = "A policy file, a directory of *.yaml/*.yml, or - for stdin; documents separated by --- (one domain each).")
