@@ -43,6 +43,9 @@ public final class GetCommand implements Runnable {
         KeyPath k = KeyPath.parse(key);
         ApiClient api = new ApiClient(global);
         if (atSeq != null) {
+            if (local) {
+                throw new CscsException(ErrorCode.USAGE, "--at-seq replays the chain as the cluster agrees on it; drop --local");
+            }
             ChainReplay.Entry e = ChainReplay.read(api, domain).stateAt(atSeq).get(key);
             if (e == null) {
                 throw new CscsException(ErrorCode.NOT_FOUND, "no key " + key + " in domain " + domain + " at seq " + atSeq);
