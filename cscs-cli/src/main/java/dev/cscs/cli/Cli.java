@@ -5,6 +5,7 @@ import dev.cscs.cli.command.AttachSignatureCommand;
 import dev.cscs.cli.command.AuditCommand;
 import dev.cscs.cli.command.CaCommand;
 import dev.cscs.cli.command.CosignCommand;
+import dev.cscs.cli.command.DiffCommand;
 import dev.cscs.cli.command.GetCommand;
 import dev.cscs.cli.command.HistoryCommand;
 import dev.cscs.cli.command.KeygenCommand;
@@ -12,6 +13,7 @@ import dev.cscs.cli.command.LsCommand;
 import dev.cscs.cli.command.MemberCommand;
 import dev.cscs.cli.command.NodeCommand;
 import dev.cscs.cli.command.PutCommand;
+import dev.cscs.cli.command.RevertCommand;
 import dev.cscs.cli.command.RmCommand;
 import dev.cscs.cli.command.SignCommand;
 import dev.cscs.cli.command.StatusCommand;
@@ -30,7 +32,7 @@ import picocli.CommandLine.Command;
         description = {"Clustered Security Configuration Service: signed, replicated OS security configuration for fleets.", ""},
         subcommands = {KeygenCommand.class, TrustCommand.class, SignCommand.class, CosignCommand.class,
             AttachSignatureCommand.class, VerifyCommand.class, SubmitCommand.class, PutCommand.class, RmCommand.class,
-            ApplyCommand.class, GetCommand.class, LsCommand.class, HistoryCommand.class, WatchCommand.class,
+            ApplyCommand.class, DiffCommand.class, RevertCommand.class, GetCommand.class, LsCommand.class, HistoryCommand.class, WatchCommand.class,
             MemberCommand.class, StatusCommand.class, AuditCommand.class, CaCommand.class, NodeCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 error, 2 usage, 3 rejected by verification,",

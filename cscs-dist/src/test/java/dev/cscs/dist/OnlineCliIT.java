@@ -67,7 +67,8 @@ class OnlineCliIT {
                 "  sysctl/net.ipv4.ip_forward: {value: \"0\"}", ""));
         String key = dir.resolve("fa.key").toString();
         CliRun dry = cscs("n1", "apply", "-f", policy.toString(), "--dry-run");
-        assertThat(dry.ok().out()).contains("2 change(s)").contains("+ yum/epel");
+        assertThat(dry.exit()).as("dry-run exits 1 when something would change").isEqualTo(1);
+        assertThat(dry.out()).contains("2 change(s)").contains("+ yum/epel");
         cscs("n2", "apply", "-f", policy.toString(), "--sign-with", key).ok();
         assertThat(cscs("n3", "apply", "-f", policy.toString(), "--sign-with", key).ok().out()).contains("already matches");
 

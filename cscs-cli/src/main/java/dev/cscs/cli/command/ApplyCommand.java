@@ -1,50 +1,51 @@
 package dev.cscs.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cscs.cli.CliFiles;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Printer;
 import dev.cscs.core.error.CscsException;
+import dev.cscs.core.crypto.PrivateKeyRef;
 import dev.cscs.core.error.ErrorCode;
-import dev.cscs.core.json.Jcs;
-import dev.cscs.core.model.KeyPath;
-import dev.cscs.core.model.Names;
-import dev.cscs.core.model.Op;
-import dev.cscs.core.yaml.YNode;
-import dev.cscs.core.yaml.YamlReader;
-import java.nio.charset.StandardCharsets;
+import dev.cscs.core.trust.DomainRule;
+import dev.cscs.core.trust.PolicyCodec;
+import dev.cscs.core.trust.TrustPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "apply", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, sortOptions = false,
-        description = {"Make a domain hold exactly what a policy file says, as one signed changeset.",
-            "The file is diffed against the domain: new and changed keys become puts, keys the file does not",
-            "name become deletes. --dry-run prints the diff and changes nothing. If the chain moves on",
-            "meanwhile, it diffs again against the new head once."},
-        footer = {"", "Example policy.yaml:",
+        description = {"Make domains hold exactly what policy files say, one signed changeset per domain.",
+            "Each policy is diffed against its domain: new and changed keys become puts, keys the policy does",
+            "not name become deletes. Every value is checked first; if any is invalid nothing is submitted",
+            "(exit 3). Domains are submitted in order, each reported. --dry-run is `cscs diff`: same output,",
+            "same exit codes (0 in sync, 1 changes, 3 invalid). If a chain moves on meanwhile, that",
+            "domain is diffed again against its new head once."},
+        footer = {"", "Example policy.yaml (several domains: separate documents with ---):",
             "  domain: factory-a",
             "  entries:",
             "    yum/epel: {name: EPEL, baseurl: \"https://mirror.example/epel/9/\",",
             "               enabled: true, gpgcheck: true}",
             "    sysctl/net.ipv4.ip_forward: {value: \"0\"}",
             "    service/telnet.socket: {state: masked}",
-            "", "Examples:", "  cscs apply -f policy.yaml --sign-with ops.key --dry-run",
-            "  cscs apply -f policy.yaml --sign-with ops.key --comment 'CIS baseline v3'"})
-public final class ApplyCommand implements Runnable {
-    @Option(names = {"-f", "--file"}, required = true, paramLabel = "POLICY.yaml", description = "The desired state of one domain.")
+            "", "Examples:", "  cscs apply -f policy.yaml --dry-run",
+            "  cscs apply -f policy.yaml --sign-with ops.key --comment 'CIS baseline v3'",
+            "  cscs apply -f policies/ --sign-with ops.key"})
+public final class ApplyCommand implements Callable<Integer> {
+    @Option(names = {"-f", "--file"}, required = true, paramLabel = "POLICY",
+            description = "A policy file, a directory of *.yaml/*.yml, or - for stdin; documents separated by --- (one domain each).")
     Path file;
 
     @Option(names = "--sign-with", paramLabel = "KEY", description = "A private key to sign with (repeat); not needed with --dry-run.")
     List<Path> signWith = new ArrayList<>();
 
-    @Option(names = "--dry-run", description = "Print the diff; change nothing.")
+    @Option(names = "--dry-run", description = "Print the diff and change nothing (as `cscs diff`).")
     boolean dryRun;
 
     @Option(names = "--comment", description = "Why; kept in the chain.")
@@ -53,113 +54,78 @@ public final class ApplyCommand implements Runnable {
     @Mixin
     GlobalOptions global;
 
-    private record Policy(String domain, Map<String, JsonNode> entries) {
-    }
-
     @Override
-    public void run() {
-        Policy policy = read();
+    public Integer call() {
+        List<PolicyFiles.Policy> policies = PolicyFiles.read(file, System.in);
         if (!dryRun && signWith.isEmpty()) {
             throw new CscsException(ErrorCode.USAGE, "give --sign-with KEY (or --dry-run to see the diff)");
         }
         Submitter s = new Submitter(global);
-        Printer p = global.printer();
+        List<Plan> plans = DiffCommand.plans(s.api(), policies);
         if (dryRun) {
-            List<Op> ops = diff(policy, s.api().get("/v1/kv/" + policy.domain()).path("values"));
-            p.result(Printer.object().put("domain", policy.domain()).set("ops", opsJson(ops)), describe(policy, ops));
-            return;
+            return DiffCommand.show(global, plans);
         }
-        List<Op>[] applied = new List[1];
-        JsonNode reply = s.submit(policy.domain(), head -> {
-            applied[0] = diff(policy, s.api().get("/v1/kv/" + policy.domain()).path("values"));
-            return applied[0];
-        }, signWith, comment, "/v1/changesets");
-        if (reply == null) {
-            p.result(Printer.object().put("domain", policy.domain()).put("inSync", true), policy.domain() + " already matches " + file);
-            return;
+        CscsException invalid = Plan.invalidValues(plans);
+        if (invalid != null) {
+            throw invalid;
         }
-        p.note(describe(policy, applied[0]));
-        Submitter.printAccepted(p, reply);
+        Printer p = global.printer();
+        ArrayNode results = Printer.object().arrayNode();
+        StringBuilder human = new StringBuilder();
+        List<String> done = new ArrayList<>();
+        List<PrivateKeyRef> keys = KeyArgs.signers(signWith, global);
+        Map<String, List<PrivateKeyRef>> signers = signersByDomain(s, policies, keys);
+        for (PolicyFiles.Policy policy : policies) {
+            Plan[] applied = new Plan[1];
+            JsonNode reply;
+            try {
+                reply = s.submitWith(policy.domain(), head -> {
+                    applied[0] = Plan.of(policy.domain(), DiffCommand.current(s.api(), policy.domain()), policy.entries());
+                    return applied[0].ops();
+                }, signers.get(policy.domain()), comment, "/v1/changesets");
+            } catch (CscsException e) {
+                throw new CscsException(e.code(), policy.domain() + ": " + e.getMessage()
+                        + (done.isEmpty() ? "" : " (already applied: " + String.join(", ", done) + ")"));
+            }
+            done.add(policy.domain());
+            if (reply == null) {
+                results.add(Printer.object().put("domain", policy.domain()).put("inSync", true));
+                human.append(policy.domain()).append(": already matches ").append(policy.where()).append('\n');
+                continue;
+            }
+            p.note(applied[0].human());
+            results.add(reply);
+            human.append(Submitter.accepted(reply)).append('\n');
+        }
+        p.result(Printer.object().set("domains", results), human.toString().stripTrailing());
+        return 0;
     }
 
-    private Policy read() {
-        String text = new String(CliFiles.read(file, YamlReader.MAX_CHARS), StandardCharsets.UTF_8);
-        YNode root = YamlReader.read(text, file.toString());
-        if (!(root instanceof YNode.YMap)) {
-            throw CscsException.malformed(root.where() + ": a policy file is a mapping with domain: and entries:");
+    /**
+     * With one domain every key signs (the servers say which they refuse). With several, each
+     * changeset is signed by the given keys that the trust policy lets sign for its domain, so one
+     * run can carry the keys of several domains; a domain none of them may sign for is refused
+     * before anything is submitted. The policy read here only picks keys: the servers verify.
+     */
+    private static Map<String, List<PrivateKeyRef>> signersByDomain(Submitter s, List<PolicyFiles.Policy> policies,
+                                                                    List<PrivateKeyRef> keys) {
+        Map<String, List<PrivateKeyRef>> out = new LinkedHashMap<>();
+        if (policies.size() == 1) {
+            out.put(policies.get(0).domain(), keys);
+            return out;
         }
-        YNode.YMap m = (YNode.YMap) root;
-        for (String k : m.entries().keySet()) {
-            if (!k.equals("domain") && !k.equals("entries")) {
-                throw CscsException.malformed(m.keyPositions().get(k) + ": unknown key \"" + k + "\" (a policy file has domain: and entries:)");
+        TrustPolicy trust = PolicyCodec.parse(s.api().get("/v1/trust").path("policy"));
+        for (PolicyFiles.Policy p : policies) {
+            DomainRule rule = trust.domains().get(p.domain());
+            List<PrivateKeyRef> mine = rule == null ? List.of()
+                    : keys.stream().filter(k -> rule.keyids().contains(k.publicKey().keyid())).toList();
+            if (mine.isEmpty()) {
+                throw new CscsException(rule == null ? ErrorCode.UNKNOWN_DOMAIN : ErrorCode.UNAUTHORIZED_KEY,
+                        p.domain() + ": " + (rule == null ? "not in the trust policy" : "none of the --sign-with keys may sign for it")
+                        + "; nothing was submitted");
             }
+            out.put(p.domain(), mine);
         }
-        YNode d = m.entries().get("domain");
-        if (!(d instanceof YNode.YScalar)) {
-            throw CscsException.malformed(m.where() + ": domain: is required");
-        }
-        String domain = ((YNode.YScalar) d).text();
-        try {
-            Names.checkDomain(domain);
-        } catch (CscsException e) {
-            throw CscsException.malformed(d.where() + ": " + e.getMessage());
-        }
-        Map<String, JsonNode> entries = new TreeMap<>();
-        YNode e = m.entries().get("entries");
-        if (e != null && !(e instanceof YNode.YScalar && ((YNode.YScalar) e).isNull())) {
-            if (!(e instanceof YNode.YMap)) {
-                throw CscsException.malformed(e.where() + ": entries: must be a mapping of KEY: VALUE");
-            }
-            YNode.YMap em = (YNode.YMap) e;
-            for (Map.Entry<String, YNode> x : em.entries().entrySet()) {
-                try {
-                    KeyPath.parse(x.getKey());
-                    entries.put(x.getKey(), YamlReader.toJson(x.getValue()));
-                } catch (CscsException ex) {
-                    throw CscsException.malformed(em.keyPositions().get(x.getKey()) + ": " + x.getKey() + ": " + ex.getMessage());
-                }
-            }
-        }
-        return new Policy(domain, entries);
-    }
-
-    private static List<Op> diff(Policy policy, JsonNode current) {
-        List<Op> ops = new ArrayList<>();
-        policy.entries().forEach((key, value) -> {
-            JsonNode now = current.path(key).get("value");
-            if (now == null || !Jcs.canonicalString(now).equals(Jcs.canonicalString(value))) {
-                ops.add(new Op.Put(key, value));
-            }
-        });
-        for (Iterator<String> it = current.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (!policy.entries().containsKey(key)) {
-                ops.add(new Op.Delete(key));
-            }
-        }
-        return ops;
-    }
-
-    private static String describe(Policy policy, List<Op> ops) {
-        if (ops.isEmpty()) {
-            return policy.domain() + ": in sync, nothing to change";
-        }
-        StringBuilder b = new StringBuilder(policy.domain() + ": " + ops.size() + " change(s)");
-        for (Op op : ops) {
-            b.append("\n  ").append(op instanceof Op.Put ? "+ " + op.key() + " = " + Jcs.canonicalString(((Op.Put) op).value())
-                    : "- " + op.key());
-        }
-        return b.toString();
-    }
-
-    private static com.fasterxml.jackson.databind.node.ArrayNode opsJson(List<Op> ops) {
-        com.fasterxml.jackson.databind.node.ArrayNode a = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
-        for (Op op : ops) {
-            var o = a.addObject().put("op", op instanceof Op.Put ? "put" : "delete").put("key", op.key());
-            if (op instanceof Op.Put) {
-                o.set("value", ((Op.Put) op).value());
-            }
-        }
-        return a;
+        return out;
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Printer;
 import dev.cscs.cli.http.ApiClient;
+import dev.cscs.core.error.CscsException;
+import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.model.KeyPath;
 import dev.cscs.core.model.Names;
 import picocli.CommandLine.Command;
@@ -13,8 +15,11 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "get", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class,
         description = {"Show the current value of one key, with the seq that set it.",
-            "Reads are linearizable; --local answers from the node alone (works without a quorum)."},
+            "Reads are linearizable; --local answers from the node alone (works without a quorum).",
+            "--at-seq N shows the value as it was once seq N was applied: the domain's chain is read and replayed",
+            "here, after checking that every link holds (seqs, digests recomputed from the bodies, prev links, head)."},
         footer = {"", "Examples:", "  cscs get factory-a sysctl/net.ipv4.ip_forward",
+            "  cscs get factory-a sysctl/net.ipv4.ip_forward --at-seq 3",
             "  cscs get factory-a yum/epel -o json --endpoint http://10.0.0.2:7400"})
 public final class GetCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "DOMAIN")
@@ -26,6 +31,9 @@ public final class GetCommand implements Runnable {
     @Option(names = "--local", description = "Read this node's copy without a Raft read barrier.")
     boolean local;
 
+    @Option(names = "--at-seq", paramLabel = "N", description = "The value as of seq N, replayed from the verified chain.")
+    Long atSeq;
+
     @Mixin
     GlobalOptions global;
 
@@ -33,8 +41,21 @@ public final class GetCommand implements Runnable {
     public void run() {
         Names.checkDomain(domain);
         KeyPath k = KeyPath.parse(key);
-        JsonNode r = new ApiClient(global).get("/v1/kv/" + domain + "/" + k.applier() + "/" + k.name()
-                + (local ? "?consistency=local" : ""));
+        ApiClient api = new ApiClient(global);
+        if (atSeq != null) {
+            if (local) {
+                throw new CscsException(ErrorCode.USAGE, "--at-seq replays the chain as the cluster agrees on it; drop --local");
+            }
+            ChainReplay.Entry e = ChainReplay.read(api, domain).stateAt(atSeq).get(key);
+            if (e == null) {
+                throw new CscsException(ErrorCode.NOT_FOUND, "no key " + key + " in domain " + domain + " at seq " + atSeq);
+            }
+            JsonNode r = Printer.object().put("domain", domain).put("key", key).put("atSeq", atSeq).put("seq", e.seq())
+                    .set("value", e.value());
+            global.printer().result(r, Printer.toJson(e.value()) + "\n(" + domain + " at seq " + atSeq + ", set by seq " + e.seq() + ")");
+            return;
+        }
+        JsonNode r = api.get("/v1/kv/" + domain + "/" + k.applier() + "/" + k.name() + (local ? "?consistency=local" : ""));
         global.printer().result(r, Printer.toJson(r.path("value")) + "\n(" + domain + " seq " + r.path("seq").asLong()
                 + ", revision " + r.path("revision").asLong() + ")");
     }

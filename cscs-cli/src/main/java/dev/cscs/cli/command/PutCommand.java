@@ -1,6 +1,9 @@
 package dev.cscs.cli.command;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cscs.cli.GlobalOptions;
+import dev.cscs.cli.Printer;
+import dev.cscs.core.json.Jcs;
 import dev.cscs.core.model.Names;
 import dev.cscs.core.model.Op;
 import java.nio.file.Path;
@@ -12,7 +15,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "put", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, sortOptions = false,
         description = {"Set one key: a one-op changeset, signed and submitted.",
-            "The value is JSON (or @FILE). If the chain moves on meanwhile, it rebases once by itself."},
+            "The value is JSON (or @FILE). If the chain moves on meanwhile, it rebases once by itself.",
+            "Putting the value a key already holds is a no-op: it says so, exits 0 and adds no changeset."},
         footer = {"", "Examples:",
             "  cscs put factory-a sysctl/net.ipv4.ip_forward '{\"value\":\"0\"}' \\",
             "      --sign-with ops.key",
@@ -52,8 +56,17 @@ public final class PutCommand implements Runnable {
     public void run() {
         Names.checkDomain(domain);
         OpArgs.checkKey(domain, key);
-        Op op = new Op.Put(key, OpArgs.value(value, key));
+        JsonNode v = OpArgs.value(value, key);
         Submitter s = new Submitter(global);
-        Submitter.printAccepted(global.printer(), s.submit(domain, head -> List.of(op), signWith, comment, "/v1/changesets"));
+        JsonNode reply = s.submit(domain, head -> {
+            JsonNode now = CurrentValue.of(s.api(), domain, key);
+            return now != null && Jcs.canonicalString(now).equals(Jcs.canonicalString(v)) ? List.of() : List.of(new Op.Put(key, v));
+        }, signWith, comment, "/v1/changesets");
+        if (reply == null) {
+            global.printer().result(Printer.object().put("domain", domain).put("key", key).put("unchanged", true),
+                    domain + " " + key + " already holds this value; nothing to change");
+            return;
+        }
+        Submitter.printAccepted(global.printer(), reply);
     }
 }

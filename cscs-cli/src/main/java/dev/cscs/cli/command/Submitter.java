@@ -42,7 +42,11 @@ final class Submitter {
 
     /** {@code opsAt} computes the ops against the current state; an empty list means nothing to do. */
     JsonNode submit(String domain, Function<Head, List<Op>> opsAt, List<Path> keyFiles, String comment, String path) {
-        List<PrivateKeyRef> keys = KeyArgs.signers(keyFiles, global);
+        return submitWith(domain, opsAt, KeyArgs.signers(keyFiles, global), comment, path);
+    }
+
+    /** As {@link #submit}, with keys already read (one passphrase prompt for several domains). */
+    JsonNode submitWith(String domain, Function<Head, List<Op>> opsAt, List<PrivateKeyRef> keys, String comment, String path) {
         for (int attempt = 0; ; attempt++) {
             Head head = head(domain);
             List<Op> ops = opsAt.apply(head);
@@ -66,7 +70,11 @@ final class Submitter {
     }
 
     static void printAccepted(Printer p, JsonNode reply) {
-        p.result(reply, "accepted: " + reply.path("domain").asText() + " seq " + reply.path("seq").asLong() + " at revision "
-                + reply.path("revision").asLong() + " (" + reply.path("digest").asText() + ")");
+        p.result(reply, accepted(reply));
+    }
+
+    static String accepted(JsonNode reply) {
+        return "accepted: " + reply.path("domain").asText() + " seq " + reply.path("seq").asLong() + " at revision "
+                + reply.path("revision").asLong() + " (" + reply.path("digest").asText() + ")";
     }
 }

@@ -8,10 +8,12 @@ import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.json.StrictJson;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
@@ -40,14 +42,54 @@ public final class YamlReader {
 
     /** Parses one YAML document; an empty document is an empty map. */
     public static YNode read(String text, String source) {
+        Optional<Node> root = parse(text, source, () -> new Compose(settings(source)).composeString(text));
+        if (root.isEmpty()) {
+            return new YNode.YMap(Map.of(), Map.of(), new YNode.Where(source, 1, 1));
+        }
+        return convert(root.get(), source, 0);
+    }
+
+    /**
+     * Parses a stream of documents separated by {@code ---} (e.g. one policy per domain). Lines
+     * stay those of the whole file; an empty document (nothing between two separators, or
+     * after the last) is skipped, and an error names the document by its 1-based index.
+     */
+    public static List<YNode> readAll(String text, String source) {
+        List<YNode> docs = new ArrayList<>();
+        int[] at = {1};
+        try {
+            parse(text, source, () -> {
+                Iterator<Node> it = new Compose(settings(source)).composeAllFromString(text).iterator();
+                for (int index = 1; ; index++) {
+                    at[0] = index;
+                    if (!it.hasNext()) {
+                        return Optional.empty();
+                    }
+                    YNode doc = convert(it.next(), source, 0);
+                    if (!(doc instanceof YNode.YScalar && ((YNode.YScalar) doc).isNull())) {
+                        docs.add(doc);
+                    }
+                }
+            });
+        } catch (CscsException e) {
+            throw new CscsException(e.code(), "document " + at[0] + ": " + e.getMessage());
+        }
+        return docs;
+    }
+
+    private static LoadSettings settings(String source) {
+        return LoadSettings.builder().setLabel(source).setAllowDuplicateKeys(false)
+                .setMaxAliasesForCollections(10).setAllowRecursiveKeys(false).setCodePointLimit(MAX_CHARS).build();
+    }
+
+    private static Optional<Node> parse(String text, String source, Supplier<Optional<Node>> compose) {
         if (text.length() > MAX_CHARS) {
             throw new CscsException(ErrorCode.TOO_LARGE, source + ": larger than " + MAX_CHARS + " characters");
         }
-        LoadSettings settings = LoadSettings.builder().setLabel(source).setAllowDuplicateKeys(false)
-                .setMaxAliasesForCollections(10).setAllowRecursiveKeys(false).setCodePointLimit(MAX_CHARS).build();
-        Optional<Node> root;
         try {
-            root = new Compose(settings).composeString(text);
+            return compose.get();
+        } catch (CscsException e) {
+            throw e;
         } catch (MarkedYamlEngineException e) {
             Mark m = e.getProblemMark().orElse(e.getContextMark().orElse(null));
             String where = m == null ? source : source + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
@@ -62,10 +104,6 @@ public final class YamlReader {
             // the parser throws plain IllegalArgumentExceptions for some input (e.g. a tag with spaces)
             throw CscsException.malformed(source + ": invalid YAML: " + e.getMessage());
         }
-        if (root.isEmpty()) {
-            return new YNode.YMap(Map.of(), Map.of(), new YNode.Where(source, 1, 1));
-        }
-        return convert(root.get(), source, 0);
     }
 
     private static YNode convert(Node n, String source, int depth) {

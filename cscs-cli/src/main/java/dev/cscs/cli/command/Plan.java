@@ -1,0 +1,92 @@
+package dev.cscs.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cscs.agent.applier.Appliers;
+import dev.cscs.core.error.CscsException;
+import dev.cscs.core.error.ErrorCode;
+import dev.cscs.core.json.Jcs;
+import dev.cscs.core.model.Op;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * What it takes to bring a domain from {@code current} to {@code desired}: the ops (puts of new
+ * and changed keys, deletes of keys no longer wanted, in key order) and every value the servers'
+ * schema check would refuse. Shared by diff, apply and revert so they agree on both.
+ */
+record Plan(String domain, Map<String, JsonNode> current, Map<String, JsonNode> desired, List<Op> ops, List<String> invalid) {
+    static Plan of(String domain, Map<String, JsonNode> current, Map<String, JsonNode> desired) {
+        List<Op> ops = new ArrayList<>();
+        TreeSet<String> keys = new TreeSet<>(current.keySet());
+        keys.addAll(desired.keySet());
+        for (String key : keys) {
+            JsonNode now = current.get(key);
+            JsonNode want = desired.get(key);
+            if (want == null) {
+                ops.add(new Op.Delete(key));
+            } else if (now == null || !Jcs.canonicalString(now).equals(Jcs.canonicalString(want))) {
+                ops.add(new Op.Put(key, want));
+            }
+        }
+        List<String> invalid = new ArrayList<>();
+        desired.forEach((key, value) -> {
+            try {
+                Appliers.validate(key, value);
+            } catch (CscsException e) {
+                // the appliers name the key first; said once here
+                String why = e.getMessage().startsWith(key + ": ") ? e.getMessage().substring(key.length() + 2) : e.getMessage();
+                invalid.add("domain " + domain + ", key " + key + ": " + why);
+            }
+        });
+        return new Plan(domain, current, desired, ops, invalid);
+    }
+
+    boolean inSync() {
+        return ops.isEmpty();
+    }
+
+    /** The error of every invalid value of these plans at once, or null when all are valid. */
+    static CscsException invalidValues(List<Plan> plans) {
+        List<String> all = new ArrayList<>();
+        plans.forEach(p -> all.addAll(p.invalid()));
+        if (all.isEmpty()) {
+            return null;
+        }
+        return new CscsException(ErrorCode.INVALID_VALUE, all.size() + " invalid value" + (all.size() == 1 ? "" : "s")
+                + ":\n  " + String.join("\n  ", all));
+    }
+
+    /** Per key, old and new down to the changed field; "in sync" when there is nothing to do. */
+    String human() {
+        if (ops.isEmpty()) {
+            return domain + ": in sync, nothing to change";
+        }
+        StringBuilder b = new StringBuilder(domain + ": " + ops.size() + " change(s)\n");
+        for (Op op : ops) {
+            b.append(DiffRenderer.render(op.key(), current.get(op.key()), op instanceof Op.Put ? ((Op.Put) op).value() : null));
+        }
+        return b.toString().stripTrailing();
+    }
+
+    ObjectNode json() {
+        ObjectNode o = JsonNodeFactory.instance.objectNode().put("domain", domain).put("inSync", ops.isEmpty());
+        ArrayNode a = o.putArray("ops");
+        for (Op op : ops) {
+            ObjectNode x = a.addObject().put("op", op instanceof Op.Put ? "put" : "delete").put("key", op.key());
+            if (current.containsKey(op.key())) {
+                x.set("old", current.get(op.key()));
+            }
+            if (op instanceof Op.Put) {
+                x.set("value", ((Op.Put) op).value());
+            }
+        }
+        ArrayNode inv = o.putArray("invalid");
+        invalid.forEach(inv::add);
+        return o;
+    }
+}
