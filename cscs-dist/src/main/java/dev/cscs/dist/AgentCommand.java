@@ -35,7 +35,7 @@ public final class AgentCommand implements Callable<Integer> {
     }
 
     static int runUntilStopped(ServerConfig cfg) throws Exception {
-        Logging.configure(cfg.logDir(), "cscs-agent");
+        Logging.configure(cfg.log(), cfg.nodeId(), "cscs-agent", true);
         EdgeDaemon d = EdgeDaemon.start(cfg);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
