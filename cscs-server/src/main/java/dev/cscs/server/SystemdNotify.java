@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * message is not lost when systemd-notify exits before the manager looks up its sender.
  * Without {@code NOTIFY_SOCKET} (not started by systemd, or {@code Type=simple}) it does nothing.
  */
-final class SystemdNotify implements AutoCloseable {
+public final class SystemdNotify implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SystemdNotify.class);
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
     private final Map<String, String> env;
@@ -32,7 +32,7 @@ final class SystemdNotify implements AutoCloseable {
         this.command = command;
     }
 
-    static SystemdNotify fromEnvironment() {
+    public static SystemdNotify fromEnvironment() {
         return new SystemdNotify(System.getenv(), "systemd-notify");
     }
 
@@ -46,7 +46,7 @@ final class SystemdNotify implements AutoCloseable {
      * ({@code WATCHDOG_USEC}, and {@code WATCHDOG_PID} unset or ours), {@code WATCHDOG=1} at half
      * its interval for as long as {@code healthy} says so: a node that stops answering is restarted.
      */
-    void ready(BooleanSupplier healthy) {
+    public void ready(BooleanSupplier healthy) {
         if (!enabled()) {
             return;
         }
@@ -71,7 +71,7 @@ final class SystemdNotify implements AutoCloseable {
     }
 
     /** {@code STOPPING=1}: systemd shows the unit as deactivating while Raft closes. */
-    void stopping() {
+    public void stopping() {
         if (enabled()) {
             send("STOPPING=1");
         }
