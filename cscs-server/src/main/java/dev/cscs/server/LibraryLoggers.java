@@ -46,21 +46,22 @@ final class LibraryLoggers {
     }
 
     static void apply(LoggerContext ctx, ServerConfig.Log.Level level) {
+        Level configured = Level.toLevel(level.name());
         if (level == ServerConfig.Log.Level.DEBUG) {
             // the libraries' own INFO and DEBUG lines are many thousands per minute; WARN is the useful part
-            set(ctx, "org.apache.ratis", Level.WARN);
-            set(ctx, "org.apache.ratis.thirdparty", Level.WARN);
-            set(ctx, "org.eclipse.jetty", Level.INFO);
-            set(ctx, "io.javalin", Level.INFO);
+            set(ctx, "org.apache.ratis", Level.WARN, configured);
+            set(ctx, "org.apache.ratis.thirdparty", Level.WARN, configured);
+            set(ctx, "org.eclipse.jetty", Level.INFO, configured);
+            set(ctx, "io.javalin", Level.INFO, configured);
             return;
         }
         ctx.addTurboFilter(new RoutineWarnings());
-        set(ctx, "org.apache.ratis", Level.WARN);
-        set(ctx, "org.apache.ratis.thirdparty", Level.ERROR);
+        set(ctx, "org.apache.ratis", Level.WARN, configured);
+        set(ctx, "org.apache.ratis.thirdparty", Level.ERROR, configured);
         // Ratis logs every rejected request as an ERROR with a stack trace; CSCS reports them itself.
-        set(ctx, "org.apache.ratis.client.impl.OrderedAsync", Level.OFF);
-        set(ctx, "org.eclipse.jetty", Level.WARN);
-        set(ctx, "io.javalin", Level.WARN);
+        set(ctx, "org.apache.ratis.client.impl.OrderedAsync", Level.OFF, configured);
+        set(ctx, "org.eclipse.jetty", Level.WARN, configured);
+        set(ctx, "io.javalin", Level.WARN, configured);
     }
 
     static boolean routine(String logger, String message) {
@@ -79,7 +80,8 @@ final class LibraryLoggers {
         }
     }
 
-    private static void set(LoggerContext ctx, String name, Level level) {
-        ctx.getLogger(name).setLevel(level);
+    /** The library's level, or the configured one where that is higher: log.level: error means errors only. */
+    private static void set(LoggerContext ctx, String name, Level library, Level configured) {
+        ctx.getLogger(name).setLevel(library.isGreaterOrEqual(configured) ? library : configured);
     }
 }

@@ -49,6 +49,20 @@ class HealthyStartLogTest {
     }
 
     @Test
+    void logLevelErrorAlsoSilencesTheLibrariesWarnings() {
+        Logging.configure(new ServerConfig.Log(dir.resolve("log"), ServerConfig.Log.Level.ERROR, ServerConfig.Log.Format.TEXT), "n1",
+                "cscsd", false, false);
+        assertThat(LoggerFactory.getLogger("org.apache.ratis.grpc.server.GrpcLogAppender").isWarnEnabled()).isFalse();
+        assertThat(LoggerFactory.getLogger("dev.cscs.server.Daemon").isWarnEnabled()).isFalse();
+        assertThat(LoggerFactory.getLogger("dev.cscs.server.Daemon").isErrorEnabled()).isTrue();
+        Logging.configure(new ServerConfig.Log(dir.resolve("log"), ServerConfig.Log.Level.DEBUG, ServerConfig.Log.Format.TEXT), "n1",
+                "cscsd", false, false);
+        assertThat(LoggerFactory.getLogger("org.apache.ratis.grpc.server.GrpcLogAppender").isWarnEnabled()).isTrue();
+        assertThat(LoggerFactory.getLogger("org.apache.ratis.grpc.server.GrpcLogAppender").isInfoEnabled()).isFalse();
+        assertThat(LoggerFactory.getLogger("dev.cscs.server.Daemon").isDebugEnabled()).isTrue();
+    }
+
+    @Test
     void aPeerThatCannotBeReachedIsStillAWarning() {
         String refused = "n3@group-CC3E0FE5DCCF->n1-AppendLogResponseHandler: Failed appendEntries: "
                 + "org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException: UNAVAILABLE: io exception";
