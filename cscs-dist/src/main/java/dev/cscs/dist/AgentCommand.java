@@ -2,6 +2,7 @@ package dev.cscs.dist;
 
 import dev.cscs.server.EdgeDaemon;
 import dev.cscs.server.Logging;
+import dev.cscs.server.SystemdNotify;
 import dev.cscs.server.config.ConfigLoader;
 import dev.cscs.server.config.ServerConfig;
 import java.nio.file.Path;
@@ -35,10 +36,15 @@ public final class AgentCommand implements Callable<Integer> {
     }
 
     static int runUntilStopped(ServerConfig cfg) throws Exception {
-        Logging.configure(cfg.logDir(), "cscs-agent");
+        Logging.configure(cfg.log(), cfg.nodeId(), "cscs-agent", true);
         EdgeDaemon d = EdgeDaemon.start(cfg);
+        // the same Type=notify unit runs edge agents; with no Raft here, a running JVM is the liveness sign
+        SystemdNotify systemd = SystemdNotify.fromEnvironment();
+        systemd.ready(() -> true);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            systemd.stopping();
+            systemd.close();
             d.close();
             stopped.countDown();
         }, "cscs-agent-shutdown"));

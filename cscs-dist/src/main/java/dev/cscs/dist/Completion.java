@@ -23,6 +23,11 @@ public final class Completion {
         }
         Path out = Path.of(args[0]).toAbsolutePath();
         Files.createDirectories(out.getParent());
-        Files.writeString(out, AutoComplete.bash("cscs", Main.commandLine()), StandardCharsets.UTF_8);
+        // bash sources the file (it is not run), so picocli's #! line would only mislead (lintian: bash-completion-with-hashbang)
+        String script = AutoComplete.bash("cscs", Main.commandLine());
+        if (script.startsWith("#!")) {
+            script = script.substring(script.indexOf('\n') + 1);
+        }
+        Files.writeString(out, script, StandardCharsets.UTF_8);
     }
 }

@@ -44,7 +44,7 @@ public final class ServerCommand implements Callable<Integer> {
             // the same unit (cscsd.service) runs cluster nodes and edge devices: the config file decides
             return AgentCommand.runUntilStopped(cfg);
         }
-        Logging.configure(cfg.logDir(), "cscsd");
+        Logging.configure(cfg.log(), cfg.nodeId(), "cscsd", true);
         return Daemon.runUntilStopped(cfg);
     }
 }

@@ -152,12 +152,28 @@ public final class Daemon implements AutoCloseable {
         return agent;
     }
 
+    /** For the systemd watchdog: Raft answers about itself (a hung or closed server does not). */
+    boolean healthy() {
+        try {
+            raft.info();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Runs until the process is told to stop. */
     public static int runUntilStopped(ServerConfig config) throws IOException {
         Daemon d = start(config);
+        // only now: Raft runs, the API listens and the agent has started (not: a leader is elected,
+        // which needs a quorum of nodes that may still be starting one after another)
+        SystemdNotify systemd = SystemdNotify.fromEnvironment();
+        systemd.ready(d::healthy);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping node {}", config.nodeId());
+            systemd.stopping();
+            systemd.close();
             d.close();
             stopped.countDown();
         }, "cscs-shutdown"));

@@ -3,23 +3,27 @@ package dev.cscs.server;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.util.FileSize;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
+import dev.cscs.server.config.ServerConfig;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
 
-/** Logback for the daemon: stdout (for journald) and a rolling file under the configured log dir. */
+/**
+ * Logback for the daemon: stdout (for journald) and a rolling file under {@code log.dir}, one line
+ * per event in the configured format ({@link LineLayout}). Library loggers that report a healthy
+ * start or a routine event as a warning are set one level lower, by name, below.
+ */
 public final class Logging {
-    private static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX} %-5level [%thread] %logger{24} - %msg%n";
-
     private Logging() {
     }
 
@@ -29,6 +33,20 @@ public final class Logging {
 
     /** {@code console} false keeps stdout for the program's own output (the demo), logging to the file only. */
     public static void configure(Path logDir, String fileName, boolean console) {
+        configure(new ServerConfig.Log(logDir, ServerConfig.Log.Level.INFO, ServerConfig.Log.Format.TEXT), "", fileName, console);
+    }
+
+    /**
+     * The console lines carry journald's priority prefix when stdout is the journal: systemd sets
+     * {@code JOURNAL_STREAM} for a service whose stdout is connected to it; on a terminal or a
+     * pipe the lines are plain.
+     */
+    public static void configure(ServerConfig.Log log, String node, String fileName, boolean console) {
+        configure(log, node, fileName, console, System.getenv("JOURNAL_STREAM") != null);
+    }
+
+    static void configure(ServerConfig.Log log, String node, String fileName, boolean console, boolean journald) {
+        Path logDir = log.dir();
         try {
             Files.createDirectories(logDir);
         } catch (IOException e) {
@@ -40,12 +58,12 @@ public final class Logging {
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         ctx.reset();
         Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.INFO);
+        root.setLevel(Level.toLevel(log.level().name()));
 
         if (console) {
             ConsoleAppender<ILoggingEvent> out = new ConsoleAppender<>();
             out.setContext(ctx);
-            out.setEncoder(encoder(ctx));
+            out.setEncoder(encoder(ctx, new LineLayout(log, node, journald)));
             out.start();
             root.addAppender(out);
         }
@@ -62,26 +80,20 @@ public final class Logging {
         policy.setTotalSizeCap(FileSize.valueOf("200MB"));
         policy.start();
         file.setRollingPolicy(policy);
-        file.setEncoder(encoder(ctx));
+        file.setEncoder(encoder(ctx, new LineLayout(log, node, false)));
         file.start();
         root.addAppender(file);
 
-        quiet(ctx, "org.apache.ratis", Level.WARN);
-        quiet(ctx, "org.apache.ratis.thirdparty", Level.ERROR);
-        // Ratis logs every rejected request as an ERROR with a stack trace; CSCS reports them itself.
-        quiet(ctx, "org.apache.ratis.client.impl.OrderedAsync", Level.OFF);
-        quiet(ctx, "org.eclipse.jetty", Level.WARN);
-        quiet(ctx, "io.javalin", Level.WARN);
+        LibraryLoggers.apply(ctx, log.level());
     }
 
-    private static void quiet(LoggerContext ctx, String name, Level level) {
-        ctx.getLogger(name).setLevel(level);
-    }
-
-    private static PatternLayoutEncoder encoder(LoggerContext ctx) {
-        PatternLayoutEncoder e = new PatternLayoutEncoder();
+    private static LayoutWrappingEncoder<ILoggingEvent> encoder(LoggerContext ctx, LineLayout layout) {
+        layout.setContext(ctx);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> e = new LayoutWrappingEncoder<>();
         e.setContext(ctx);
-        e.setPattern(PATTERN);
+        e.setLayout(layout);
+        e.setCharset(StandardCharsets.UTF_8);
         e.start();
         return e;
     }

@@ -82,11 +82,7 @@ public final class ConfigLoader {
                     + "(see `cscs ca --help`), or set insecure: true for a local test cluster");
         }
         ServerConfig.Agent agent = agent(top.section("agent"));
-        Section log = top.section("log");
-        Path logDir = log == null ? Path.of("/var/log/cscs") : log.path("dir", "/var/log/cscs");
-        if (log != null) {
-            log.noOthers();
-        }
+        ServerConfig.Log log = log(top.section("log"));
         Section limitsSection = top.section("limits");
         Duration alertInterval = limitsSection == null ? RaftSettings.ALERT_INTERVAL
                 : limitsSection.duration("alertInterval", RaftSettings.ALERT_INTERVAL);
@@ -100,7 +96,7 @@ public final class ConfigLoader {
         Limits limits = limits(limitsSection);
         top.noOthers();
         return new ServerConfig(file, id, dataDir, domains, raft, edge, apiListen, apiLocal, genesis, anchor, tls, insecure, agent,
-                logDir, limits, alertInterval, apiLimits);
+                log, limits, alertInterval, apiLimits);
     }
 
     private static Section need(Section top, String name, YNode root) {
@@ -187,6 +183,31 @@ public final class ConfigLoader {
                 a.duration("commitConfirm", Duration.ofSeconds(15)), a.duration("statusInterval", Duration.ofSeconds(30)));
         a.noOthers();
         return agent;
+    }
+
+    private static ServerConfig.Log log(Section l) {
+        if (l == null) {
+            return ServerConfig.Log.DEFAULT;
+        }
+        ServerConfig.Log d = ServerConfig.Log.DEFAULT;
+        ServerConfig.Log log = new ServerConfig.Log(l.path("dir", d.dir().toString()),
+                l.parsed("level", "info", s -> choice(s, ServerConfig.Log.Level.class)),
+                l.parsed("format", "text", s -> choice(s, ServerConfig.Log.Format.class)));
+        l.noOthers();
+        return log;
+    }
+
+    /** {@code s} as one of {@code type}'s constants, written in lower case in the file. */
+    static <E extends Enum<E>> E choice(String s, Class<E> type) {
+        List<String> names = new java.util.ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            String name = e.name().toLowerCase(java.util.Locale.ROOT);
+            if (name.equals(s)) {
+                return e;
+            }
+            names.add(name);
+        }
+        throw new IllegalArgumentException("\"" + s + "\" is not one of " + String.join(", ", names));
     }
 
     private static Limits limits(Section l) {

@@ -15,8 +15,24 @@ import java.util.List;
  */
 public record ServerConfig(Path source, String nodeId, Path dataDir, List<String> domains, Raft raft, Edge edge,
                            HostPort apiListen, HostPort apiLocal, Path genesis, Digest anchor, Tls tls, boolean insecure, Agent agent,
-                           Path logDir, Limits limits, Duration alertInterval,
+                           Log log, Limits limits, Duration alertInterval,
                            dev.cscs.server.api.ApiLimits apiLimits) {
+
+    /** Where the rolling log file goes. */
+    public Path logDir() {
+        return log.dir();
+    }
+
+    /** {@code log:}: the rolling file's directory, the lowest level logged and the line format. */
+    public record Log(Path dir, Level level, Format format) {
+        public static final Log DEFAULT = new Log(Path.of("/var/log/cscs"), Level.INFO, Format.TEXT);
+
+        /** Lowest first; {@code debug} also turns on stack traces. */
+        public enum Level { ERROR, WARN, INFO, DEBUG }
+
+        /** {@code text}: a plain line; {@code json}: one JSON object per line. */
+        public enum Format { TEXT, JSON }
+    }
 
     public record Raft(HostPort listen, HostPort advertise, boolean replica, List<Peer> peers, Join join,
                        Duration electionMin, Duration electionMax, long snapshotEvery, int eventHistory) {

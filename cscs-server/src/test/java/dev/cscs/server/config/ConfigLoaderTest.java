@@ -63,6 +63,9 @@ class ConfigLoaderTest {
         "bad yaml|  role: voter|  role: [voter|cscsd.yaml:8:8:|expected ',' or ']'",
         "request timeout too short|  dir: /var/log/cscs|  dir: /var/log/cscs\\nlimits: {requestTimeout: 10ms}|cscsd.yaml:23:|limits.requestTimeout: 10ms is outside 100ms..600000ms",
         "no concurrency|  dir: /var/log/cscs|  dir: /var/log/cscs\\nlimits: {concurrentPerClient: 0}|cscsd.yaml:23:|limits.concurrentPerClient: 0 is outside 1..200",
+        "bad log level|  dir: /var/log/cscs|  dir: /var/log/cscs\\n  level: trace|cscsd.yaml:23:|log.level: \"trace\" is not one of error, warn, info, debug",
+        "bad log format|  dir: /var/log/cscs|  dir: /var/log/cscs\\n  format: xml|cscsd.yaml:23:|log.format: \"xml\" is not one of text, json",
+        "upper-case log level|  dir: /var/log/cscs|  dir: /var/log/cscs\\n  level: WARN|cscsd.yaml:23:|log.level: \"WARN\" is not one of",
         "duplicate key|  dryRun: false|  dryRun: false\\n  dryRun: true|cscsd.yaml:|duplicate",
     })
     void aBrokenFileNamesTheLineTheKeyAndWhy(String name, String from, String to, String where, String why) {
@@ -81,6 +84,18 @@ class ConfigLoaderTest {
         ServerConfig c = parse(GOOD + "limits: {requestTimeout: 2s, concurrentPerClient: 4}\n");
         assertThat(c.apiLimits().requestTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.apiLimits().concurrentPerClient()).isEqualTo(4);
+    }
+
+    @Test
+    void theLogLevelAndFormatDefaultToInfoAndText() {
+        ServerConfig c = parse(GOOD);
+        assertThat(c.log()).isEqualTo(new ServerConfig.Log(Path.of("/var/log/cscs"), ServerConfig.Log.Level.INFO,
+                ServerConfig.Log.Format.TEXT));
+        ServerConfig j = parse(GOOD.replace("  dir: /var/log/cscs", "  dir: /srv/log\n  level: debug\n  format: json"));
+        assertThat(j.log()).isEqualTo(new ServerConfig.Log(Path.of("/srv/log"), ServerConfig.Log.Level.DEBUG,
+                ServerConfig.Log.Format.JSON));
+        assertThat(parse(GOOD.replace("  dir: /var/log/cscs", "  level: error")).log().level())
+                .isEqualTo(ServerConfig.Log.Level.ERROR);
     }
 
     @Test
