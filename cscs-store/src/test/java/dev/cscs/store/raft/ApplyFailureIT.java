@@ -13,28 +13,14 @@ import dev.cscs.core.testing.Chains;
 import dev.cscs.core.testing.Eventually;
 import dev.cscs.store.Alert;
 import dev.cscs.store.LogEntry;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** An exception while applying, or a bad watcher, must not stop Raft (Ratis closes a server whose apply throws). */
-class ApplyFailureIT {
-    @TempDir
-    Path dir;
-    TestCluster cluster;
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
+class ApplyFailureIT extends ClusterFixture {
     private static boolean poisoned(LogEntry e) {
         return e instanceof LogEntry.Submit && ((LogEntry.Submit) e).changeset().body().ops().stream()
                 .anyMatch(op -> op.key().equals("sysctl/poison"));

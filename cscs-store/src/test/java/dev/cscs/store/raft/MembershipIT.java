@@ -12,26 +12,12 @@ import dev.cscs.core.model.Op;
 import dev.cscs.core.testing.Chains;
 import dev.cscs.core.trust.Signing;
 import dev.cscs.core.testing.Eventually;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Membership follows the signed node registry; snapshots let a new node catch up after the log was truncated. */
-class MembershipIT {
-    @TempDir
-    Path dir;
-    TestCluster cluster;
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
+class MembershipIT extends ClusterFixture {
     private SubmitReply registry(RaftNode via, String id, String role) {
         Head h = via.store().head("_nodes");
         String raft = role.equals("removed") ? "" : ",\"raft\":\"" + cluster.peer(id).address() + "\"";

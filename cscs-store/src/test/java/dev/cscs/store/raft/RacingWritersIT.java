@@ -6,33 +6,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cscs.core.testing.Chains;
 import dev.cscs.store.LogEntry;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Writers racing for the same seq through different nodes: the leader's speculation refuses all
  * but one before the log. It used to be dropped whenever Ratis cancelled a refused submission,
  * and then the next racer reached the log, to be rejected on apply by every replica.
  */
-class RacingWritersIT {
-    @TempDir
-    Path dir;
-    TestCluster cluster;
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
+class RacingWritersIT extends ClusterFixture {
     @Test
     void submissionsRacingForOneSeqReachTheLogOnlyOnce() throws Exception {
         cluster = new TestCluster(dir, Chains.genesis()).start(3);

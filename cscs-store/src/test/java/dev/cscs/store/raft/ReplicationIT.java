@@ -18,30 +18,16 @@ import dev.cscs.core.testing.Eventually;
 import dev.cscs.core.json.Limits;
 import dev.cscs.store.LogEntry;
 import dev.cscs.store.LogEntryCodec;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.server.raftlog.RaftLog;
 import java.util.concurrent.CompletionException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Three nodes in one JVM on loopback: replication, failover, restart, rejection. */
-class ReplicationIT {
-    @TempDir
-    Path dir;
-    TestCluster cluster;
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
+class ReplicationIT extends ClusterFixture {
     static Changeset nextFor(ConfigStore store, String domain, Op... ops) {
         Head h = store.head(domain);
         return signed(Signing.unsigned(domain, h.seq() + 1, h.digest(), Chains.T0, List.of(ops), null),

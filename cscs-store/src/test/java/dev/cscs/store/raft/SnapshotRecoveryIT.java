@@ -27,23 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Nodes restart from their own snapshots: a torn newest one falls back, and nothing is lost in a round trip. */
-class SnapshotRecoveryIT {
-    @TempDir
-    Path dir;
-    TestCluster cluster;
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
+class SnapshotRecoveryIT extends ClusterFixture {
     /** The node's snapshot files, newest first. */
     private List<Path> snapshots(String node) {
         try (Stream<Path> files = Files.walk(dir.resolve(node))) {

@@ -16,28 +16,15 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A power cut while Ratis appends leaves part of a record at the end of the open log segment
  * (never acknowledged: Ratis syncs before it acknowledges). The chaos suite's power cut found
  * that such a node never started again (Ratis' default corruption policy throws).
  */
-class TornLogIT {
+class TornLogIT extends ClusterFixture {
     private static final byte[] HEADER = "RaftLog1".getBytes(StandardCharsets.US_ASCII);
-    @TempDir
-    Path dir;
-    TestCluster cluster;
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
     @Test
     void aNodeWithATornAppendAtTheEndOfItsOpenSegmentRestartsAndCatchesUp() throws Exception {
         cluster = new TestCluster(dir, Chains.genesis()).start(3);
