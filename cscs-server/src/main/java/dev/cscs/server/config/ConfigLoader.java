@@ -98,9 +98,20 @@ public final class ConfigLoader {
                 limitsSection.duration("requestTimeout", d.requestTimeout(), Duration.ofMillis(100), Duration.ofMinutes(10)),
                 (int) limitsSection.number("concurrentPerClient", d.concurrentPerClient(), 1, 200));
         Limits limits = limits(limitsSection);
+        HostPort metricsListen = metricsListen(top.section("metrics"));
         top.noOthers();
         return new ServerConfig(file, id, dataDir, domains, raft, edge, apiListen, apiLocal, genesis, anchor, tls, insecure, agent,
-                logDir, limits, alertInterval, apiLimits);
+                logDir, limits, alertInterval, apiLimits, metricsListen);
+    }
+
+    /** {@code metrics: {listen: 127.0.0.1:9465}}: an edge agent's metrics, plain HTTP, so loopback only. */
+    private static HostPort metricsListen(Section m) {
+        if (m == null) {
+            return null;
+        }
+        HostPort listen = m.parsed("listen", null, ConfigLoader::loopback);
+        m.noOthers();
+        return listen;
     }
 
     private static Section need(Section top, String name, YNode root) {

@@ -11,12 +11,13 @@ import java.util.List;
 /**
  * The node's config file (DESIGN.md §4), checked. {@code raft} is set for {@code cscs server},
  * {@code edge} for {@code cscs agent}. {@code apiLocal}, when set, is a loopback address where the
- * API also answers plain HTTP, for tools on the node itself.
+ * API also answers plain HTTP, for tools on the node itself. {@code metricsListen}, when set, is a
+ * loopback address where an edge agent serves {@code GET /metrics} (a server has it on its API).
  */
 public record ServerConfig(Path source, String nodeId, Path dataDir, List<String> domains, Raft raft, Edge edge,
                            HostPort apiListen, HostPort apiLocal, Path genesis, Digest anchor, Tls tls, boolean insecure, Agent agent,
                            Path logDir, Limits limits, Duration alertInterval,
-                           dev.cscs.server.api.ApiLimits apiLimits) {
+                           dev.cscs.server.api.ApiLimits apiLimits, HostPort metricsListen) {
 
     public record Raft(HostPort listen, HostPort advertise, boolean replica, List<Peer> peers, Join join,
                        Duration electionMin, Duration electionMax, long snapshotEvery, int eventHistory) {
