@@ -99,6 +99,10 @@ public final class ConfigLoader {
                 (int) limitsSection.number("concurrentPerClient", d.concurrentPerClient(), 1, 200));
         Limits limits = limits(limitsSection);
         HostPort metricsListen = metricsListen(top.section("metrics"));
+        if (metricsListen != null && raft != null) {
+            throw Section.fail(top.node("metrics"), "metrics.listen", "is for edge agents; a cluster node serves /metrics on "
+                    + "its API (api.localListen for plain HTTP on loopback)");
+        }
         top.noOthers();
         return new ServerConfig(file, id, dataDir, domains, raft, edge, apiListen, apiLocal, genesis, anchor, tls, insecure, agent,
                 logDir, limits, alertInterval, apiLimits, metricsListen);
@@ -218,7 +222,8 @@ public final class ConfigLoader {
     static HostPort loopback(String s) {
         HostPort hp = HostPort.parse(s);
         String h = hp.host();
-        if (!(h.startsWith("127.") || h.equals("localhost") || h.equals("[::1]"))) {
+        // a literal address: a name such as 127.example.net could resolve anywhere
+        if (!(h.matches("127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}") || h.equals("localhost") || h.equals("[::1]"))) {
             throw new IllegalArgumentException("\"" + s + "\" is not a loopback address; plain HTTP is served on loopback only");
         }
         return hp;
