@@ -176,7 +176,7 @@ class AgentEndToEndIT {
     @Test
     @Order(6)
     void theServerAndEdgeExpositionsPassPromtool() throws Exception {
-        var promtool = Promtool.find();
+        var promtool = Promtool.get();
         Assumptions.assumeTrue(promtool.isPresent(), Promtool.MISSING);
         for (Scrape s : List.of(Scrape.of(cluster.url("n1")), edgeScrape)) {
             Promtool.Result r = Promtool.checkMetrics(promtool.get(), s.body());
