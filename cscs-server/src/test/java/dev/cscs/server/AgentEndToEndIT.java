@@ -183,4 +183,22 @@ class AgentEndToEndIT {
             assertThat(r.exit()).as(r.output()).isZero();
         }
     }
+
+    @Test
+    @Order(7)
+    void aRefusalIsCountedOnceByTheNodeThatAnswered() {
+        var h = cluster.get("n3", "/v1/changesets/factory-a?limit=0").body().path("head");
+        var stale = Chains.signed(Signing.unsigned("factory-a", h.path("seq").asLong(), Digest.parse(h.path("digest").asText()),
+                Chains.T0, List.of(Chains.put("sysctl/kernel.kptr_restrict", "{\"value\":\"1\"}")), null), Chains.signerA());
+        var r = cluster.post("n3", "/v1/changesets", ChangesetCodec.toCompactJson(stale));
+        assertThat(r.status()).as(r.body().toString()).isBetween(400, 499);
+        String code = r.body().path("error").path("code").asText(r.body().path("code").asText());
+        String series = "cscs_rejections_total{code=\"" + code + "\"}";
+        double total = 0;
+        for (String n : cluster.ids()) {
+            total += Scrape.of(cluster.url(n)).value(series).orElse(0);
+        }
+        assertThat(Scrape.of(cluster.url("n3")).value(series)).as(series).hasValue(1);
+        assertThat(total).as("sum over the nodes of " + series).isEqualTo(1);
+    }
 }
