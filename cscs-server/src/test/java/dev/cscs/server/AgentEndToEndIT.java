@@ -194,6 +194,7 @@ class AgentEndToEndIT {
         assertThat(r.status()).as(r.body().toString()).isBetween(400, 499);
         String code = r.body().path("error").path("code").asText(r.body().path("code").asText());
         String series = "cscs_rejections_total{code=\"" + code + "\"}";
+        assertThat(Scrape.of(cluster.url("n1")).value("cscs_rejections_total{code=\"bad-signature\"}")).hasValue(0);
         double total = 0;
         for (String n : cluster.ids()) {
             total += Scrape.of(cluster.url(n)).value(series).orElse(0);

@@ -37,6 +37,8 @@ class MetricsListenerTest {
             Scrape s = Scrape.of("http://127.0.0.1:" + l.port());
             assertThat(s.value("cscs_drift_corrected_total{applier=\"sysctl\"}")).hasValue(1);
             assertThat(s.value("cscs_applier_runs_total{applier=\"sysctl\",result=\"in-sync\"}")).hasValue(1);
+            // present before the first failure, so an alert on increase() fires on it
+            assertThat(s.value("cscs_applier_runs_total{applier=\"sysctl\",result=\"failed\"}")).hasValue(0);
             assertThat(s.value("cscs_domain_applied_seq{domain=\"global\"}")).hasValue(3);
             assertThat(s.value("cscs_domain_head_seq{domain=\"global\"}")).hasValue(5);
             assertThat(s.value("cscs_tls_cert_expiry_timestamp_seconds"))

@@ -46,9 +46,10 @@ final class AgentCounters implements AgentMetrics {
     @Override
     public void reconciled(StatusReport report) {
         for (ApplierStatus a : report.appliers()) {
-            runs.labelValues(a.applier(), a.state().wire()).inc();
-            // every applier's series exists from the first round on, so increase() sees the first drift
+            // the series alerts watch exist at 0 from the first round on, so increase() sees the first failure or drift
+            runs.labelValues(a.applier(), ApplierState.FAILED.wire());
             var corrected = drift.labelValues(a.applier());
+            runs.labelValues(a.applier(), a.state().wire()).inc();
             if (a.state() == ApplierState.DRIFT_CORRECTED) {
                 corrected.inc();
             }

@@ -36,8 +36,12 @@ public final class Metrics {
         accepted = Counter.builder().name("cscs_changesets_accepted_total")
                 .help("Changesets submitted through this node and committed.").register(r);
         rejections = Counter.builder().name("cscs_rejections_total")
-                .help("Requests this node answered with an error, by error code (as in the JSON error's code).")
+                .help("Requests this node answered with an error, by error code (as in the JSON error's code; every code from 0).")
                 .labelNames("code").register(r);
+        // every code at 0 from the start: increase() would miss the first refusal of a series that appears at 1
+        for (ErrorCode code : ErrorCode.values()) {
+            rejections.labelValues(code.code());
+        }
         rateLimited = Counter.builder().name("cscs_rate_limited_total")
                 .help("Requests refused with 429 by this node.").register(r);
         watchers = Gauge.builder().name("cscs_watchers").help("Open watch streams on this node.").register(r);
