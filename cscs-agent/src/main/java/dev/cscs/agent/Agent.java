@@ -48,6 +48,7 @@ public final class Agent implements AutoCloseable {
     private final ReconcileRound round;
     private final Reconciler reconciler;
     private final StatusPublisher publisher;
+    private final AgentMetrics metrics;
     private final Object lock = new Object();
     private volatile StatusReport last;
     private volatile boolean closed;
@@ -85,6 +86,7 @@ public final class Agent implements AutoCloseable {
         this.verification = new Verification(Objects.requireNonNull(b.genesis, "genesis"), b.anchor, config.domains(),
                 (key, value) -> validate(known, key, value), config.stateDir());
         this.publisher = new StatusPublisher(b.sink, clock, config.statusInterval());
+        this.metrics = b.metrics;
         this.quiescence = new Quiescence(scheduler, clock, config.quietMin(), config.quietMax(), () -> safely("feed"));
         this.inbox = new Inbox(quiescence::poke);
         this.reconciler = new Reconciler(run, ctx, config.dryRun(), audit);
@@ -214,6 +216,7 @@ public final class Agent implements AutoCloseable {
             reconciles++;
             StatusReport report = round.run();
             last = report;
+            metrics.reconciled(report);
             LOG.debug("reconcile ({}): {}", trigger, report.appliers());
             publisher.offer(report);
             return report;
@@ -232,6 +235,7 @@ public final class Agent implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Scheduler scheduler;
         private List<Applier> appliers;
+        private AgentMetrics metrics = AgentMetrics.none();
 
         private Builder(AgentConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -251,6 +255,12 @@ public final class Agent implements AutoCloseable {
 
         public Builder statusSink(StatusSink s) {
             this.sink = Objects.requireNonNull(s);
+            return this;
+        }
+
+        /** Told of every round's report (applier results, drift, seqs); default: nobody. */
+        public Builder metrics(AgentMetrics m) {
+            this.metrics = Objects.requireNonNull(m);
             return this;
         }
 

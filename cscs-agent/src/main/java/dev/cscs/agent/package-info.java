@@ -14,7 +14,8 @@
  *       ({@code Desired});</li>
  *   <li>isolation: one applier's failure is its own result, never the others' ({@code Reconciler});</li>
  *   <li>accountability: the audit log ({@code AuditLog}) and coalesced status reports
- *       ({@code StatusPublisher}).</li>
+ *       ({@code StatusPublisher}); every report also goes to an {@code AgentMetrics} listener,
+ *       which the server module implements (this module has no metrics library).</li>
  * </ul>
  * The appliers themselves live in {@code dev.cscs.agent.applier}, the feed contract in
  * {@code dev.cscs.agent.feed}, the HTTP edge client in {@code dev.cscs.agent.edge}.

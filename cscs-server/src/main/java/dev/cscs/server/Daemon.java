@@ -87,10 +87,15 @@ public final class Daemon implements AutoCloseable {
             throw new CscsException(ErrorCode.BAD_CONFIG, "api.listen " + config.apiListen() + ": cannot listen: "
                     + rootMessage(e));
         }
+        if (transport.tls() != null) {
+            api.metrics().exposition().certificate(transport.tls().certificate());
+        }
         Agent agent = null;
         if (config.agent().enabled()) {
             try {
-                agent = NodeAgent.start(config, raft, NodeIdentity.of(config.dataDir(), transport.tls()));
+                // the store's heads are the server's own cscs_domain_head_seq: the agent adds only what it applied
+                agent = NodeAgent.start(config, raft, NodeIdentity.of(config.dataDir(), transport.tls()),
+                        api.metrics().exposition().agent(false));
             } catch (RuntimeException | IOException e) {
                 api.close();
                 raft.close();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cscs.agent.Agent;
 import dev.cscs.agent.AgentConfig;
+import dev.cscs.agent.AgentMetrics;
 import dev.cscs.agent.applier.Reachability;
 import dev.cscs.agent.edge.HttpChangesetFeed;
 import dev.cscs.agent.edge.HttpStatusSink;
@@ -21,6 +22,7 @@ import dev.cscs.core.tls.TlsMaterial;
 import dev.cscs.core.trust.ChainState;
 import dev.cscs.core.trust.JoinToken;
 import dev.cscs.core.trust.StatusSigning;
+import dev.cscs.server.api.Exposition;
 import dev.cscs.server.api.JoinProof;
 import dev.cscs.server.config.ServerConfig;
 import java.io.IOException;
@@ -45,9 +47,11 @@ public final class EdgeDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeDaemon.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Agent agent;
+    private final MetricsListener metrics;
 
-    private EdgeDaemon(Agent agent) {
+    private EdgeDaemon(Agent agent, MetricsListener metrics) {
         this.agent = agent;
+        this.metrics = metrics;
     }
 
     public static EdgeDaemon start(ServerConfig config) throws IOException {
@@ -68,18 +72,35 @@ public final class EdgeDaemon implements AutoCloseable {
         Path root = config.agent().root();
         AgentConfig ac = NodeAgent.agentConfig(config, List.of());
         Reachability server = within -> reachable(http, endpoints, within);
+        Exposition exposition = config.metricsListen() == null ? null : new Exposition();
+        if (exposition != null && tls != null) {
+            exposition.certificate(tls.certificate());
+        }
         Agent agent = Agent.builder(ac).genesis(genesis, config.anchor())
+                .metrics(exposition == null ? AgentMetrics.none() : exposition.agent(true))
                 .feed(new HttpChangesetFeed(endpoints, http))
                 .statusSink(new HttpStatusSink(endpoints, http, Duration.ofSeconds(10),
                         r -> signed(config.nodeId(), identity, r.toJson())))
                 .reachability(server).build();
+        MetricsListener listener;
+        try {
+            listener = exposition == null ? null : MetricsListener.start(config.metricsListen(), exposition);
+        } catch (RuntimeException e) {
+            agent.close();
+            throw e;
+        }
         agent.start();
         LOG.info("edge agent {} started: domains {}, servers {}, root {}", config.nodeId(), config.domains(), endpoints, root);
-        return new EdgeDaemon(agent);
+        return new EdgeDaemon(agent, listener);
     }
 
     public Agent agent() {
         return agent;
+    }
+
+    /** The port of the metrics listener, -1 without {@code metrics.listen} (tests bind port 0). */
+    public int metricsPort() {
+        return metrics == null ? -1 : metrics.port();
     }
 
     private static HttpClient client(TlsMaterial tls) {
@@ -177,6 +198,9 @@ public final class EdgeDaemon implements AutoCloseable {
 
     @Override
     public void close() {
+        if (metrics != null) {
+            metrics.close();
+        }
         agent.close();
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cscs.agent.Agent;
 import dev.cscs.agent.AgentConfig;
+import dev.cscs.agent.AgentMetrics;
 import dev.cscs.agent.applier.Reachability;
 import dev.cscs.agent.status.StatusReport;
 import dev.cscs.core.crypto.PrivateKeyRef;
@@ -28,7 +29,7 @@ final class NodeAgent {
     private NodeAgent() {
     }
 
-    static Agent start(ServerConfig config, RaftNode raft, PrivateKeyRef identity) {
+    static Agent start(ServerConfig config, RaftNode raft, PrivateKeyRef identity, AgentMetrics metrics) {
         List<Integer> ports = new ArrayList<>(List.of(config.raft().listen().port(), config.apiListen().port()));
         if (config.apiLocal() != null) {
             ports.add(config.apiLocal().port());
@@ -44,7 +45,7 @@ final class NodeAgent {
             }
         };
         Agent agent = Agent.builder(ac).genesis(raft.store().genesis().changeset(), raft.store().genesis().digest())
-                .feed(new StoreFeed(raft.store())).reachability(quorum)
+                .feed(new StoreFeed(raft.store())).reachability(quorum).metrics(metrics)
                 .statusSink(report -> publish(raft, config.nodeId(), identity, report)).build();
         agent.start();
         LOG.info("agent started: domains {}, root {}{}", config.domains(), root, ac.live() ? " (live)" : " (files only)");

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -34,6 +35,8 @@ class AgentEndToEndIT {
     static final Duration DEADLINE = Duration.ofSeconds(60);
     LocalCluster cluster;
     Path dir;
+    /** The edge agent's exposition, scraped while it ran (test 4), linted after (test 6). */
+    Scrape edgeScrape;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
@@ -103,6 +106,11 @@ class AgentEndToEndIT {
         Eventually.await("the drift was reported", DEADLINE, () -> cluster.get("n1", "/v1/status").body().toString()
                 .contains("drift-corrected"));
         assertThat(Files.readString(cluster.root("n2").getParent().resolve("log/audit.jsonl"))).contains("drift");
+        Scrape n2 = Scrape.of(cluster.url("n2"));
+        assertThat(n2.value("cscs_drift_corrected_total{applier=\"yum\"}")).as(n2.text()).hasValue(1);
+        assertThat(n2.value("cscs_applier_runs_total{applier=\"yum\",result=\"drift-corrected\"}")).hasValue(1);
+        // each node counts only its own agent: the drift on n2 is not n1's
+        assertThat(Scrape.of(cluster.url("n1")).value("cscs_drift_corrected_total{applier=\"yum\"}")).hasValue(0);
     }
 
     @Test
@@ -124,7 +132,8 @@ class AgentEndToEndIT {
                 "trust: {genesis: " + dir.resolve("genesis.json") + "}",
                 "insecure: true",
                 "agent: {root: " + dir.resolve("edge1/root") + ", quietPeriod: 20ms, statusInterval: 1s, appliers: [yum, sysctl, service]}",
-                "log: {dir: " + dir.resolve("edge1/log") + "}", ""));
+                "log: {dir: " + dir.resolve("edge1/log") + "}",
+                "metrics: {listen: 127.0.0.1:0}", ""));
         try (EdgeDaemon edge = EdgeDaemon.start(ConfigLoader.load(cfg))) {
             Path sysctl = dir.resolve("edge1/root/etc/sysctl.d/90-cscs.conf");
             Eventually.await("the edge agent applied the policy", DEADLINE, () -> read(sysctl).contains("net.ipv4.ip_forward = 1"));
@@ -133,6 +142,64 @@ class AgentEndToEndIT {
             Eventually.await("the edge agent reported", DEADLINE, () -> cluster.get("n1", "/v1/status").body().toString()
                     .contains("\"node\":\"edge1\""));
             assertThat(edge.agent().lastStatus()).isPresent();
+            String url = "http://127.0.0.1:" + edge.metricsPort();
+            Eventually.await("the edge agent's metrics show what it applied", DEADLINE, () ->
+                    Scrape.of(url).value("cscs_domain_applied_seq{domain=\"global\"}").orElse(0) >= 2);
+            edgeScrape = Scrape.of(url);
+            assertThat(edgeScrape.value("cscs_applier_runs_total{applier=\"sysctl\",result=\"applied\"}").orElse(0))
+                    .as(edgeScrape.text()).isGreaterThanOrEqualTo(1);
+            assertThat(edgeScrape.value("cscs_domain_head_seq{domain=\"global\"}").orElse(0)).isGreaterThanOrEqualTo(2);
+            assertThat(edgeScrape.value("cscs_drift_corrected_total{applier=\"sysctl\"}")).hasValue(0);
+            assertThat(edgeScrape.text()).contains("cscs_build_info{version=").contains("jvm_memory_used_bytes")
+                    .doesNotContain("cscs_raft_").doesNotContain("cscs_watchers");
         }
+    }
+
+    @Test
+    @Order(5)
+    void everyNodeExposesItsRaftViewAndBuild() throws Exception {
+        for (String n : cluster.ids()) {
+            Scrape s = Scrape.of(cluster.url(n));
+            assertThat(s.contentType()).startsWith("text/plain; version=0.0.4");
+            assertThat(s.value("cscs_raft_has_leader")).as(n + ":\n" + s.text()).hasValue(1);
+            assertThat(s.value("cscs_raft_term").orElseThrow()).isGreaterThanOrEqualTo(1);
+            assertThat(s.value("cscs_raft_applied_index").orElseThrow()).isLessThanOrEqualTo(s.value("cscs_raft_commit_index").orElseThrow());
+            assertThat(s.value("cscs_raft_leader_changes_total").orElseThrow()).isGreaterThanOrEqualTo(1);
+            assertThat(s.value("cscs_domain_head_seq{domain=\"global\"}").orElseThrow()).isGreaterThanOrEqualTo(2);
+            assertThat(s.value("cscs_domain_applied_seq{domain=\"factory-a\"}")).isPresent();
+            assertThat(s.text()).contains("cscs_build_info{version=").contains("cscs_watchers ").contains("process_cpu_seconds_total");
+            s.save("server-" + n);
+        }
+        edgeScrape.save("edge");
+    }
+
+    @Test
+    @Order(6)
+    void theServerAndEdgeExpositionsPassPromtool() throws Exception {
+        var promtool = Promtool.get();
+        Assumptions.assumeTrue(promtool.isPresent(), Promtool.MISSING);
+        for (Scrape s : List.of(Scrape.of(cluster.url("n1")), edgeScrape)) {
+            Promtool.Result r = Promtool.checkMetrics(promtool.get(), s.body());
+            assertThat(r.exit()).as(r.output()).isZero();
+        }
+    }
+
+    @Test
+    @Order(7)
+    void aRefusalIsCountedOnceByTheNodeThatAnswered() {
+        var h = cluster.get("n3", "/v1/changesets/factory-a?limit=0").body().path("head");
+        var stale = Chains.signed(Signing.unsigned("factory-a", h.path("seq").asLong(), Digest.parse(h.path("digest").asText()),
+                Chains.T0, List.of(Chains.put("sysctl/kernel.kptr_restrict", "{\"value\":\"1\"}")), null), Chains.signerA());
+        var r = cluster.post("n3", "/v1/changesets", ChangesetCodec.toCompactJson(stale));
+        assertThat(r.status()).as(r.body().toString()).isBetween(400, 499);
+        String code = r.body().path("error").path("code").asText(r.body().path("code").asText());
+        String series = "cscs_rejections_total{code=\"" + code + "\"}";
+        assertThat(Scrape.of(cluster.url("n1")).value("cscs_rejections_total{code=\"bad-signature\"}")).hasValue(0);
+        double total = 0;
+        for (String n : cluster.ids()) {
+            total += Scrape.of(cluster.url(n)).value(series).orElse(0);
+        }
+        assertThat(Scrape.of(cluster.url("n3")).value(series)).as(series).hasValue(1);
+        assertThat(total).as("sum over the nodes of " + series).isEqualTo(1);
     }
 }

@@ -20,7 +20,7 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private final Javalin app;
     private final WatchRoutes watch;
-    private final Metrics metrics = new Metrics();
+    private final Metrics metrics;
     private final Bodies bodies;
 
     /**
@@ -30,6 +30,7 @@ public final class ApiServer implements AutoCloseable {
      */
     public ApiServer(String nodeId, RaftNode raft, ValueValidator validator, Limits limits, HostPort listen,
                      javax.net.ssl.SSLContext ssl, HostPort localPlain, ApiLimits apiLimits) {
+        this.metrics = new Metrics(new Exposition(), raft);
         this.watch = new WatchRoutes(raft.store(), metrics, apiLimits.watchesPerClient());
         this.bodies = new Bodies(limits.maxChangesetBytes(), apiLimits.requestTimeout(), raft, nodeId);
         ClientGate gate = new ClientGate(apiLimits.concurrentPerClient(), metrics, raft, nodeId);
@@ -61,8 +62,11 @@ public final class ApiServer implements AutoCloseable {
                     .put("leader", info.leaderId()).put("appliedIndex", info.appliedIndex());
             Json.send(ctx, ready ? 200 : 503, body);
         });
-        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.render(raft)));
-        app.exception(CscsException.class, (e, ctx) -> Json.send(ctx, e.code().httpStatus(), Json.error(e)));
+        app.get("/metrics", ctx -> ctx.contentType(Exposition.CONTENT_TYPE).result(metrics.exposition().scrape()));
+        app.exception(CscsException.class, (e, ctx) -> {
+            metrics.rejected(e.code());
+            Json.send(ctx, e.code().httpStatus(), Json.error(e));
+        });
         // client input never gets here (decoders and body reads answer 4xx); what does is a bug of this node:
         // one line in the log (the trace at debug, so a request loop cannot flood the log), nothing of it in the answer
         app.exception(Exception.class, (e, ctx) -> {

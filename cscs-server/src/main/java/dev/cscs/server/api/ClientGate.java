@@ -84,7 +84,8 @@ final class ClientGate implements Filter {
         return null;
     }
 
-    private static void refuse(HttpServletResponse res, CscsException e) throws IOException {
+    private void refuse(HttpServletResponse res, CscsException e) throws IOException {
+        metrics.rejected(e.code());
         res.setStatus(e.code().httpStatus());
         res.setContentType("application/json");
         res.getOutputStream().write(Json.error(e).toString().getBytes(StandardCharsets.UTF_8));

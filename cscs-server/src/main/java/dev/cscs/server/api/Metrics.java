@@ -1,88 +1,111 @@
 package dev.cscs.server.api;
 
-import dev.cscs.store.ConfigStore;
+import dev.cscs.core.error.CscsException;
+import dev.cscs.core.error.ErrorCode;
 import dev.cscs.store.raft.RaftInfo;
 import dev.cscs.store.raft.RaftNode;
-import java.util.Locale;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.function.ToDoubleFunction;
 
 /**
- * Prometheus text exposition, without a metrics library: Raft role, term and indexes,
- * changesets accepted and rejected by reason (cluster-wide, from the replicated store), and
- * the latency of submissions through this node as a histogram.
+ * A cluster node's own figures on top of its {@link Exposition}: Raft as this node sees it,
+ * the store's head seq per chain, and what this node's API did. Nothing here is read from the
+ * replicated alerts: a refusal is counted once, by the node that answered the client, so
+ * {@code sum()} over the nodes is the cluster's total.
  */
 public final class Metrics {
-    private static final double[] BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
-    private final AtomicLongArray bucketCounts = new AtomicLongArray(BUCKETS.length + 1);
-    private final AtomicLong latencyCount = new AtomicLong();
-    private final AtomicLong latencyNanos = new AtomicLong();
-    private final AtomicLong watchers = new AtomicLong();
-    private final AtomicLong rateLimited = new AtomicLong();
+    private static final String[] ROLES = {"leader", "follower", "candidate", "listener"};
+    private final Exposition exposition;
+    private final Histogram submitLatency;
+    private final Counter accepted;
+    private final Counter rejections;
+    private final Counter rateLimited;
+    private final Gauge watchers;
+
+    Metrics(Exposition exposition, RaftNode raft) {
+        this.exposition = exposition;
+        PrometheusRegistry r = exposition.registry();
+        submitLatency = Histogram.builder().name("cscs_submit_latency_seconds").classicOnly()
+                .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+                .help("Submission latency through this node, request to commit and apply.").register(r);
+        accepted = Counter.builder().name("cscs_changesets_accepted_total")
+                .help("Changesets submitted through this node and committed.").register(r);
+        rejections = Counter.builder().name("cscs_rejections_total")
+                .help("Requests this node answered with an error, by error code (as in the JSON error's code; every code from 0).")
+                .labelNames("code").register(r);
+        // every code at 0 from the start: increase() would miss the first refusal of a series that appears at 1
+        for (ErrorCode code : ErrorCode.values()) {
+            rejections.labelValues(code.code());
+        }
+        rateLimited = Counter.builder().name("cscs_rate_limited_total")
+                .help("Requests refused with 429 by this node.").register(r);
+        watchers = Gauge.builder().name("cscs_watchers").help("Open watch streams on this node.").register(r);
+        raftGauge(r, raft, "cscs_raft_term", "Current Raft term as this node knows it.", RaftInfo::term);
+        raftGauge(r, raft, "cscs_raft_commit_index", "Raft commit index on this node.", RaftInfo::commitIndex);
+        raftGauge(r, raft, "cscs_raft_applied_index", "Last log index this node applied to its state machine.",
+                RaftInfo::appliedIndex);
+        raftGauge(r, raft, "cscs_raft_has_leader", "1 when this node knows a leader, else 0.",
+                info -> info.leaderId() == null ? 0 : 1);
+        GaugeWithCallback.builder().name("cscs_raft_role").help("Raft role of this node (1 for the current role).")
+                .labelNames("role").callback(cb -> {
+                    RaftInfo info = info(raft);
+                    String role = info == null ? "" : info.role();
+                    for (String each : ROLES) {
+                        cb.call(each.equals(role) ? 1 : 0, each);
+                    }
+                }).register(r);
+        CounterWithCallback.builder().name("cscs_raft_leader_changes_total")
+                .help("New leaders (or loss of the leader) this node was told of since it started.")
+                .callback(cb -> cb.call(raft.leaderChanges())).register(r);
+        GaugeWithCallback.builder().name("cscs_domain_head_seq").help("The newest seq of each chain in this node's store.")
+                .labelNames("domain").callback(cb -> raft.store().heads().forEach((d, h) -> cb.call(h.seq(), d))).register(r);
+    }
+
+    /** A gauge read from {@link RaftNode#info()} at scrape time; no sample while the group is not running. */
+    private static void raftGauge(PrometheusRegistry r, RaftNode raft, String name, String help, ToDoubleFunction<RaftInfo> value) {
+        GaugeWithCallback.builder().name(name).help(help).callback(cb -> {
+            RaftInfo info = info(raft);
+            if (info != null) {
+                cb.call(value.applyAsDouble(info));
+            }
+        }).register(r);
+    }
+
+    private static RaftInfo info(RaftNode raft) {
+        try {
+            return raft.info();
+        } catch (CscsException e) {
+            return null;
+        }
+    }
+
+    public Exposition exposition() {
+        return exposition;
+    }
 
     void observeSubmit(long nanos) {
-        double seconds = nanos / 1e9;
-        int i = 0;
-        while (i < BUCKETS.length && seconds > BUCKETS[i]) {
-            i++;
-        }
-        bucketCounts.incrementAndGet(i);
-        latencyCount.incrementAndGet();
-        latencyNanos.addAndGet(nanos);
+        submitLatency.observe(nanos / 1e9);
+        accepted.inc();
+    }
+
+    void rejected(ErrorCode code) {
+        rejections.labelValues(code.code()).inc();
     }
 
     void watcherOpened() {
-        watchers.incrementAndGet();
+        watchers.inc();
     }
 
     void watcherClosed() {
-        watchers.decrementAndGet();
+        watchers.dec();
     }
 
     void rateLimited() {
-        rateLimited.incrementAndGet();
-    }
-
-    String render(RaftNode raft) {
-        StringBuilder b = new StringBuilder();
-        RaftInfo info = raft.info();
-        ConfigStore store = raft.store();
-        gauge(b, "cscs_raft_term", "Current Raft term.", info.term());
-        b.append("# HELP cscs_raft_role Raft role of this node (1 for the current role).\n# TYPE cscs_raft_role gauge\n");
-        for (String role : new String[] {"leader", "follower", "candidate", "listener"}) {
-            b.append("cscs_raft_role{role=\"").append(role).append("\"} ").append(role.equals(info.role()) ? 1 : 0).append('\n');
-        }
-        gauge(b, "cscs_raft_commit_index", "Raft commit index.", info.commitIndex());
-        gauge(b, "cscs_raft_applied_index", "Last log index applied to the state machine.", info.appliedIndex());
-        b.append("# HELP cscs_changesets_accepted_total Changesets in the store's chains (cluster-wide).\n")
-                .append("# TYPE cscs_changesets_accepted_total counter\n")
-                .append("cscs_changesets_accepted_total ").append(store.allChangesets().size() - 1).append('\n');
-        b.append("# HELP cscs_changesets_rejected_total Rejected submissions by reason (cluster-wide, from _alerts).\n")
-                .append("# TYPE cscs_changesets_rejected_total counter\n");
-        store.rejectionsByCode().forEach((code, n) ->
-                b.append("cscs_changesets_rejected_total{reason=\"").append(code).append("\"} ").append(n).append('\n'));
-        b.append("# HELP cscs_submit_latency_seconds Submission latency through this node, request to commit and apply.\n")
-                .append("# TYPE cscs_submit_latency_seconds histogram\n");
-        long cumulative = 0;
-        for (int i = 0; i < BUCKETS.length; i++) {
-            cumulative += bucketCounts.get(i);
-            b.append("cscs_submit_latency_seconds_bucket{le=\"").append(BUCKETS[i]).append("\"} ").append(cumulative).append('\n');
-        }
-        cumulative += bucketCounts.get(BUCKETS.length);
-        b.append("cscs_submit_latency_seconds_bucket{le=\"+Inf\"} ").append(cumulative).append('\n');
-        b.append("cscs_submit_latency_seconds_sum ").append(String.format(Locale.ROOT, "%.6f", latencyNanos.get() / 1e9)).append('\n');
-        b.append("cscs_submit_latency_seconds_count ").append(latencyCount.get()).append('\n');
-        gauge(b, "cscs_watchers", "Open watch streams on this node.", watchers.get());
-        metric(b, "counter", "cscs_rate_limited_total", "Requests refused with 429 by this node.", rateLimited.get());
-        return b.toString();
-    }
-
-    private static void gauge(StringBuilder b, String name, String help, long value) {
-        metric(b, "gauge", name, help, value);
-    }
-
-    private static void metric(StringBuilder b, String type, String name, String help, long value) {
-        b.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(' ').append(type)
-                .append('\n').append(name).append(' ').append(value).append('\n');
+        rateLimited.inc();
     }
 }

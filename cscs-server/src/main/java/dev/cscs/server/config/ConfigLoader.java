@@ -94,9 +94,24 @@ public final class ConfigLoader {
                 limitsSection.duration("requestTimeout", d.requestTimeout(), Duration.ofMillis(100), Duration.ofMinutes(10)),
                 (int) limitsSection.number("concurrentPerClient", d.concurrentPerClient(), 1, 200));
         Limits limits = limits(limitsSection);
+        HostPort metricsListen = metricsListen(top.section("metrics"));
+        if (metricsListen != null && raft != null) {
+            throw Section.fail(top.node("metrics"), "metrics.listen", "is for edge agents; a cluster node serves /metrics on "
+                    + "its API (api.localListen for plain HTTP on loopback)");
+        }
         top.noOthers();
         return new ServerConfig(file, id, dataDir, domains, raft, edge, apiListen, apiLocal, genesis, anchor, tls, insecure, agent,
-                log, limits, alertInterval, apiLimits);
+                log, limits, alertInterval, apiLimits, metricsListen);
+    }
+
+    /** {@code metrics: {listen: 127.0.0.1:9465}}: an edge agent's metrics, plain HTTP, so loopback only. */
+    private static HostPort metricsListen(Section m) {
+        if (m == null) {
+            return null;
+        }
+        HostPort listen = m.parsed("listen", null, ConfigLoader::loopback);
+        m.noOthers();
+        return listen;
     }
 
     private static Section need(Section top, String name, YNode root) {
@@ -228,7 +243,8 @@ public final class ConfigLoader {
     static HostPort loopback(String s) {
         HostPort hp = HostPort.parse(s);
         String h = hp.host();
-        if (!(h.startsWith("127.") || h.equals("localhost") || h.equals("[::1]"))) {
+        // a literal address: a name such as 127.example.net could resolve anywhere
+        if (!(h.matches("127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}") || h.equals("localhost") || h.equals("[::1]"))) {
             throw new IllegalArgumentException("\"" + s + "\" is not a loopback address; plain HTTP is served on loopback only");
         }
         return hp;

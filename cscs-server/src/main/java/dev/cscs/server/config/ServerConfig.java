@@ -2,6 +2,7 @@ package dev.cscs.server.config;
 
 import dev.cscs.core.json.Limits;
 import dev.cscs.core.model.Digest;
+import dev.cscs.server.api.ApiLimits;
 import dev.cscs.store.raft.HostPort;
 import dev.cscs.store.raft.Peer;
 import java.nio.file.Path;
@@ -11,12 +12,12 @@ import java.util.List;
 /**
  * The node's config file (DESIGN.md §4), checked. {@code raft} is set for {@code cscs server},
  * {@code edge} for {@code cscs agent}. {@code apiLocal}, when set, is a loopback address where the
- * API also answers plain HTTP, for tools on the node itself.
+ * API also answers plain HTTP, for tools on the node itself. {@code metricsListen}, when set, is a
+ * loopback address where an edge agent serves {@code GET /metrics} (a server has it on its API).
  */
 public record ServerConfig(Path source, String nodeId, Path dataDir, List<String> domains, Raft raft, Edge edge,
                            HostPort apiListen, HostPort apiLocal, Path genesis, Digest anchor, Tls tls, boolean insecure, Agent agent,
-                           Log log, Limits limits, Duration alertInterval,
-                           dev.cscs.server.api.ApiLimits apiLimits) {
+                           Log log, Limits limits, Duration alertInterval, ApiLimits apiLimits, HostPort metricsListen) {
 
     /** Where the rolling log file goes. */
     public Path logDir() {

@@ -121,4 +121,23 @@ class ConfigLoaderTest {
         assertThat(c.raft()).isNull();
         assertThat(c.edge().endpoints()).containsExactly("http://10.0.0.1:7400", "http://10.0.0.2:7400");
     }
+
+    @Test
+    void anEdgeAgentServesMetricsOnLoopbackOnly() {
+        String edge = GOOD.replaceAll("(?s)raft:.*?api:", "server: {endpoints: [\"http://10.0.0.1:7400\"]}\napi:");
+        assertThat(parse(edge).metricsListen()).isNull();
+        assertThat(parse(edge + "metrics: {listen: 127.0.0.1:9465}\n").metricsListen().toString()).isEqualTo("127.0.0.1:9465");
+        assertThat(parse(edge + "metrics: {listen: \"[::1]:9465\"}\n").metricsListen().port()).isEqualTo(9465);
+        for (String outside : new String[] {"10.0.0.5:9465", "0.0.0.0:9465", "127.0.0.1.example.net:9465", "127.evil:9465"}) {
+            assertThatThrownBy(() -> parse(edge + "metrics: {listen: \"" + outside + "\"}\n"))
+                    .as(outside).hasMessageContaining("metrics.listen").hasMessageContaining("not a loopback address");
+        }
+        assertThatThrownBy(() -> parse(edge + "metrics: {listen: 127.0.0.1:9465, port: 1}\n")).hasMessageContaining("metrics.port: unknown key");
+    }
+
+    @Test
+    void aClusterNodeHasNoMetricsListenOfItsOwn() {
+        assertThatThrownBy(() -> parse(GOOD + "metrics: {listen: 127.0.0.1:9465}\n"))
+                .hasMessageContaining("metrics.listen: is for edge agents");
+    }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
@@ -79,6 +80,7 @@ public final class RaftNode implements Closeable {
     };
     private final AlertThrottle throttle;
     private final Membership membership;
+    private final AtomicLong leaderChanges = new AtomicLong();
 
     private RaftNode(RaftSettings settings, ConfigStore store, ValueValidator validator) throws IOException {
         this.settings = settings;
@@ -97,7 +99,10 @@ public final class RaftNode implements Closeable {
         this.membership = new Membership(this, later);
         machine.onConfigurationChange(() -> later.execute(this::followMembers));
         machine.onApplied(membership::maybeReconcile);
-        machine.onLeaderChange(membership::leaderChanged);
+        machine.onLeaderChange(() -> {
+            leaderChanges.incrementAndGet();
+            membership.leaderChanged();
+        });
     }
 
     private RaftClient newClient(RaftGroup g) {
@@ -334,6 +339,11 @@ public final class RaftNode implements Closeable {
         return new RaftInfo(settings.nodeId(), info.getCurrentRole().name().toLowerCase(java.util.Locale.ROOT),
                 info.getCurrentTerm(), leader == null ? null : leader.toString(),
                 d.getRaftLog().getLastCommittedIndex(), info.getLastAppliedIndex(), info.isLeaderReady());
+    }
+
+    /** How many times this node was told of a new leader (or of none) since it started: for /metrics. */
+    public long leaderChanges() {
+        return leaderChanges.get();
     }
 
     /** The current Raft configuration: voters and listeners. */
