@@ -22,7 +22,10 @@ final class KeyArgs {
     static List<PrivateKeyRef> signers(List<Path> files, GlobalOptions global) {
         List<PrivateKeyRef> keys = new ArrayList<>();
         for (Path f : files) {
-            keys.add(KeyFiles.readPrivate(f, global.passphrases()));
+            KeyPermissions.Asked passphrases = new KeyPermissions.Asked(global.passphrases());
+            PrivateKeyRef key = KeyFiles.readPrivate(f, passphrases);
+            KeyPermissions.check(f, passphrases.asked(), global.printer());
+            keys.add(key);
         }
         return keys;
     }
