@@ -50,4 +50,15 @@ class SigningKeyPermissionsTest {
                 .contains("chmod 600 " + key);
         assertThat(dir.resolve("cs.json")).exists();
     }
+
+    @Test
+    void aWorldReadableUnencryptedCaKeyIssuesNothing() throws Exception {
+        Path ca = dir.resolve("ca");
+        CliRun.of("ca", "init", "--out", ca.toString(), "--no-passphrase").ok();
+        Files.setPosixFilePermissions(ca.resolve("ca.key"), PosixFilePermissions.fromString("rw-rw-rw-"));
+        CliRun r = CliRun.of("ca", "issue", "n1", "--ca", ca.toString(), "--ip", "127.0.0.1", "--out", dir.resolve("n1").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("chmod 600 " + ca.resolve("ca.key"));
+        assertThat(dir.resolve("n1.key")).doesNotExist();
+    }
 }
