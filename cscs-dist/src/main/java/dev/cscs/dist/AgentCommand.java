@@ -22,12 +22,13 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The config file.")
     Path config;
 
-    @Option(names = "--check", description = "Only check the config file.")
+    @Option(names = "--check", description = "Only check the config file, as `cscs agent` would, and say what is wrong, if anything.")
     boolean check;
 
     @Override
     public Integer call() throws Exception {
         ServerConfig cfg = ConfigLoader.load(config);
+        EdgeDaemon.validate(cfg);
         if (check) {
             System.out.println(config + ": ok (edge agent " + cfg.nodeId() + ")");
             return 0;

@@ -88,7 +88,7 @@ class OnlineCliIT {
         cscs("n1", "put", "global", "sshd/other", "{\"settings\":{\"PasswordAuthentication\":\"no\"}}", "--sign-with", key).ok();
         CliRun stale = cscs("n2", "submit", cs.toString());
         assertThat(stale.exit()).isEqualTo(4);
-        assertThat(stale.err()).contains("wrong-seq").contains("re-run to rebase");
+        assertThat(stale.err()).contains("wrong-seq").contains("sign it again there");
     }
 
     @Test

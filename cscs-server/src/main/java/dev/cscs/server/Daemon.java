@@ -152,6 +152,11 @@ public final class Daemon implements AutoCloseable {
         return api.port();
     }
 
+    /** The routes the API serves, as "METHOD /path". */
+    public List<String> apiRoutes() {
+        return api.routes();
+    }
+
     /** The in-process agent, or null when agent.enabled is false. */
     public Agent agent() {
         return agent;

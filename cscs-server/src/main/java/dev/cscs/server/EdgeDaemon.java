@@ -54,11 +54,19 @@ public final class EdgeDaemon implements AutoCloseable {
         this.metrics = metrics;
     }
 
-    public static EdgeDaemon start(ServerConfig config) throws IOException {
+    /**
+     * What an edge agent needs of a config beyond what {@code ConfigLoader} checks for every node;
+     * {@code cscs agent --check} runs exactly this, so it accepts only what {@link #start} accepts.
+     */
+    public static void validate(ServerConfig config) {
         if (config.edge() == null) {
             throw new CscsException(ErrorCode.BAD_CONFIG, config.source() + ": server: {endpoints: [...]} is missing "
                     + "(cscs agent runs an edge device; a cluster node runs `cscs server`)");
         }
+    }
+
+    public static EdgeDaemon start(ServerConfig config) throws IOException {
+        validate(config);
         TlsMaterial tls = config.tls() == null ? null
                 : TlsMaterial.load(config.tls().ca(), config.tls().cert(), config.tls().key(), PassphraseSource.NONE);
         HttpClient http = client(tls);

@@ -167,8 +167,9 @@ class HttpRejectionsIT {
 
     @Test
     void readsAndErrorsSpeakJson() {
-        assertThat(cluster.get("n1", "/v1/kv/nope").status()).isEqualTo(404);
-        assertThat(cluster.get("n1", "/v1/kv/nope").body().path("error").path("code").asText()).isEqualTo("not-found");
+        assertThat(cluster.get("n1", "/v1/kv/nope").status()).isEqualTo(403);
+        assertThat(cluster.get("n1", "/v1/kv/nope").body().path("error").path("code").asText()).isEqualTo("unknown-domain");
+        assertThat(cluster.get("n1", "/v1/kv/global/sysctl/net.no.such.key").status()).isEqualTo(404);
         assertThat(cluster.get("n2", "/v1/nothing").status()).isEqualTo(404);
         assertThat(cluster.get("n2", "/v1/trust").body().path("genesis").asText()).startsWith("sha256:");
         assertThat(cluster.get("n3", "/v1/audit").body().path("ok").asBoolean()).isTrue();

@@ -21,12 +21,12 @@ public interface CommandRunner {
 
     /** The real runner: no prefix, live commands run in the agent's own namespaces. */
     static CommandRunner system() {
-        return new ProcessCommandRunner(List.of());
+        return new ProcessCommandRunner(List.of(), ToolPath.system());
     }
 
     /** The real runner with a prefix for live commands, e.g. {@code [ip, netns, exec, NS]}. */
     static CommandRunner system(List<String> livePrefix) {
-        return new ProcessCommandRunner(livePrefix);
+        return new ProcessCommandRunner(livePrefix, ToolPath.system());
     }
 
     /** One invocation; {@code stdin} may be empty. */

@@ -17,13 +17,19 @@ final class ProcessCommandRunner implements CommandRunner {
     static final int MAX_OUTPUT = 1 << 20;
 
     private final List<String> livePrefix;
+    private final ToolPath tools;
 
-    ProcessCommandRunner(List<String> livePrefix) {
+    ProcessCommandRunner(List<String> livePrefix, ToolPath tools) {
         this.livePrefix = List.copyOf(livePrefix);
+        this.tools = tools;
     }
 
     @Override
     public Result run(Command command) {
+        String tool = command.argv().get(0);
+        if (tools.find(tool).isEmpty()) {
+            throw tools.missing(tool);
+        }
         List<String> argv = new ArrayList<>();
         if (command.live()) {
             argv.addAll(livePrefix);
@@ -36,7 +42,7 @@ final class ProcessCommandRunner implements CommandRunner {
         try {
             p = pb.start();
         } catch (IOException e) {
-            throw new CscsException(ErrorCode.IO, "cannot run `" + argv.get(0) + "` (is it installed?): " + e.getMessage(), e);
+            throw new CscsException(ErrorCode.IO, "cannot run `" + argv.get(0) + "`: " + e.getMessage(), e);
         }
         Pump out = new Pump(p.getInputStream());
         Pump err = new Pump(p.getErrorStream());

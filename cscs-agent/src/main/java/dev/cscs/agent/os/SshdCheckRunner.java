@@ -14,15 +14,17 @@ import java.util.List;
 public final class SshdCheckRunner implements CommandRunner {
     private final CommandRunner delegate;
     private final Path privsep;
+    private final ToolPath tools;
 
-    SshdCheckRunner(CommandRunner delegate, Path privsep) {
+    SshdCheckRunner(CommandRunner delegate, Path privsep, ToolPath tools) {
         this.delegate = delegate;
         this.privsep = privsep;
+        this.tools = tools;
     }
 
     /** The system runner, with sshd checks made to work on hosts where sshd is not running. */
     public static CommandRunner system() {
-        return new SshdCheckRunner(CommandRunner.system(), Path.of("/run/sshd"));
+        return new SshdCheckRunner(CommandRunner.system(), Path.of("/run/sshd"), ToolPath.system());
     }
 
     @Override
@@ -34,6 +36,10 @@ public final class SshdCheckRunner implements CommandRunner {
         List<String> argv = c.argv();
         boolean check = argv.size() >= 2 && argv.get(0).equals("sshd") && (argv.get(1).equals("-t") || argv.get(1).equals("-T"));
         if (!check || Files.isDirectory(privsep) || !"root".equals(System.getProperty("user.name"))) {
+            return c;
+        }
+        if (tools.find("sshd").isEmpty()) {
+            // inside the wrapper a missing sshd would read as sh failing; unwrapped, it is named as missing
             return c;
         }
         List<String> wrapped = new ArrayList<>(List.of("unshare", "-m", "--propagation", "private", "sh", "-c",

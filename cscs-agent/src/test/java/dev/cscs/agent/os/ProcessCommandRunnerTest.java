@@ -7,9 +7,13 @@ import dev.cscs.agent.os.CommandRunner.Command;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ProcessCommandRunnerTest {
     static final Duration T = Duration.ofSeconds(20);
@@ -49,7 +53,21 @@ class ProcessCommandRunnerTest {
     void aMissingToolIsAnIoError() {
         assertThatThrownBy(() -> CommandRunner.system().run(Command.of(T, "/nonexistent/tool")))
                 .isInstanceOfSatisfying(CscsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IO))
-                .hasMessageContaining("cannot run `/nonexistent/tool` (is it installed?)");
+                .hasMessage("/nonexistent/tool is not installed (no executable file there)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sshd", "nft", "sysctl", "systemctl", "dnf", "apt-get"})
+    void everyToolAnApplierRunsIsNamedAsNotInstalledWithThePathItWasLookedFor(String tool, @TempDir Path empty) {
+        ToolPath tools = new ToolPath(empty + ":" + empty.resolve("also-empty"));
+        // a live prefix (ip netns exec in the tests) must not hide the missing tool behind its own failure
+        CommandRunner runner = new ProcessCommandRunner(List.of("env"), tools);
+        for (Command c : List.of(Command.of(T, tool, "--version"), Command.live(T, tool, "--version"))) {
+            assertThatThrownBy(() -> runner.run(c))
+                    .isInstanceOfSatisfying(CscsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IO))
+                    .hasMessageStartingWith(tool + " is not installed (looked for it on PATH " + empty + ":" + empty
+                            + "/also-empty); install it");
+        }
     }
 
     @Test

@@ -1,6 +1,10 @@
 package dev.cscs.agent.os;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cscs.core.error.CscsException;
+import dev.cscs.core.error.ErrorCode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +23,34 @@ class SshdCheckRunnerTest {
         new SshdCheckRunner(cmd -> {
             seen.add(cmd.argv());
             return new CommandRunner.Result(0, "", "", false);
-        }, privsep).run(c);
+        }, privsep, new ToolPath(fakeSshdDir().toString())).run(c);
         return seen;
+    }
+
+    private Path fakeSshdDir() {
+        try {
+            Path bin = Files.createDirectories(dir.resolve("bin"));
+            Path sshd = bin.resolve("sshd");
+            if (!Files.exists(sshd)) {
+                Files.writeString(sshd, "#!/bin/sh\n");
+                sshd.toFile().setExecutable(true);
+            }
+            return bin;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aMissingSshdIsReportedAsNotInstalledNotAsARefusedConfiguration() throws Exception {
+        Path emptyBin = Files.createDirectories(dir.resolve("empty-bin"));
+        ToolPath tools = new ToolPath(emptyBin.toString());
+        CommandRunner runner = new SshdCheckRunner(new ProcessCommandRunner(List.of(), tools), dir.resolve("missing"), tools);
+        var check = CommandRunner.Command.of(Duration.ofSeconds(5), "sshd", "-t", "-f", "/etc/ssh/sshd_config");
+        assertThatThrownBy(() -> runner.run(check))
+                .isInstanceOfSatisfying(CscsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IO))
+                .hasMessage("sshd is not installed (looked for it on PATH " + emptyBin
+                        + "); install it, or add its directory to the PATH the agent runs with");
     }
 
     @Test

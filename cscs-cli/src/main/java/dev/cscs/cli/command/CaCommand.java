@@ -112,7 +112,7 @@ public final class CaCommand implements Runnable {
 
         @Override
         public void run() {
-            PrivateKeyRef caKey = KeyFiles.readPrivate(ca.resolve("ca.key"), global.passphrases());
+            PrivateKeyRef caKey = KeyArgs.signer(ca.resolve("ca.key"), global);
             X509Certificate caCert = TlsMaterial.readCertificates(ca.resolve("ca.pem")).get(0);
             PrivateKeyRef key = KeyGen.generate("ecdsa-p256");
             X509Certificate cert = client

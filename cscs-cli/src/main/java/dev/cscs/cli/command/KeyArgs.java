@@ -22,9 +22,17 @@ final class KeyArgs {
     static List<PrivateKeyRef> signers(List<Path> files, GlobalOptions global) {
         List<PrivateKeyRef> keys = new ArrayList<>();
         for (Path f : files) {
-            keys.add(KeyFiles.readPrivate(f, global.passphrases()));
+            keys.add(signer(f, global));
         }
         return keys;
+    }
+
+    /** One private key for signing, refused or warned about if other users can open it ({@link KeyPermissions}). */
+    static PrivateKeyRef signer(Path file, GlobalOptions global) {
+        KeyPermissions.Asked passphrases = new KeyPermissions.Asked(global.passphrases());
+        PrivateKeyRef key = KeyFiles.readPrivate(file, passphrases);
+        KeyPermissions.check(file, passphrases.asked(), global.printer());
+        return key;
     }
 
     /** {@code PUB[,PUB...][:N]}; without {@code :N} the threshold is 1. */

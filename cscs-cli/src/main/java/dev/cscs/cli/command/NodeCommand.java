@@ -113,7 +113,7 @@ public final class NodeCommand implements Runnable {
             } catch (java.io.IOException e) {
                 throw new CscsException(ErrorCode.IO, "cannot create " + out + ": " + e.getMessage());
             }
-            PrivateKeyRef caKey = KeyFiles.readPrivate(ca.resolve("ca.key"), global.passphrases());
+            PrivateKeyRef caKey = KeyArgs.signer(ca.resolve("ca.key"), global);
             X509Certificate caCert = TlsMaterial.readCertificates(ca.resolve("ca.pem")).get(0);
             List<PrivateKeyRef> admins = KeyArgs.signers(signWith, global);
             PrivateKeyRef key = KeyGen.generate("ecdsa-p256");

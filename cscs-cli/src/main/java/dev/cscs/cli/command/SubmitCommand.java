@@ -2,9 +2,10 @@ package dev.cscs.cli.command;
 
 import dev.cscs.cli.CliFiles;
 import dev.cscs.cli.GlobalOptions;
-import dev.cscs.cli.http.ApiClient;
+import dev.cscs.core.error.CscsException;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetCodec;
+import dev.cscs.core.model.Head;
 import dev.cscs.core.model.Names;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -28,6 +29,28 @@ public final class SubmitCommand implements Runnable {
     public void run() {
         Changeset cs = CliFiles.readChangeset(file);
         String path = Names.NODES.equals(cs.body().domain()) ? "/v1/members" : "/v1/changesets";
-        Submitter.printAccepted(global.printer(), new ApiClient(global).post(path, ChangesetCodec.toCompactJson(cs)));
+        Submitter submitter = new Submitter(global);
+        try {
+            Submitter.printAccepted(global.printer(), submitter.api().post(path, ChangesetCodec.toCompactJson(cs)));
+        } catch (CscsException e) {
+            if (!Submitter.isConflict(e)) {
+                throw e;
+            }
+            // unlike put, rm and apply, a signed file cannot be rebased here: its signatures cover seq and prev
+            throw new CscsException(e.code(), e.getMessage() + "; " + resignAdvice(submitter, cs.body().domain()));
+        }
+    }
+
+    private String resignAdvice(Submitter submitter, String domain) {
+        String again = " --out " + file + ", have it cosigned again (cscs cosign), then submit it";
+        try {
+            Head head = submitter.head(domain);
+            return "the chain moved on to seq " + head.seq() + " (head " + head.digest() + "): a signed file cannot be "
+                    + "moved onto a new head; sign it again there: cscs sign --domain " + domain + " … --seq "
+                    + (head.seq() + 1) + " --prev " + head.digest() + again;
+        } catch (CscsException unreadable) {
+            return "the chain moved on: a signed file cannot be moved onto a new head; sign it again at the current "
+                    + "head: cscs sign --domain " + domain + " … (it reads the head from --endpoint)" + again;
+        }
     }
 }

@@ -60,13 +60,21 @@ final class Submitter {
             try {
                 return api.post(path, ChangesetCodec.toCompactJson(cs));
             } catch (CscsException e) {
-                boolean conflict = e.code() == ErrorCode.WRONG_SEQ || e.code() == ErrorCode.WRONG_PREV;
-                if (!conflict || attempt >= 1) {
+                if (!isConflict(e)) {
                     throw e;
+                }
+                if (attempt >= 1) {
+                    throw new CscsException(e.code(), e.getMessage() + "; the chain moved on again while this command "
+                            + "rebased onto it (others are writing to " + domain + "): run the command again");
                 }
                 global.printer().note("the chain moved on (" + e.getMessage() + "); rebasing once");
             }
         }
+    }
+
+    /** The chain moved on since the changeset was made: its seq or prev no longer fits the head. */
+    static boolean isConflict(CscsException e) {
+        return e.code() == ErrorCode.WRONG_SEQ || e.code() == ErrorCode.WRONG_PREV;
     }
 
     static void printAccepted(Printer p, JsonNode reply) {

@@ -70,7 +70,13 @@ public final class StrictJson {
     }
 
     private JsonNode read(String text, String what) {
-        try (JsonParser p = factory.createParser(text)) {
+        JsonParser p;
+        try {
+            p = factory.createParser(text);
+        } catch (IOException e) {
+            throw CscsException.malformed(what + ": unreadable");
+        }
+        try (p) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 throw CscsException.malformed(what + ": empty document");
@@ -82,11 +88,9 @@ public final class StrictJson {
             }
             return root;
         } catch (JsonProcessingException e) {
-            JsonLocation loc = e.getLocation();
-            String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-            throw CscsException.malformed(what + ": invalid JSON" + where + ": " + e.getOriginalMessage());
+            throw CscsException.malformed(what + ": invalid JSON at " + SyntaxErrors.explain(p, e));
         } catch (IOException e) {
-            throw CscsException.malformed(what + ": unreadable: " + e.getMessage());
+            throw CscsException.malformed(what + ": unreadable");
         }
     }
 

@@ -9,8 +9,12 @@ import dev.cscs.store.raft.HostPort;
 import dev.cscs.store.raft.RaftInfo;
 import dev.cscs.store.raft.RaftNode;
 import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.jetty.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +26,9 @@ public final class ApiServer implements AutoCloseable {
     private final WatchRoutes watch;
     private final Metrics metrics;
     private final Bodies bodies;
+    private static final Set<HandlerType> DOCUMENTED_METHODS =
+            EnumSet.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
+    private final List<String> routes = new CopyOnWriteArrayList<>();
 
     /**
      * @param listen where the API listens: HTTPS with client certificates when {@code ssl} is
@@ -45,6 +52,12 @@ public final class ApiServer implements AutoCloseable {
                 cfg.jetty.addConnector((server, http) -> Listeners.plain(server, http, localPlain));
             }
             cfg.jetty.modifyServletContextHandler(h -> h.addFilter(new FilterHolder(gate), "/*", EnumSet.of(DispatcherType.REQUEST)));
+            cfg.events(e -> e.handlerAdded(h -> {
+                // HEAD and OPTIONS follow from these; before/after handlers are not routes
+                if (DOCUMENTED_METHODS.contains(h.getHttpMethod())) {
+                    routes.add(h.getHttpMethod() + " " + h.getPath());
+                }
+            }));
         });
         new SubmitRoutes(nodeId, raft, validator, limits, metrics,
                 new RateLimiter(java.time.Clock.systemUTC(), apiLimits.writesPerSecond(), apiLimits.writeBurst()), bodies).register(app);
@@ -63,6 +76,7 @@ public final class ApiServer implements AutoCloseable {
             Json.send(ctx, ready ? 200 : 503, body);
         });
         app.get("/metrics", ctx -> ctx.contentType(Exposition.CONTENT_TYPE).result(metrics.exposition().scrape()));
+        OpenApi.register(app);
         app.exception(CscsException.class, (e, ctx) -> {
             metrics.rejected(e.code());
             Json.send(ctx, e.code().httpStatus(), Json.error(e));
@@ -101,6 +115,11 @@ public final class ApiServer implements AutoCloseable {
     /** The port of the first listener (tests bind port 0). */
     public int port() {
         return ((org.eclipse.jetty.server.ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
+    }
+
+    /** Every route registered, as "METHOD /path" in Javalin's path syntax; what /v1/openapi.json must describe. */
+    public List<String> routes() {
+        return List.copyOf(routes);
     }
 
     public Metrics metrics() {

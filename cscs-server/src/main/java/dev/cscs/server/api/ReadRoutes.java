@@ -60,7 +60,8 @@ final class ReadRoutes {
             Names.checkDomain(d);
         }
         if (store.head(d) == null) {
-            throw new CscsException(ErrorCode.NOT_FOUND, "domain " + d + " is not in the trust policy");
+            // the same code as a submission to it: one answer, and one exit code, for every verb
+            throw new CscsException(ErrorCode.UNKNOWN_DOMAIN, "domain " + d + " is not in the trust policy");
         }
         return d;
     }
