@@ -4,6 +4,7 @@ import dev.cscs.cli.command.ApplyCommand;
 import dev.cscs.cli.command.AttachSignatureCommand;
 import dev.cscs.cli.command.AuditCommand;
 import dev.cscs.cli.command.CaCommand;
+import dev.cscs.cli.command.CompletionCommand;
 import dev.cscs.cli.command.CosignCommand;
 import dev.cscs.cli.command.GetCommand;
 import dev.cscs.cli.command.HealthCommand;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Command;
         subcommands = {KeygenCommand.class, TrustCommand.class, SignCommand.class, CosignCommand.class,
             AttachSignatureCommand.class, VerifyCommand.class, SubmitCommand.class, PutCommand.class, RmCommand.class,
             ApplyCommand.class, GetCommand.class, LsCommand.class, HistoryCommand.class, WatchCommand.class,
-            MemberCommand.class, HealthCommand.class, StatusCommand.class, AuditCommand.class, CaCommand.class, NodeCommand.class,
+            MemberCommand.class, HealthCommand.class, StatusCommand.class, AuditCommand.class, CaCommand.class, NodeCommand.class, CompletionCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 error, 2 usage, 3 rejected by verification,",
             "4 conflict (rebase and retry), 5 unavailable.", "", "Run `cscs COMMAND --help` for examples, or `./cscs demo` for a tour."})
