@@ -129,7 +129,7 @@ public final class AuditCommand implements Callable<Integer> {
     }
 
     private static String label(Node n) {
-        return (n.id() == null ? "" : n.id() + " ") + "(" + n.endpoint() + ")";
+        return (n.id() == null ? "" : n.id() + " ") + "(" + (n.endpoint() == null ? "no api URL known" : n.endpoint()) + ")";
     }
 
     /** Nodes may lag (a lower seq); they may never disagree on the digest of the same seq. */

@@ -29,8 +29,20 @@ final class ClusterProbe {
     }
 
     record Result(List<Member> members, String leader, boolean quorum, long term) {
+        /** Members of the Raft configuration that did not answer. */
         List<Member> unreachable() {
-            return members.stream().filter(m -> !m.reachable()).toList();
+            return members.stream().filter(m -> m.id() != null && !m.reachable()).toList();
+        }
+
+        /** Endpoints that did not answer and are not known to be a member's (no api URL in the registry). */
+        List<Member> silentEndpoints() {
+            return members.stream().filter(m -> m.id() == null).toList();
+        }
+
+        String counts() {
+            long known = members.stream().filter(m -> m.id() != null).count();
+            return unreachable().size() + " of " + known + " members unreachable"
+                    + (silentEndpoints().isEmpty() ? "" : ", " + silentEndpoints().size() + " endpoint(s) not answering");
         }
 
         boolean healthy() {
@@ -101,7 +113,7 @@ final class ClusterProbe {
         List<Member> members = new ArrayList<>();
         for (String id : roleOf.keySet()) {
             members.add(byId.containsKey(id) ? byId.remove(id)
-                    : new Member(id, roleOf.get(id), null, null, "no api URL in the _nodes registry and not among the endpoints"));
+                    : new Member(id, roleOf.get(id), null, null, "did not answer at any endpoint (and has no api URL in the _nodes registry)"));
         }
         members.addAll(byId.values());
         members.addAll(anonymous);
