@@ -87,8 +87,8 @@ public final class Cli implements Runnable {
 
     private static Printer printerOf(CommandLine line) {
         for (Object mixin : line.getMixins().values()) {
-            if (mixin instanceof GlobalOptions) {
-                return ((GlobalOptions) mixin).printer();
+            if (mixin instanceof LocalOptions) {
+                return ((LocalOptions) mixin).printer();
             }
         }
         return new Printer(false);

@@ -1,16 +1,15 @@
 package dev.cscs.cli;
 
-import dev.cscs.core.crypto.PassphraseSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * Options every online verb takes (DESIGN.md §6). The connection settings are resolved by
+ * Options every online verb takes (DESIGN.md §6): {@link LocalOptions} and the connection. The connection settings are resolved by
  * {@link Connection}: a flag wins over the environment, which wins over the client context.
  */
-public final class GlobalOptions {
+public final class GlobalOptions extends LocalOptions {
     @Option(names = "--endpoint", paramLabel = "URL",
             description = "Node API to talk to (env CSCS_ENDPOINT; default " + Connection.DEFAULT_ENDPOINT + ").")
     String endpoint;
@@ -26,14 +25,6 @@ public final class GlobalOptions {
     @Option(names = "--timeout", paramLabel = "DURATION",
             description = "Per request, e.g. 10s, 500ms, 1m (env CSCS_TIMEOUT; default 10s).")
     String timeout;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-            description = "Output format: table, json or yaml (default ${DEFAULT-VALUE}).")
-    Output output;
-
-    @Option(names = "--passphrase-file", paramLabel = "FILE",
-            description = "Read private key passphrases from FILE (else env CSCS_KEY_PASSPHRASE, else a prompt).")
-    Path passphraseFile;
 
     @Option(names = "--cacert", paramLabel = "FILE", description = "CA certificate to trust for HTTPS (env CSCS_CACERT).")
     Path cacert;
@@ -61,15 +52,6 @@ public final class GlobalOptions {
         return connection().endpoints().get(0);
     }
 
-    /** Machine-readable output (json or yaml): no notes, no colors. */
-    public boolean json() {
-        return output != Output.table;
-    }
-
-    public Output output() {
-        return output;
-    }
-
     public Path cacert() {
         return connection().cacert();
     }
@@ -80,17 +62,5 @@ public final class GlobalOptions {
 
     public Path clientKey() {
         return connection().key();
-    }
-
-    public Path passphraseFileOrNull() {
-        return passphraseFile;
-    }
-
-    public PassphraseSource passphrases() {
-        return Passphrases.source(passphraseFile);
-    }
-
-    public Printer printer() {
-        return new Printer(output);
     }
 }

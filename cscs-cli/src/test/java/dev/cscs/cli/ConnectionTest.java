@@ -136,4 +136,30 @@ class ConnectionTest {
         GlobalOptions g = flags("-o", "yaml");
         assertThat(g.printer().json()).isTrue();
     }
+
+    @Test
+    void offlineVerbsListNoConnectionOptionsAndOnlineVerbsListThemAll() {
+        for (String offline : new String[] {"keygen", "verify", "ca issue", "cosign"}) {
+            String help = CliRun.of((offline + " --help").split(" ")).out();
+            assertThat(help).as(offline).contains("--output").contains("--passphrase-file")
+                    .doesNotContain("--endpoint").doesNotContain("--cacert").doesNotContain("--context");
+        }
+        assertThat(CliRun.of("trust", "init", "--help").out()).doesNotContain("--endpoint");
+        for (String online : new String[] {"get", "watch", "health", "audit", "status"}) {
+            assertThat(CliRun.of(online, "--help").out()).as(online).contains("--endpoints").contains("--context")
+                    .contains("--timeout").contains("--cacert").contains("--output");
+        }
+    }
+
+    @Test
+    void completionScriptsNameEveryVerb() {
+        String bash = CliRun.of("completion", "bash").ok().out();
+        assertThat(bash).contains("health").contains("audit").contains("--genesis");
+        assertThat(CliRun.of("completion", "zsh").ok().out()).startsWith("#compdef cscs").contains("bashcompinit");
+        String fish = CliRun.of("completion", "fish").ok().out();
+        assertThat(fish).contains("complete -c cscs -n '__fish_use_subcommand' -a health")
+                .contains("complete -c cscs -n '__fish_seen_subcommand_from audit' -l genesis -r")
+                .contains("-n '__fish_seen_subcommand_from member' -a ls");
+        assertThat(CliRun.of("completion", "tcsh").exit()).isEqualTo(2);
+    }
 }
