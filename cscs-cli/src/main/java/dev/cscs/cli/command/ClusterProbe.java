@@ -3,6 +3,7 @@ package dev.cscs.cli.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cscs.cli.Colors;
 import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Printer;
 import dev.cscs.cli.http.ApiClient;
@@ -22,16 +23,31 @@ import java.util.Set;
  */
 final class ClusterProbe {
     /** One member as it answered, or why it did not. */
-    record Member(String id, String role, String api, JsonNode view, String error) {
+    /** Whether a member answered; {@code UNKNOWN}: no URL of it is known, so it was not asked. */
+    enum Reach { YES, NO, UNKNOWN }
+
+    record Member(String id, String role, String api, JsonNode view, String error, Reach reach) {
         boolean reachable() {
-            return view != null;
+            return reach == Reach.YES;
+        }
+
+        boolean down() {
+            return reach == Reach.NO;
+        }
+
+        String cell() {
+            return reach == Reach.YES ? Colors.green("yes") : reach == Reach.NO ? Colors.red("no") : Colors.yellow("?");
         }
     }
 
     record Result(List<Member> members, String leader, boolean quorum, long term) {
         /** Members of the Raft configuration that did not answer. */
         List<Member> unreachable() {
-            return members.stream().filter(m -> m.id() != null && !m.reachable()).toList();
+            return members.stream().filter(m -> m.id() != null && m.down()).toList();
+        }
+
+        List<Member> unasked() {
+            return members.stream().filter(m -> m.reach() == Reach.UNKNOWN).toList();
         }
 
         /** Endpoints that did not answer and are not known to be a member's (no api URL in the registry). */
@@ -42,6 +58,7 @@ final class ClusterProbe {
         String counts() {
             long known = members.stream().filter(m -> m.id() != null).count();
             return unreachable().size() + " of " + known + " members unreachable"
+                    + (unasked().isEmpty() ? "" : ", " + unasked().size() + " not asked (no api URL known)")
                     + (silentEndpoints().isEmpty() ? "" : ", " + silentEndpoints().size() + " endpoint(s) not answering");
         }
 
@@ -55,7 +72,12 @@ final class ClusterProbe {
             long commit = members.stream().filter(Member::reachable).mapToLong(m -> m.view().path("commitIndex").asLong()).max().orElse(0);
             for (Member m : members) {
                 ObjectNode x = list.addObject().put("id", m.id()).put("role", m.role()).put("api", m.api())
-                        .put("reachable", m.reachable()).put("leader", m.id() != null && m.id().equals(leader));
+                        .put("leader", m.id() != null && m.id().equals(leader));
+                if (m.reach() == Reach.UNKNOWN) {
+                    x.putNull("reachable");
+                } else {
+                    x.put("reachable", m.reachable());
+                }
                 if (m.reachable()) {
                     x.put("sees", m.view().path("leader").asText(null)).put("term", m.view().path("term").asLong())
                             .put("commitIndex", m.view().path("commitIndex").asLong())
@@ -99,10 +121,10 @@ final class ClusterProbe {
             try {
                 JsonNode v = one.get("/v1/members");
                 String id = v.path("self").asText();
-                byId.put(id, new Member(id, roleOf.getOrDefault(id, role(v, id)), url, v, null));
+                byId.put(id, new Member(id, roleOf.getOrDefault(id, role(v, id)), url, v, null, Reach.YES));
             } catch (CscsException e) {
                 String id = idOf(apiOf, url);
-                Member m = new Member(id, id == null ? null : roleOf.get(id), url, null, e.getMessage());
+                Member m = new Member(id, id == null ? null : roleOf.get(id), url, null, e.getMessage(), Reach.NO);
                 if (id == null) {
                     anonymous.add(m);
                 } else {
@@ -113,16 +135,29 @@ final class ClusterProbe {
         List<Member> members = new ArrayList<>();
         for (String id : roleOf.keySet()) {
             members.add(byId.containsKey(id) ? byId.remove(id)
-                    : new Member(id, roleOf.get(id), null, null, "did not answer at any endpoint (and has no api URL in the _nodes registry)"));
+                    : new Member(id, roleOf.get(id), null, null, "not asked: no api URL in the _nodes registry, and no endpoint "
+                            + "answered as it", Reach.UNKNOWN));
         }
         members.addAll(byId.values());
+        // an endpoint that did not answer is one of the members that could not be asked: when there
+        // are at least as many such endpoints as such members, every one of those members is down
+        long unasked = members.stream().filter(m -> m.reach() == Reach.UNKNOWN).count();
+        if (unasked > 0 && anonymous.size() >= unasked) {
+            members.replaceAll(m -> m.reach() != Reach.UNKNOWN ? m
+                    : new Member(m.id(), m.role(), null, null, "did not answer (one of the endpoints that did not)", Reach.NO));
+        }
         members.addAll(anonymous);
         return summarize(members);
     }
 
-    /** A quorum is a majority of the voters answering and naming the same leader, itself answering. */
+    /**
+     * A quorum: a majority of the voters not known to be down, and a leader named by the
+     * voters that answered and not known to be down itself. A member that could not be asked
+     * counts as up: the answering voters' leader then vouches for it.
+     */
     private static Result summarize(List<Member> members) {
         long voters = members.stream().filter(m -> "voter".equals(m.role())).count();
+        long votersDown = members.stream().filter(m -> "voter".equals(m.role()) && m.down()).count();
         Map<String, Integer> votes = new LinkedHashMap<>();
         long term = 0;
         for (Member m : members) {
@@ -143,8 +178,8 @@ final class ClusterProbe {
             }
         }
         String l = leader;
-        boolean leaderUp = l != null && members.stream().anyMatch(m -> l.equals(m.id()) && m.reachable());
-        boolean quorum = voters > 0 && best > voters / 2;
+        boolean leaderUp = l != null && members.stream().noneMatch(m -> l.equals(m.id()) && m.down());
+        boolean quorum = voters > 0 && best > 0 && voters - votersDown > voters / 2;
         return new Result(members, leaderUp ? leader : null, quorum && leaderUp, term);
     }
 

@@ -1,5 +1,6 @@
 package dev.cscs.cli.command;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cscs.cli.Colors;
 import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Table;
@@ -25,11 +26,15 @@ public final class HealthCommand implements Callable<Integer> {
     public Integer call() {
         ClusterProbe.Result r = ClusterProbe.run(global);
         Table t = new Table("MEMBER", "ROLE", "ENDPOINT", "REACHABLE", "LEADER", "TERM", "LAG", "ERROR");
-        r.toJson().path("members").forEach(m -> t.row(m.path("id").asText("?"), m.path("role").asText("?"),
-                m.path("api").asText("-"), m.path("reachable").asBoolean() ? Colors.green("yes") : Colors.red("no"),
-                m.path("reachable").asBoolean() ? m.path("sees").asText("none") : "", m.path("term").asText(""),
-                m.path("lag").asText(""), m.path("error").asText("")));
-        global.printer().result(r.toJson(), t + "\n" + summary(r));
+        JsonNode json = r.toJson();
+        for (int i = 0; i < r.members().size(); i++) {
+            ClusterProbe.Member m = r.members().get(i);
+            JsonNode x = json.path("members").get(i);
+            t.row(m.id() == null ? "?" : m.id(), m.role() == null ? "?" : m.role(), m.api() == null ? "-" : m.api(), m.cell(),
+                    m.reachable() ? x.path("sees").asText("none") : "", x.path("term").asText(""), x.path("lag").asText(""),
+                    x.path("error").asText(""));
+        }
+        global.printer().result(json, t + "\n" + summary(r));
         return r.healthy() ? ExitCode.OK.code() : ExitCode.UNAVAILABLE.code();
     }
 

@@ -3,9 +3,7 @@ package dev.cscs.cli.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cscs.cli.Colors;
 import dev.cscs.cli.GlobalOptions;
-import dev.cscs.cli.Printer;
 import dev.cscs.cli.Table;
 import dev.cscs.cli.http.ApiClient;
 import dev.cscs.core.error.CscsException;
@@ -55,13 +53,12 @@ public final class MemberCommand implements Runnable {
         public Integer call() {
             JsonNode m = new ApiClient(global).get("/v1/members");
             ClusterProbe.Result health = ClusterProbe.run(global);
-            Map<String, JsonNode> probed = new HashMap<>();
-            health.toJson().path("members").forEach(x -> probed.put(x.path("id").asText(), x));
+            Map<String, ClusterProbe.Member> probed = new HashMap<>();
+            health.members().stream().filter(x -> x.id() != null).forEach(x -> probed.put(x.id(), x));
             Table t = new Table("ID", "ROLE", "ADDRESS", "REACHABLE", "LEADER");
             for (JsonNode x : m.path("members")) {
-                JsonNode p = probed.getOrDefault(x.path("id").asText(), Printer.object());
-                t.row(x.path("id").asText(), x.path("role").asText(), x.path("address").asText(),
-                        p.path("reachable").asBoolean() ? Colors.green("yes") : Colors.red("no"),
+                ClusterProbe.Member p = probed.get(x.path("id").asText());
+                t.row(x.path("id").asText(), x.path("role").asText(), x.path("address").asText(), p == null ? "?" : p.cell(),
                         x.path("id").asText().equals(health.leader()) ? "*" : "");
             }
             ObjectNode out = m.deepCopy();
