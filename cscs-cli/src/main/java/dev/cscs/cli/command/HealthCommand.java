@@ -41,7 +41,7 @@ public final class HealthCommand implements Callable<Integer> {
     static String summary(ClusterProbe.Result r) {
         if (r.healthy()) {
             return Colors.green("healthy") + ": leader " + r.leader() + ", term " + r.term()
-                    + (r.unreachable().isEmpty() && r.silentEndpoints().isEmpty() ? "" : " (" + r.counts() + ")");
+                    + (r.unreachable().isEmpty() && r.silentEndpoints().isEmpty() && r.unasked().isEmpty() ? "" : " (" + r.counts() + ")");
         }
         return Colors.red("UNHEALTHY") + ": " + (r.leader() == null ? "no leader" : "leader " + r.leader())
                 + (r.quorum() ? "" : ", no quorum of voters answering") + " (" + r.counts() + ")";
