@@ -47,7 +47,12 @@ final class ClientConfig {
             return new ClientConfig(file, null, Map.of());
         }
         String text = new String(CliFiles.read(file, YamlReader.MAX_CHARS), StandardCharsets.UTF_8);
-        YNode root = YamlReader.read(text, file.toString());
+        YNode root;
+        try {
+            root = YamlReader.read(text, file.toString());
+        } catch (CscsException e) {
+            throw bad(e.getMessage());
+        }
         YNode.YMap top = map(root, "the file");
         unknownKeys(top, TOP, "");
         YNode cur = top.entries().get("current");
@@ -92,23 +97,28 @@ final class ClientConfig {
         return p.isAbsolute() || file.getParent() == null ? p : file.getParent().resolve(p);
     }
 
+    /** A client config error: exit 1, the message names file, line, column and key. */
+    private static CscsException bad(String message) {
+        return new CscsException(ErrorCode.BAD_CONFIG, message);
+    }
+
     private static void unknownKeys(YNode.YMap m, Set<String> allowed, String prefix) {
         m.entries().keySet().stream().filter(k -> !allowed.contains(k)).findFirst().ifPresent(k -> {
-            throw CscsException.malformed(m.keyPositions().get(k) + ": unknown key \"" + prefix + k + "\" (allowed: "
+            throw bad(m.keyPositions().get(k) + ": unknown key \"" + prefix + k + "\" (allowed: "
                     + String.join(", ", new TreeSet<>(allowed)) + ")");
         });
     }
 
     private static YNode.YMap map(YNode n, String key) {
         if (!(n instanceof YNode.YMap)) {
-            throw CscsException.malformed(n.where() + ": " + key + " must be a map");
+            throw bad(n.where() + ": " + key + " must be a map");
         }
         return (YNode.YMap) n;
     }
 
     private static String scalar(YNode n, String key) {
         if (!(n instanceof YNode.YScalar) || ((YNode.YScalar) n).isNull()) {
-            throw CscsException.malformed(n.where() + ": " + key + " must be a string");
+            throw bad(n.where() + ": " + key + " must be a string");
         }
         return ((YNode.YScalar) n).text();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cscs.core.error.CscsException;
+import dev.cscs.core.error.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,7 +106,12 @@ class ConnectionTest {
         Path f = config("current: prod\ncontexts:\n  prod:\n    endpoint: [http://x:1]\n");
         assertThatThrownBy(() -> Connection.resolve(flags(), env("CSCS_CONFIG", f.toString())))
                 .isInstanceOf(CscsException.class)
-                .hasMessageContaining(f + ":4:5").hasMessageContaining("unknown key \"contexts.prod.endpoint\"");
+                .hasMessageContaining(f + ":4:5").hasMessageContaining("unknown key \"contexts.prod.endpoint\"")
+                .satisfies(e -> assertThat(((CscsException) e).code()).isEqualTo(ErrorCode.BAD_CONFIG));
+        Path broken = config("contexts: {a: [unclosed\n");
+        assertThatThrownBy(() -> Connection.resolve(flags(), env("CSCS_CONFIG", broken.toString())))
+                .hasMessageContaining(broken.toString() + ":")
+                .satisfies(e -> assertThat(((CscsException) e).code()).isEqualTo(ErrorCode.BAD_CONFIG));
     }
 
     @Test
