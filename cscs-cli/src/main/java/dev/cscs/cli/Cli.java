@@ -4,9 +4,11 @@ import dev.cscs.cli.command.ApplyCommand;
 import dev.cscs.cli.command.AttachSignatureCommand;
 import dev.cscs.cli.command.AuditCommand;
 import dev.cscs.cli.command.CaCommand;
+import dev.cscs.cli.command.CompletionCommand;
 import dev.cscs.cli.command.CosignCommand;
 import dev.cscs.cli.command.DiffCommand;
 import dev.cscs.cli.command.GetCommand;
+import dev.cscs.cli.command.HealthCommand;
 import dev.cscs.cli.command.HistoryCommand;
 import dev.cscs.cli.command.KeygenCommand;
 import dev.cscs.cli.command.LsCommand;
@@ -32,8 +34,9 @@ import picocli.CommandLine.Command;
         description = {"Clustered Security Configuration Service: signed, replicated OS security configuration for fleets.", ""},
         subcommands = {KeygenCommand.class, TrustCommand.class, SignCommand.class, CosignCommand.class,
             AttachSignatureCommand.class, VerifyCommand.class, SubmitCommand.class, PutCommand.class, RmCommand.class,
-            ApplyCommand.class, DiffCommand.class, RevertCommand.class, GetCommand.class, LsCommand.class, HistoryCommand.class, WatchCommand.class,
-            MemberCommand.class, StatusCommand.class, AuditCommand.class, CaCommand.class, NodeCommand.class,
+            ApplyCommand.class, DiffCommand.class, RevertCommand.class, GetCommand.class, LsCommand.class,
+            HistoryCommand.class, WatchCommand.class, MemberCommand.class, HealthCommand.class, StatusCommand.class,
+            AuditCommand.class, CaCommand.class, NodeCommand.class, CompletionCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 error, 2 usage, 3 rejected by verification,",
             "4 conflict (rebase and retry), 5 unavailable.", "", "Run `cscs COMMAND --help` for examples, or `./cscs demo` for a tour."})
@@ -87,8 +90,8 @@ public final class Cli implements Runnable {
 
     private static Printer printerOf(CommandLine line) {
         for (Object mixin : line.getMixins().values()) {
-            if (mixin instanceof GlobalOptions) {
-                return ((GlobalOptions) mixin).printer();
+            if (mixin instanceof LocalOptions) {
+                return ((LocalOptions) mixin).printer();
             }
         }
         return new Printer(false);

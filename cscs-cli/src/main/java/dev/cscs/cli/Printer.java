@@ -16,16 +16,22 @@ import java.io.PrintStream;
  */
 public final class Printer {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final GlobalOptions.Output format;
     private final boolean json;
     private final PrintStream out;
     private final PrintStream err;
 
     public Printer(boolean json) {
-        this(json, System.out, System.err);
+        this(json ? GlobalOptions.Output.json : GlobalOptions.Output.table);
     }
 
-    Printer(boolean json, PrintStream out, PrintStream err) {
-        this.json = json;
+    public Printer(GlobalOptions.Output format) {
+        this(format, System.out, System.err);
+    }
+
+    Printer(GlobalOptions.Output format, PrintStream out, PrintStream err) {
+        this.format = format;
+        this.json = format != GlobalOptions.Output.table;
         this.out = out;
         this.err = err;
     }
@@ -34,14 +40,15 @@ public final class Printer {
         return JsonNodeFactory.instance.objectNode();
     }
 
+    /** Machine-readable output (json or yaml). */
     public boolean json() {
         return json;
     }
 
-    /** Prints a result: {@code tree} for -o json, else {@code human}. */
+    /** Prints a result: {@code tree} for -o json or yaml, else {@code human}. */
     public void result(JsonNode tree, String human) {
         if (json) {
-            out.println(toJson(tree));
+            out.println(structured(tree));
         } else if (human != null && !human.isEmpty()) {
             out.println(human);
         }
@@ -62,11 +69,16 @@ public final class Printer {
             error.put("code", e.code().code());
             error.put("message", e.getMessage());
             error.put("hint", e.code().hint());
-            err.println(toJson(o));
+            err.println(structured(o));
         } else {
             err.println("error (" + e.code().code() + "): " + e.getMessage());
             err.println("hint: " + e.code().hint());
         }
+    }
+
+    /** {@code tree} in the machine format chosen: JSON, or a YAML document. */
+    public String structured(JsonNode tree) {
+        return format == GlobalOptions.Output.yaml ? YamlEmitter.emit(tree) : toJson(tree);
     }
 
     public static String toJson(JsonNode tree) {

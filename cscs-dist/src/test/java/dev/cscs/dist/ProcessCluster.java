@@ -2,6 +2,7 @@ package dev.cscs.dist;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cscs.core.crypto.KeyFiles;
 import dev.cscs.core.crypto.KeyGen;
 import dev.cscs.core.crypto.PrivateKeyRef;
 import dev.cscs.core.model.Changeset;
@@ -82,6 +83,17 @@ public final class ProcessCluster implements AutoCloseable {
 
     public Path root(String id) {
         return dir.resolve(id).resolve("root");
+    }
+
+    /** The API URL of node {@code id}. */
+    public String url(String id) {
+        return "http://127.0.0.1:" + apiPorts.get(id);
+    }
+
+    /** Writes the key that signs {@code global}, for tests that drive the CLI. */
+    public Path writeSignerKey(Path file) {
+        KeyFiles.writePrivate(file, signer, null);
+        return file;
     }
 
     public List<String> ids() {

@@ -1,7 +1,7 @@
 package dev.cscs.cli.command;
 
 import dev.cscs.cli.CliFiles;
-import dev.cscs.cli.GlobalOptions;
+import dev.cscs.cli.LocalOptions;
 import dev.cscs.core.crypto.KeyFiles;
 import dev.cscs.core.crypto.PublicKeyRef;
 import dev.cscs.core.crypto.SignatureAlg;
@@ -48,7 +48,7 @@ public final class AttachSignatureCommand implements Runnable {
     Path out;
 
     @Mixin
-    GlobalOptions global;
+    LocalOptions global;
 
     @Override
     public void run() {

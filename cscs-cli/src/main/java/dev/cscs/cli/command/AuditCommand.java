@@ -3,13 +3,17 @@ package dev.cscs.cli.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cscs.cli.CliFiles;
 import dev.cscs.cli.Colors;
 import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Printer;
+import dev.cscs.cli.Table;
 import dev.cscs.cli.http.ApiClient;
+import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ExitCode;
+import dev.cscs.core.model.Changeset;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,69 +23,132 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "audit", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, sortOptions = false,
-        description = {"Verify every chain from the genesis, on one node or several.",
-            "Checks, on the node you talk to, signatures, thresholds, scopes, seq and prev links and stored",
-            "digests. --all-nodes also compares the heads of several nodes.",
-            "Exits 0 when everything holds, 3 naming each break."},
-        footer = {"", "Examples:", "  cscs audit",
-            "  cscs audit --all-nodes \\",
+        description = {"Verify every chain on this machine from your genesis, on one node or all of them.",
+            "With --genesis the node only supplies the changesets: signatures, thresholds, scopes, seq and prev",
+            "links and digests of every chain (_trust first) are checked here, so a compromised node cannot pass",
+            "the audit. Without it, the node's own answer (GET /v1/audit) is shown. --all-nodes audits every",
+            "member (from the _nodes registry and --endpoints) and compares their heads.",
+            "Exits 0 when everything holds, 3 naming each break, 5 when a member could not be reached."},
+        footer = {"", "Examples:", "  cscs audit --genesis genesis.json",
+            "  cscs audit --genesis genesis.json --all-nodes",
+            "  cscs audit --genesis genesis.json --all-nodes \\",
             "      --endpoints https://n1:7400,https://n2:7400,https://n3:7400"})
 public final class AuditCommand implements Callable<Integer> {
-    @Option(names = "--all-nodes", description = "Audit several nodes and compare their heads.")
-    boolean allNodes;
+    @Option(names = "--genesis", paramLabel = "FILE", description = "The cluster's genesis.json: verify here, from it.")
+    Path genesis;
 
-    @Option(names = "--endpoints", split = ",", paramLabel = "URL,URL", description = "The nodes for --all-nodes.")
-    List<String> endpoints = new ArrayList<>();
+    @Option(names = "--all-nodes", description = "Audit every member and compare their heads.")
+    boolean allNodes;
 
     @Mixin
     GlobalOptions global;
 
+    /** What one node answered: its audit (the node's own, or ours from the genesis), or why it did not. */
+    private record Node(String endpoint, String id, ObjectNode audit, String error) {
+    }
+
     @Override
     public Integer call() {
-        List<String> targets = allNodes && !endpoints.isEmpty() ? endpoints : List.of(global.endpoint());
-        Map<String, JsonNode> results = new LinkedHashMap<>();
-        for (String url : targets) {
-            results.put(url, new ApiClient(url, new ApiClient(global).http()).get("/v1/audit"));
+        Changeset g = genesis == null ? null : CliFiles.readChangeset(genesis);
+        ApiClient api = new ApiClient(global);
+        List<Node> nodes = new ArrayList<>();
+        if (allNodes) {
+            for (ClusterProbe.Member m : ClusterProbe.run(global).members()) {
+                nodes.add(m.reachable() ? audit(new ApiClient(List.of(m.api()), api.http(), api.timeout()), m.id(), g)
+                        : new Node(m.api(), m.id(), null, m.error()));
+            }
+        } else {
+            nodes.add(audit(api, null, g));
         }
         List<String> problems = new ArrayList<>();
         StringBuilder b = new StringBuilder();
-        results.forEach((url, r) -> {
-            b.append(r.path("node").asText()).append(" (").append(url).append("): ").append(r.path("checked").asInt())
-                    .append(" changesets verified");
-            for (JsonNode br : r.path("breaks")) {
-                String p = r.path("node").asText() + ": " + br.path("domain").asText() + " seq " + br.path("seq").asLong()
-                        + " (revision " + br.path("revision").asLong() + "): " + br.path("code").asText() + ": " + br.path("message").asText();
-                problems.add(p);
-            }
-            b.append(r.path("ok").asBoolean() ? Colors.green(", all chains hold") : Colors.red(", BROKEN")).append('\n');
-        });
-        if (results.size() > 1) {
-            compareHeads(results, problems);
+        for (Node n : nodes) {
+            b.append(describe(n, problems)).append('\n');
+        }
+        if (nodes.size() > 1) {
+            compareHeads(nodes, problems);
         }
         problems.forEach(p -> b.append(Colors.red("break: " + p)).append('\n'));
-        ObjectNode out = Printer.object().put("ok", problems.isEmpty());
-        ArrayNode nodes = out.putArray("nodes");
-        results.values().forEach(nodes::add);
-        ArrayNode breaks = out.putArray("breaks");
-        problems.forEach(breaks::add);
+        List<Node> down = nodes.stream().filter(n -> n.audit() == null).toList();
+        if (allNodes) {
+            b.append("audited ").append(nodes.size() - down.size()).append(" of ").append(nodes.size()).append(" members");
+            down.forEach(n -> b.append(Colors.red("\nunreachable: " + label(n) + ": " + n.error())));
+        }
+        ObjectNode out = Printer.object().put("ok", problems.isEmpty() && down.isEmpty()).put("verifiedHere", g != null);
+        ArrayNode list = out.putArray("nodes");
+        nodes.stream().filter(n -> n.audit() != null).forEach(n -> list.add(n.audit()));
+        ArrayNode unreachable = out.putArray("unreachable");
+        down.forEach(n -> unreachable.addObject().put("node", n.id()).put("endpoint", n.endpoint()).put("error", n.error()));
+        out.putArray("breaks").addAll(problems.stream().map(p -> (JsonNode) out.textNode(p)).toList());
         global.printer().result(out, b.toString().stripTrailing());
-        return problems.isEmpty() ? ExitCode.OK.code() : ExitCode.REJECTED.code();
+        return !problems.isEmpty() ? ExitCode.REJECTED.code() : !down.isEmpty() ? ExitCode.UNAVAILABLE.code() : ExitCode.OK.code();
+    }
+
+    private static Node audit(ApiClient api, String id, Changeset g) {
+        String endpoint = api.base().toString();
+        try {
+            if (g == null) {
+                JsonNode r = api.get("/v1/audit");
+                return new Node(endpoint, r.path("node").asText(id), ((ObjectNode) r).put("endpoint", endpoint), null);
+            }
+            return new Node(endpoint, id, ClientAudit.run(api, g).toJson(endpoint, id), null);
+        } catch (CscsException e) {
+            if (id == null) {
+                throw e;
+            }
+            return new Node(endpoint, id, null, e.getMessage());
+        }
+    }
+
+    private String describe(Node n, List<String> problems) {
+        if (n.audit() == null) {
+            return label(n) + ": " + Colors.red("unreachable");
+        }
+        JsonNode r = n.audit();
+        if (genesis == null) {
+            for (JsonNode br : r.path("breaks")) {
+                problems.add(r.path("node").asText() + ": " + br.path("domain").asText() + " seq " + br.path("seq").asLong()
+                        + " (revision " + br.path("revision").asLong() + "): " + br.path("code").asText() + ": " + br.path("message").asText());
+            }
+            return label(n) + ": " + r.path("checked").asInt() + " changesets verified by the node itself"
+                    + (r.path("ok").asBoolean() ? Colors.green(", all chains hold") : Colors.red(", BROKEN"))
+                    + " (give --genesis to verify them here)";
+        }
+        Table t = new Table("DOMAIN", "SEQ", "HEAD", "VERDICT");
+        r.path("domains").fields().forEachRemaining(e -> {
+            JsonNode d = e.getValue();
+            JsonNode br = d.path("break");
+            t.row(e.getKey(), d.path("seq").asLong(), d.path("head").asText("-"),
+                    d.path("ok").asBoolean() ? Colors.green("OK") : Colors.red("BROKEN at seq " + br.path("seq").asLong()));
+            if (!d.path("ok").asBoolean()) {
+                problems.add(label(n) + ": " + e.getKey() + " seq " + br.path("seq").asLong() + " (revision "
+                        + br.path("revision").asLong() + "): " + br.path("code").asText() + ": " + br.path("message").asText());
+            }
+        });
+        return label(n) + ": verified here from the genesis, up to revision " + r.path("revision").asLong() + "\n" + t;
+    }
+
+    private static String label(Node n) {
+        return (n.id() == null ? "" : n.id() + " ") + "(" + (n.endpoint() == null ? "no api URL known" : n.endpoint()) + ")";
     }
 
     /** Nodes may lag (a lower seq); they may never disagree on the digest of the same seq. */
-    private static void compareHeads(Map<String, JsonNode> results, List<String> problems) {
+    private static void compareHeads(List<Node> nodes, List<String> problems) {
         Map<String, Map<Long, String>> seen = new LinkedHashMap<>();
-        results.forEach((url, r) -> {
-            for (Iterator<Map.Entry<String, JsonNode>> it = r.path("heads").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+        for (Node n : nodes) {
+            if (n.audit() == null) {
+                continue;
+            }
+            JsonNode heads = n.audit().has("domains") ? n.audit().path("domains") : n.audit().path("heads");
+            heads.fields().forEachRemaining(e -> {
                 long seq = e.getValue().path("seq").asLong();
-                String digest = e.getValue().path("digest").asText();
+                String digest = e.getValue().has("head") ? e.getValue().path("head").asText() : e.getValue().path("digest").asText();
                 String prev = seen.computeIfAbsent(e.getKey(), k -> new LinkedHashMap<>()).putIfAbsent(seq, digest);
                 if (prev != null && !prev.equals(digest)) {
-                    problems.add(r.path("node").asText() + ": " + e.getKey() + " seq " + seq + " has head " + digest
+                    problems.add(label(n) + ": " + e.getKey() + " seq " + seq + " has head " + digest
                             + " where another node has " + prev + " (the chains forked)");
                 }
-            }
-        });
+            });
+        }
     }
 }

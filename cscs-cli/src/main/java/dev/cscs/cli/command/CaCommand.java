@@ -1,7 +1,7 @@
 package dev.cscs.cli.command;
 
 import dev.cscs.cli.CliFiles;
-import dev.cscs.cli.GlobalOptions;
+import dev.cscs.cli.LocalOptions;
 import dev.cscs.cli.Passphrases;
 import dev.cscs.cli.Printer;
 import dev.cscs.core.crypto.KeyFiles;
@@ -58,7 +58,7 @@ public final class CaCommand implements Runnable {
         boolean noPassphrase;
 
         @Mixin
-        GlobalOptions global;
+        LocalOptions global;
 
         @Override
         public void run() {
@@ -108,7 +108,7 @@ public final class CaCommand implements Runnable {
         Path out;
 
         @Mixin
-        GlobalOptions global;
+        LocalOptions global;
 
         @Override
         public void run() {

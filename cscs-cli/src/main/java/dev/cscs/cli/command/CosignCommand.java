@@ -1,7 +1,7 @@
 package dev.cscs.cli.command;
 
 import dev.cscs.cli.CliFiles;
-import dev.cscs.cli.GlobalOptions;
+import dev.cscs.cli.LocalOptions;
 import dev.cscs.core.crypto.PrivateKeyRef;
 import dev.cscs.core.crypto.SignatureAlg;
 import dev.cscs.core.error.CscsException;
@@ -41,7 +41,7 @@ public final class CosignCommand implements Runnable {
     boolean printPayload;
 
     @Mixin
-    GlobalOptions global;
+    LocalOptions global;
 
     @Override
     public void run() {

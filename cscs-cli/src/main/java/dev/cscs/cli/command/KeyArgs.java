@@ -1,6 +1,6 @@
 package dev.cscs.cli.command;
 
-import dev.cscs.cli.GlobalOptions;
+import dev.cscs.cli.LocalOptions;
 import dev.cscs.core.crypto.KeyFiles;
 import dev.cscs.core.crypto.PrivateKeyRef;
 import dev.cscs.core.crypto.PublicKeyRef;
@@ -19,7 +19,7 @@ final class KeyArgs {
     record KeySetSpec(List<PublicKeyRef> keys, int threshold) {
     }
 
-    static List<PrivateKeyRef> signers(List<Path> files, GlobalOptions global) {
+    static List<PrivateKeyRef> signers(List<Path> files, LocalOptions global) {
         List<PrivateKeyRef> keys = new ArrayList<>();
         for (Path f : files) {
             keys.add(signer(f, global));

@@ -1,7 +1,7 @@
 package dev.cscs.cli.command;
 
 import dev.cscs.cli.CliFiles;
-import dev.cscs.cli.GlobalOptions;
+import dev.cscs.cli.LocalOptions;
 import dev.cscs.cli.Passphrases;
 import dev.cscs.cli.Printer;
 import dev.cscs.core.crypto.KeyFiles;
@@ -34,7 +34,7 @@ public final class KeygenCommand implements Runnable {
     boolean noPassphrase;
 
     @Mixin
-    GlobalOptions global;
+    LocalOptions global;
 
     @Override
     public void run() {

@@ -8,10 +8,14 @@ import dev.cscs.cli.Table;
 import dev.cscs.cli.http.ApiClient;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
+import dev.cscs.core.error.ExitCode;
 import dev.cscs.core.model.Names;
 import dev.cscs.core.model.Op;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,21 +41,31 @@ public final class MemberCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: ls, add, promote or remove");
     }
 
-    @Command(name = "ls", mixinStandardHelpOptions = true, description = "Show the members, their roles and the leader.",
+    @Command(name = "ls", mixinStandardHelpOptions = true,
+            description = {"Show the members, their roles, which answer, and the leader.",
+                "Each member is asked on its own (as `cscs health` does). Exits 5 without a leader or a quorum."},
             footer = {"", "Example:", "  cscs member ls -o json"})
-    static final class Ls implements Runnable {
+    static final class Ls implements Callable<Integer> {
         @Mixin
         GlobalOptions global;
 
         @Override
-        public void run() {
+        public Integer call() {
             JsonNode m = new ApiClient(global).get("/v1/members");
-            Table t = new Table("ID", "ROLE", "ADDRESS", "LEADER");
+            ClusterProbe.Result health = ClusterProbe.run(global);
+            Map<String, ClusterProbe.Member> probed = new HashMap<>();
+            health.members().stream().filter(x -> x.id() != null).forEach(x -> probed.put(x.id(), x));
+            Table t = new Table("ID", "ROLE", "ADDRESS", "REACHABLE", "LEADER");
             for (JsonNode x : m.path("members")) {
-                t.row(x.path("id").asText(), x.path("role").asText(), x.path("address").asText(), x.path("leader").asBoolean() ? "*" : "");
+                ClusterProbe.Member p = probed.get(x.path("id").asText());
+                t.row(x.path("id").asText(), x.path("role").asText(), x.path("address").asText(), p == null ? "?" : p.cell(),
+                        x.path("id").asText().equals(health.leader()) ? "*" : "");
             }
-            global.printer().result(m, t + "\nterm " + m.path("term").asLong() + ", commit index " + m.path("commitIndex").asLong()
-                    + " (as seen by " + m.path("self").asText() + ")");
+            ObjectNode out = m.deepCopy();
+            out.set("health", health.toJson());
+            global.printer().result(out, t + "\n" + HealthCommand.summary(health) + "\nterm " + m.path("term").asLong()
+                    + ", commit index " + m.path("commitIndex").asLong() + " (as seen by " + m.path("self").asText() + ")");
+            return health.healthy() ? ExitCode.OK.code() : ExitCode.UNAVAILABLE.code();
         }
     }
 

@@ -5,11 +5,13 @@ import dev.cscs.cli.Colors;
 import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Table;
 import dev.cscs.cli.http.ApiClient;
+import dev.cscs.core.error.ExitCode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,8 +22,9 @@ import picocli.CommandLine.Option;
             "node last reported; suspects and failing or lagging nodes first."},
         footer = {"", "Examples:", "  cscs status", "  cscs status -o json | jq '.nodes[] | select(.health != \"ok\")'",
             "", "Health: ok, lagging (behind a head), failing (an applier failed or an error), stale (no report for",
-            "3 minutes), suspect (its chain heads disagree with the cluster's, or it passed on refused proposals)."})
-public final class StatusCommand implements Runnable {
+            "3 minutes), suspect (its chain heads disagree with the cluster's, or it passed on refused proposals).",
+            "REASON says why a node is failing. Exits 1 when a node is failing or suspect."})
+public final class StatusCommand implements Callable<Integer> {
     @Option(names = "--local", description = "Answer from the node alone (no Raft read barrier).")
     boolean local;
 
@@ -29,7 +32,7 @@ public final class StatusCommand implements Runnable {
     GlobalOptions global;
 
     @Override
-    public void run() {
+    public Integer call() {
         JsonNode s = new ApiClient(global).get("/v1/status" + (local ? "?consistency=local" : ""));
         TreeSet<String> domains = new TreeSet<>();
         s.path("heads").fieldNames().forEachRemaining(d -> {
@@ -40,7 +43,9 @@ public final class StatusCommand implements Runnable {
         List<String> header = new ArrayList<>(List.of("NODE", "ROLE", "HEALTH", "SEEN"));
         domains.forEach(header::add);
         header.add("APPLIERS");
+        header.add("REASON");
         Table t = new Table(header.toArray(new String[0]));
+        boolean failing = false;
         for (JsonNode n : s.path("nodes")) {
             List<Object> row = new ArrayList<>(List.of(n.path("node").asText(), n.path("role").asText(),
                     health(n.path("health").asText()), n.has("ageSeconds") ? n.path("ageSeconds").asLong() + "s ago" : "-"));
@@ -50,15 +55,11 @@ public final class StatusCommand implements Runnable {
                         + (x.path("lag").asLong() > 0 ? " (-" + x.path("lag").asLong() + ")" : ""));
             }
             row.add(appliers(n));
+            row.add(reason(n));
             t.row(row.toArray());
+            failing |= n.path("health").asText().equals("failing") || n.path("health").asText().equals("suspect");
         }
         StringBuilder b = new StringBuilder(t.isEmpty() ? "no node has reported yet" : t.toString());
-        for (JsonNode n : s.path("nodes")) {
-            for (JsonNode e : n.path("errors")) {
-                b.append("\n").append(Colors.red(n.path("node").asText() + ": " + e.path("code").asText() + ": "
-                        + e.path("message").asText()));
-            }
-        }
         if (s.path("suspects").size() > 0) {
             b.append("\n\n").append(Colors.bold(Colors.red("SUSPECTS"))).append(" (remove one with `cscs member remove NODE --sign-with KEY`)");
             for (JsonNode x : s.path("suspects")) {
@@ -73,6 +74,24 @@ public final class StatusCommand implements Runnable {
             b.append(' ').append(e.getKey()).append('=').append(e.getValue().path("seq").asLong());
         }
         global.printer().result(s, b.toString());
+        return failing ? ExitCode.ERROR.code() : ExitCode.OK.code();
+    }
+
+    /** Why a node is not ok: its failed appliers and reported errors, in full (the table is the report). */
+    static String reason(JsonNode n) {
+        List<String> why = new ArrayList<>();
+        if (n.hasNonNull("reason")) {
+            why.add(n.path("reason").asText());
+        }
+        for (JsonNode a : n.path("appliers")) {
+            if (a.path("state").asText().equals("failed")) {
+                why.add(a.path("applier").asText() + ": " + a.path("message").asText());
+            }
+        }
+        for (JsonNode e : n.path("errors")) {
+            why.add(e.path("code").asText() + ": " + e.path("message").asText());
+        }
+        return why.isEmpty() ? "" : Colors.red(String.join("; ", why));
     }
 
     private static String health(String h) {

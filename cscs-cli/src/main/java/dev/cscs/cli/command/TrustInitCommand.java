@@ -1,7 +1,7 @@
 package dev.cscs.cli.command;
 
 import dev.cscs.cli.CliFiles;
-import dev.cscs.cli.GlobalOptions;
+import dev.cscs.cli.LocalOptions;
 import dev.cscs.cli.Printer;
 import dev.cscs.core.crypto.KeyFiles;
 import dev.cscs.core.crypto.PrivateKeyRef;
@@ -69,7 +69,7 @@ public final class TrustInitCommand implements Runnable {
     boolean force;
 
     @Mixin
-    GlobalOptions global;
+    LocalOptions global;
 
     @Override
     public void run() {

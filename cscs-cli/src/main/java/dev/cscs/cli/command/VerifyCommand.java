@@ -1,7 +1,7 @@
 package dev.cscs.cli.command;
 
 import dev.cscs.cli.CliFiles;
-import dev.cscs.cli.GlobalOptions;
+import dev.cscs.cli.LocalOptions;
 import dev.cscs.cli.Printer;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
@@ -53,7 +53,7 @@ public final class VerifyCommand implements Callable<Integer> {
     String head;
 
     @Mixin
-    GlobalOptions global;
+    LocalOptions global;
 
     @Override
     public Integer call() {

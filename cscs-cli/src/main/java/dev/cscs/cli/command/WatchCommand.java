@@ -11,6 +11,8 @@ import dev.cscs.core.sse.SseParser;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +26,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "watch", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, sortOptions = false,
         description = {"Stream changes as they are committed (Server-Sent Events), one line per changeset.",
-            "Reconnects by itself and resumes after the last revision it printed. Ctrl-C stops it."},
+            "Reconnects by itself, to the next of --endpoints when a node is down, and resumes after the last",
+            "revision it printed. Ctrl-C stops it."},
         footer = {"", "Examples:", "  cscs watch                       # every domain",
             "  cscs watch factory-a --from 0     # replay the whole chain, then follow",
             "  cscs watch global -o json --count 1"})
@@ -51,20 +54,26 @@ public final class WatchCommand implements Callable<Integer> {
         domains.forEach(Names::checkDomain);
         ApiClient api = new ApiClient(global);
         revision = from != null ? from : currentRevision(api);
-        int failures = 0;
+        int rounds = 0;
         while (count == null || printed < count) {
             try {
                 stream(api);
-                failures = 0;
+                rounds = 0;
             } catch (IOException | CscsException e) {
                 if (e instanceof CscsException && ((CscsException) e).code() != ErrorCode.UNAVAILABLE) {
                     throw (CscsException) e;
                 }
-                if (++failures > 10) {
-                    throw new CscsException(ErrorCode.UNAVAILABLE, "lost the stream from " + api.base() + ": " + e.getMessage());
+                String lost = api.base().toString();
+                // the next endpoint at once; back off only once every endpoint has failed in a row
+                boolean wrapped = api.next();
+                if (wrapped && ++rounds > 10) {
+                    throw new CscsException(ErrorCode.UNAVAILABLE, "lost the stream from every endpoint: " + e.getMessage());
                 }
-                global.printer().note("stream interrupted (" + e.getMessage() + "); resuming after revision " + revision);
-                Thread.sleep(Math.min(5000, 200L << failures));
+                global.printer().note("stream from " + lost + " interrupted (" + e.getMessage() + "); resuming from "
+                        + api.base() + " after revision " + revision);
+                if (wrapped) {
+                    Thread.sleep(Math.min(5000, 200L << rounds));
+                }
             }
         }
         return 0;
@@ -80,7 +89,7 @@ public final class WatchCommand implements Callable<Integer> {
         HttpResponse<java.io.InputStream> resp;
         try {
             resp = api.http().send(req, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (java.net.ConnectException e) {
+        } catch (ConnectException | HttpConnectTimeoutException e) {
             throw new CscsException(ErrorCode.UNAVAILABLE, "cannot reach " + api.base());
         }
         if (resp.statusCode() != 200) {
@@ -121,7 +130,9 @@ public final class WatchCommand implements Callable<Integer> {
             if (count != null && printed >= count) {
                 return;
             }
-            if (global.json()) {
+            if (global.output() == GlobalOptions.Output.yaml) {
+                System.out.println("---\n" + global.printer().structured(c));
+            } else if (global.json()) {
                 System.out.println(c.toString());
             } else {
                 StringBuilder ops = new StringBuilder();

@@ -12,16 +12,20 @@ import javax.net.ssl.TrustManager;
 
 /** Builds the JDK HTTP client; HTTPS with the cluster CA and a client certificate when given. */
 final class TlsClient {
+    /** A node that does not accept a connection in this long is treated as down: fail over. */
+    private static final Duration CONNECT = Duration.ofSeconds(3);
+
     private TlsClient() {
     }
 
     static HttpClient build(GlobalOptions global) {
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER);
+        Duration connect = global.connection().timeout().compareTo(CONNECT) < 0 ? global.connection().timeout() : CONNECT;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connect).followRedirects(HttpClient.Redirect.NEVER);
         if (global.cacert() != null || global.cert() != null) {
             b.sslContext(sslContext(global));
-        } else if (global.endpoint().startsWith("https://")) {
+        } else if (global.connection().endpoints().stream().anyMatch(e -> e.startsWith("https://"))) {
             throw new CscsException(ErrorCode.USAGE, "an https:// endpoint needs --cacert (the cluster CA) and, for "
-                    + "anything but loopback, --cert and --key (a client certificate from `cscs ca issue --client`)");
+                    + "anything but loopback, --cert and --key (or CSCS_CACERT, CSCS_CERT, CSCS_KEY, or a context) (a client certificate from `cscs ca issue --client`)");
         }
         return b.build();
     }
