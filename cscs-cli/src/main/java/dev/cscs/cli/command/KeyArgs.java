@@ -28,7 +28,7 @@ final class KeyArgs {
     }
 
     /** One private key for signing, refused or warned about if other users can open it ({@link KeyPermissions}). */
-    static PrivateKeyRef signer(Path file, GlobalOptions global) {
+    static PrivateKeyRef signer(Path file, LocalOptions global) {
         KeyPermissions.Asked passphrases = new KeyPermissions.Asked(global.passphrases());
         PrivateKeyRef key = KeyFiles.readPrivate(file, passphrases);
         KeyPermissions.check(file, passphrases.asked(), global.printer());
