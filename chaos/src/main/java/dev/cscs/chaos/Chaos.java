@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * {@code chaos/run --seconds S --seed N}: start the world, run the workload under the seeded
@@ -78,11 +79,15 @@ public final class Chaos {
         // all at once: the agents retry their endpoints until the servers answer
         world.procs().forEach(Proc::start);
         // start-up elections may move the leader: retried until one registration is accepted
-        await("a leader that registers the replicas", START, () -> {
+        StringBuilder lastTry = new StringBuilder("no leader seen");
+        await(() -> "a leader that registers the replicas (last try: " + lastTry + ")", START, () -> {
             String leader = nemesis.leader();
+            lastTry.setLength(0);
             try {
-                return leader != null && registerReplicas(world, api, leader);
+                lastTry.append(leader == null ? "no leader seen" : "via " + leader + ": ");
+                return leader != null && registerReplicas(world, api, leader, lastTry);
             } catch (IOException | RuntimeException e) {
+                lastTry.append(e);
                 return false;
             }
         });
@@ -176,7 +181,7 @@ public final class Chaos {
     }
 
     /** The replicas join through the registry: the leader adds them to the Raft configuration as listeners. */
-    private static boolean registerReplicas(World world, Api api, String leader) throws IOException {
+    private static boolean registerReplicas(World world, Api api, String leader, StringBuilder answer) throws IOException {
         Server via = world.server(leader);
         JsonNode head = api.local(via, "/v1/changesets/_nodes?limit=0").path("head");
         List<Op> ops = new ArrayList<>();
@@ -189,6 +194,7 @@ public final class Chaos {
         Changeset cs = Signing.sign(Signing.unsigned("_nodes", head.path("seq").asLong() + 1, Digest.parse(head.path("digest").asText()),
                 Instant.now(), ops, "chaos replicas"), world.root, null);
         Api.Reply r = api.post(via, "/v1/members", ChangesetCodec.toCompactJson(cs), Duration.ofSeconds(20));
+        answer.append(r.status()).append(' ').append(r.body());
         return r.status() == 201;
     }
 
@@ -205,8 +211,12 @@ public final class Chaos {
     }
 
     private static void await(String what, Duration within, BooleanSupplier cond) {
+        await(() -> what, within, cond);
+    }
+
+    private static void await(Supplier<String> what, Duration within, BooleanSupplier cond) {
         if (!poll(within, cond)) {
-            throw new IllegalStateException("timed out after " + within.toSeconds() + " s waiting for " + what);
+            throw new IllegalStateException("timed out after " + within.toSeconds() + " s waiting for " + what.get());
         }
     }
 

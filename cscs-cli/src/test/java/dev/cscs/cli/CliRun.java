@@ -3,6 +3,9 @@ package dev.cscs.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.function.Supplier;
+import picocli.CommandLine;
 
 /** Runs the {@code cscs} command line in-process and keeps its exit code and output. */
 public record CliRun(int exit, String out, String err, byte[] rawOut) {
@@ -14,7 +17,15 @@ public record CliRun(int exit, String out, String err, byte[] rawOut) {
      * Runs a command line (e.g. the distribution's, with the daemon verbs) with {@code args}; it
      * is made after stdout is redirected, because picocli binds its writers when it is built.
      */
-    public static synchronized CliRun run(java.util.function.Supplier<picocli.CommandLine> cli, String... args) {
+    /** {@link #run} with {@code --endpoint ENDPOINT} after {@code args}. */
+    public static CliRun at(String endpoint, Supplier<CommandLine> cli, String... args) {
+        String[] all = Arrays.copyOf(args, args.length + 2);
+        all[args.length] = "--endpoint";
+        all[args.length + 1] = endpoint;
+        return run(cli, all);
+    }
+
+    public static synchronized CliRun run(Supplier<CommandLine> cli, String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

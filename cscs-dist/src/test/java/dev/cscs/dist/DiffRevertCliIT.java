@@ -47,11 +47,7 @@ class DiffRevertCliIT {
     }
 
     private CliRun cscs(String... args) {
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--endpoint";
-        all[args.length + 1] = cluster.url("n1");
-        return CliRun.run(Main::commandLine, all);
+        return CliRun.at(cluster.url("n1"), Main::commandLine, args);
     }
 
     private long headSeq(String domain) throws Exception {

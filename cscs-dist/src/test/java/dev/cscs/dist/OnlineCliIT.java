@@ -39,11 +39,7 @@ class OnlineCliIT {
     }
 
     private CliRun cscs(String node, String... args) {
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--endpoint";
-        all[args.length + 1] = cluster.url(node);
-        return CliRun.run(Main::commandLine, all);
+        return CliRun.at(cluster.url(node), Main::commandLine, args);
     }
 
     @Test
