@@ -2,6 +2,7 @@ package dev.cscs.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cscs.core.error.ErrorCode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,7 +19,24 @@ final class Api {
     static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
+    /** A server's answer; an error body is {@code {"error": {"code", "message", "hint"}}} (DESIGN.md). */
     record Reply(int status, JsonNode body) {
+        /**
+         * The error the server named: a known code whose HTTP status is this reply's; null for
+         * a success, a body that is not an error, an unknown code or one sent with another status
+         * (not the server's own answer, or a broken one: nothing is inferred from it).
+         */
+        ErrorCode error() {
+            String wire = body.path("error").path("code").asText("");
+            ErrorCode c = ErrorCode.fromCode(wire);
+            return c.code().equals(wire) && c.httpStatus() == status ? c : null;
+        }
+
+        /** The status and what the error says, for the history. */
+        String describe() {
+            JsonNode e = body.path("error");
+            return e.isObject() ? status + " " + e.path("code").asText() + ": " + e.path("message").asText() : status + " " + body;
+        }
     }
 
     Reply get(Server s, String path, Duration timeout) throws IOException {

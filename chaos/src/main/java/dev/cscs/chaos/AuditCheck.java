@@ -19,6 +19,8 @@ import java.util.TreeMap;
  * listing every desired key with the (domain, seq, digest) it came from, and one per drift found,
  * per interrupted apply rolled back at start, per refusal) and checks:
  * <ul>
+ *   <li>the log exists (every agent applied a file during the warm-up) and has no {@code refused}
+ *       line: every changeset of the run is validly signed, so a refusal is a finding;</li>
  *   <li>every source of an applied or drift-corrected line is in the verified chain: that digest
  *       at that seq, and that changeset puts that key (nothing unsigned or forged was applied);</li>
  *   <li>per key and domain, the source seq never goes backwards (nothing out of order);</li>
@@ -38,11 +40,12 @@ final class AuditCheck {
     final List<String> issues = new ArrayList<>();
     int applied;
     int driftCorrected;
-    int refused;
 
     /** {@code tampers}: when the nemesis changed this agent's files behind its back (wall clock, like the audit lines). */
     AuditCheck(String who, Path audit, List<Instant> tampers, ChainCheck chain) throws IOException {
         if (!Files.exists(audit)) {
+            // after the warm-up every agent has applied a file, and each apply writes a line
+            issues.add(who + ": no audit log at " + audit + ": nothing it applied can be checked");
             return;
         }
         Map<String, Long> lastSeq = new HashMap<>();
@@ -63,7 +66,8 @@ final class AuditCheck {
             Instant at = Instant.parse(line.path("time").asText());
             Instant since = previousAt.containsKey(applier) ? previousAt.get(applier).minus(TAMPER_SLACK) : Instant.MIN;
             switch (event) {
-                case "refused" -> refused++;
+                // every changeset of the run is validly signed and in order: nothing should be refused
+                case "refused" -> issues.add(who + " line " + (i + 1) + ": refused " + refused(line));
                 case "recovered" -> recovered.add(applier);
                 case "drift" -> {
                     if (!tamperedBetween(tampers, since, at)) {
@@ -113,6 +117,13 @@ final class AuditCheck {
             }
             recovered.remove(applier);
         }
+    }
+
+    /** What a {@code refused} line names: a changeset, or a whole snapshot (no domain), and why. */
+    private static String refused(JsonNode line) {
+        String what = line.has("domain") ? line.path("domain").asText() + " seq " + line.path("seq").asLong() : "a snapshot";
+        return what + " at revision " + line.path("revision").asLong() + " (" + line.path("code").asText() + ": "
+                + line.path("message").asText() + ")";
     }
 
     private static boolean tamperedBetween(List<Instant> tampers, Instant from, Instant to) {

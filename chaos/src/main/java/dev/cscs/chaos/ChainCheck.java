@@ -1,7 +1,6 @@
 package dev.cscs.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cscs.chaos.History.Outcome;
 import dev.cscs.core.json.Limits;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetCodec;
@@ -14,10 +13,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * After healing: every server's chains, compared entry by entry, verified from the genesis
- * (signatures, seq, prev), and held against the history. {@code lost}: acknowledged, but not in
- * the chain at the seq and digest it was acknowledged with. {@code duplicated}: a nonce committed
- * more than once. A definitely refused write found in the chain is a finding too.
+ * After healing: every server's chains, compared entry by entry, the first server's verified
+ * from the genesis (signatures, seq, prev), and held against the history. {@code lost}:
+ * acknowledged, but not in the chain at the seq and digest it was acknowledged with (or the
+ * acknowledgement named another changeset than the one submitted). {@code duplicated}: a nonce
+ * committed more than once. A definitely refused write found in the chain is a finding too.
  */
 final class ChainCheck {
     /** One committed changeset of the reference chain. */
@@ -46,55 +46,110 @@ final class ChainCheck {
         return null;
     }
 
-    /** Digests of each server's chain of {@code domain}, for the agreement poll. */
-    static Map<String, List<String>> digests(Api api, World world, String domain) {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        for (Server s : world.servers) {
-            List<JsonNode> c = fetch(api, s, domain);
-            out.put(s.id, c == null ? null : c.stream().map(n -> n.path("digest").asText()).toList());
+    /** Per domain, each server's chain as it answered it (null: no whole answer), the first server first. */
+    static Map<String, Map<String, List<JsonNode>>> fetchAll(Api api, World world) {
+        Map<String, Map<String, List<JsonNode>>> out = new LinkedHashMap<>();
+        for (String d : World.DOMAINS) {
+            Map<String, List<JsonNode>> views = new LinkedHashMap<>();
+            world.servers.forEach(s -> views.put(s.id(), fetch(api, s, d)));
+            out.put(d, views);
         }
         return out;
     }
 
-    ChainCheck(Api api, World world, History history) {
-        ChainState verified = ChainState.fromGenesis(world.genesis, ChangesetCodec.digest(world.genesis.body()));
-        for (String d : World.DOMAINS) {
-            Map<String, List<String>> views = digests(api, world, d);
-            List<String> ref = views.get(world.servers.get(0).id);
-            views.forEach((id, v) -> {
-                if (v == null || !v.equals(ref)) {
-                    issues.add(d + ": " + id + " disagrees with n1 (" + (v == null ? "no answer" : v.size() + " entries") + " vs "
-                            + (ref == null ? "no answer" : ref.size()) + ")");
+    /** Digests of each server's chain of {@code domain}, for the agreement poll. */
+    static Map<String, List<String>> digests(Api api, World world, String domain) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        world.servers.forEach(s -> out.put(s.id(), digests(fetch(api, s, domain))));
+        return out;
+    }
+
+    private static List<String> digests(List<JsonNode> chain) {
+        return chain == null ? null : chain.stream().map(n -> n.path("digest").asText()).toList();
+    }
+
+    /**
+     * The verdict on {@code views} (as {@link #fetchAll} returns them: per domain, server id to
+     * the stored changesets {@code {seq, digest, changeset}} it listed, or null); the first
+     * server's chain is the reference the others are compared with.
+     */
+    ChainCheck(Changeset genesis, Map<String, Map<String, List<JsonNode>>> views, History history) {
+        ChainState verified = ChainState.fromGenesis(genesis, ChangesetCodec.digest(genesis.body()));
+        views.forEach((d, byServer) -> {
+            Map.Entry<String, List<JsonNode>> ref = byServer.entrySet().iterator().next();
+            List<String> refDigests = digests(ref.getValue());
+            byServer.forEach((id, chain) -> {
+                List<String> v = digests(chain);
+                if (v == null || !v.equals(refDigests)) {
+                    issues.add(d + ": " + id + " disagrees with " + ref.getKey() + " (" + (v == null ? "no answer" : v.size() + " entries")
+                            + " vs " + (refDigests == null ? "no answer" : refDigests.size()) + ")");
                 }
             });
-            List<JsonNode> nodes = fetch(api, world.servers.get(0), d);
-            List<Entry> chain = new ArrayList<>();
-            for (JsonNode n : nodes == null ? List.<JsonNode>of() : nodes) {
-                Changeset cs = ChangesetCodec.fromTree(n.path("changeset"), Limits.DEFAULT);
-                try {
-                    verified.accept(cs);
-                } catch (RuntimeException e) {
-                    issues.add(d + " seq " + cs.body().seq() + " does not verify: " + e.getMessage());
-                }
-                Op op = cs.body().ops().get(0);
-                Entry e = new Entry(d, cs.body().seq(), ChangesetCodec.digest(cs.body()).toString(), op.key(), cs.body().comment());
-                chain.add(e);
-                if (byNonce.put(e.nonce(), e) != null) {
-                    duplicated++;
-                    issues.add("nonce " + e.nonce() + " committed twice (" + d + " seq " + e.seq() + ")");
-                }
+            chains.put(d, verify(d, ref.getValue() == null ? List.of() : ref.getValue(), verified));
+        });
+        history.writes().forEach(this::hold);
+    }
+
+    private List<Entry> verify(String d, List<JsonNode> stored, ChainState verified) {
+        List<Entry> chain = new ArrayList<>();
+        for (JsonNode n : stored) {
+            Changeset cs = ChangesetCodec.fromTree(n.path("changeset"), Limits.DEFAULT);
+            try {
+                verified.accept(cs);
+            } catch (RuntimeException e) {
+                issues.add(d + " seq " + cs.body().seq() + " does not verify: " + e.getMessage());
             }
-            chains.put(d, chain);
-        }
-        for (History.Write w : history.writes()) {
-            Entry e = byNonce.get(w.nonce());
-            if (w.outcome() == Outcome.ACKED && (e == null || e.seq() != w.seq() || !e.digest().equals(w.digest()))) {
-                lost++;
-                issues.add("lost: " + w + " (chain has " + e + ")");
-            } else if (w.outcome() == Outcome.FAILED && e != null) {
-                issues.add("refused, yet committed: " + w + " at " + e);
+            Op op = cs.body().ops().get(0);
+            Entry e = new Entry(d, cs.body().seq(), ChangesetCodec.digest(cs.body()).toString(), op.key(), cs.body().comment());
+            if (!e.digest().equals(n.path("digest").asText())) {
+                issues.add(d + " seq " + e.seq() + " is listed with digest " + n.path("digest").asText() + ", its body's is " + e.digest());
+            }
+            chain.add(e);
+            if (byNonce.put(e.nonce(), e) != null) {
+                duplicated++;
+                issues.add("nonce " + e.nonce() + " committed twice (" + d + " seq " + e.seq() + ")");
             }
         }
+        return chain;
+    }
+
+    /** Holds one write of the history against the chain. */
+    private void hold(History.Write w) {
+        Entry e = byNonce.get(w.nonce());
+        switch (w.outcome()) {
+            case ACKED -> {
+                String wrong = ackProblem(w, e);
+                if (wrong != null) {
+                    lost++;
+                    issues.add("lost: " + w.nonce() + " (" + w.domain() + " " + w.key() + " via " + w.via() + ") " + wrong);
+                }
+            }
+            case FAILED -> {
+                if (e != null) {
+                    issues.add("refused, yet committed: " + w.nonce() + " (" + w.domain() + " " + w.key() + " via " + w.via() + ", "
+                            + w.detail() + ") at seq " + e.seq());
+                }
+            }
+            case UNKNOWN -> {
+            }
+            default -> throw new IllegalStateException(w.outcome().name());
+        }
+    }
+
+    /** Null when the chain holds {@code w} where it was acknowledged; else what is wrong. */
+    private static String ackProblem(History.Write w, Entry e) {
+        History.Ack ack = w.ack();
+        String acked = "acknowledged at seq " + ack.seq() + " digest " + ack.digest();
+        if (e == null) {
+            return acked + ", not in the chain";
+        }
+        if (e.seq() != ack.seq() || !e.digest().equals(ack.digest())) {
+            return acked + ", but the chain has it at seq " + e.seq() + " digest " + e.digest();
+        }
+        if (!e.digest().equals(w.digest())) {
+            return acked + " as in the chain, but submitted as seq " + w.seq() + " digest " + w.digest();
+        }
+        return null;
     }
 
     boolean committed(String nonce) {

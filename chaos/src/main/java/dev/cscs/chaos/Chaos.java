@@ -6,20 +6,21 @@ import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.Op;
+import dev.cscs.core.testing.Eventually;
 import dev.cscs.core.trust.Signing;
 import dev.cscs.dist.LocalProcesses;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 /**
  * {@code chaos/run --seconds S --seed N}: start the world, run the workload under the seeded
@@ -31,36 +32,30 @@ public final class Chaos {
     /** The workload runs this long at most before the first fault, until every agent has applied something. */
     private static final Duration WARM_UP = Duration.ofSeconds(30);
     private static final Duration SETTLE = Duration.ofSeconds(30);
-    private static final Duration POLL = Duration.ofMillis(100);
 
     private Chaos() {
     }
 
     public static void main(String[] args) throws Exception {
-        long seconds = 180;
-        long seed = 7;
-        int maxFaults = Integer.MAX_VALUE;
-        Path jar = Path.of("cscs-dist/target/cscs.jar");
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--seconds" -> seconds = Long.parseLong(args[i + 1]);
-                case "--seed" -> seed = Long.parseLong(args[i + 1]);
-                case "--faults" -> maxFaults = Integer.parseInt(args[i + 1]);
-                case "--jar" -> jar = Path.of(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--seconds S --seed N [--faults N] [--jar F])");
-            }
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (Options.UsageException e) {
+            System.err.println("chaos: " + e.getMessage());
+            System.exit(2);
+            return;
         }
         long t0 = System.nanoTime();
         Path dir = Files.createTempDirectory("cscs-chaos-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        System.out.println("chaos: seed " + seed + ", " + seconds + " s of faults, in " + dir);
-        World world = new World(dir, jar.toAbsolutePath());
+        System.out.println("chaos: seed " + o.seed() + ", " + o.seconds() + " s of faults, in " + dir);
+        World world = new World(dir, o.jar().toAbsolutePath());
         List<Proc> procs = world.procs();
         Thread cleanup = new Thread(() -> stopAll(procs), "chaos-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         int code;
         try {
-            code = run(world, seed, seconds, maxFaults, t0);
+            code = run(world, o.seed(), o.seconds(), o.maxFaults(), t0);
         } finally {
             stopAll(procs);
         }
@@ -78,54 +73,30 @@ public final class Chaos {
         Nemesis nemesis = new Nemesis(world, api, net);
         // all at once: the agents retry their endpoints until the servers answer
         world.procs().forEach(Proc::start);
-        // start-up elections may move the leader: retried until one registration is accepted
-        StringBuilder lastTry = new StringBuilder("no leader seen");
-        await(() -> "a leader that registers the replicas (last try: " + lastTry + ")", START, () -> {
-            String leader = nemesis.leader();
-            lastTry.setLength(0);
-            try {
-                lastTry.append(leader == null ? "no leader seen" : "via " + leader + ": ");
-                return leader != null && registerReplicas(world, api, leader, lastTry);
-            } catch (IOException | RuntimeException e) {
-                lastTry.append(e);
-                return false;
-            }
-        });
-        await("n4 and n5 replicating", START, () -> replicas(api, world.server("n1")) == 2);
+        // start-up elections may move the leader: retried until one registration is accepted; a
+        // time-out names what the last try answered (the cause)
+        Eventually.await("a leader that registers the replicas", START, () -> registerReplicas(world, api, nemesis.leader()));
+        Eventually.await("n4 and n5 replicating", START, () -> replicas(api, world.server("n1")) == 2);
         nemesis.say("cluster up: leader " + nemesis.leader() + "; agents started");
 
         History history = new History();
         Workload workload = new Workload(world, api, history, seed);
         List<Schedule.Fault> schedule = Schedule.of(seed, seconds * 1000);
-        workload.start(3, 2, WARM_UP.plusSeconds(seconds));
+        workload.start(3, 2);
         // every fault should find something to act on: each agent has applied a file
-        boolean warm = poll(WARM_UP, () -> world.agents.stream().allMatch(a -> !Convergence.managed(a.root()).isEmpty())
-                && world.servers.stream().allMatch(s -> !Convergence.managed(s.root()).isEmpty()));
+        boolean warm = Eventually.poll(WARM_UP, () -> world.nodes().stream().allMatch(n -> !Convergence.managed(n.root()).isEmpty()));
         nemesis.say(warm ? "warm: every agent has applied a file" : "not warm after " + WARM_UP.toSeconds() + " s; faults start anyway");
         workload.extend(Duration.ofSeconds(seconds));
         nemesis.run(schedule, System.nanoTime() + seconds * 1_000_000_000L, maxFaults, workload);
         workload.stop();
-        net.heal();
-        List<Server> dead = new ArrayList<>();
-        for (Server s : world.servers) {
-            s.proc.cont();
-            if (!s.proc.alive()) {
-                dead.add(s);
-            }
-        }
-        for (EdgeAgent a : world.agents) {
-            if (!a.proc.alive()) {
-                a.proc.start();
-            }
-        }
-        nemesis.restartAll(dead);
+        nemesis.healAll();
         long healed = System.nanoTime();
         nemesis.say("healed; writers stopped; waiting for the servers to agree");
-        boolean agreed = poll(SETTLE, () -> World.DOMAINS.stream().allMatch(d -> {
+        boolean agreed = Eventually.poll(SETTLE, () -> World.DOMAINS.stream().allMatch(d -> {
             Map<String, List<String>> v = ChainCheck.digests(api, world, d);
             return v.values().stream().distinct().count() == 1 && v.values().iterator().next() != null;
         }));
-        ChainCheck chain = new ChainCheck(api, world, history);
+        ChainCheck chain = new ChainCheck(world.genesis, ChainCheck.fetchAll(api, world), history);
         List<String> problems = new ArrayList<>(nemesis.findings);
         if (!agreed) {
             problems.add("the servers' chains did not agree within " + SETTLE.toSeconds() + " s of healing");
@@ -133,10 +104,9 @@ public final class Chaos {
         problems.addAll(chain.issues);
 
         List<String> notConverged = new ArrayList<>();
-        boolean converged = poll(SETTLE, () -> {
+        boolean converged = Eventually.poll(SETTLE, () -> {
             notConverged.clear();
-            world.agents.forEach(a -> Convergence.diff(a.root(), a.domains, chain).forEach(x -> notConverged.add(a + ": " + x)));
-            world.servers.forEach(s -> Convergence.diff(s.root(), World.DOMAINS, chain).forEach(x -> notConverged.add(s + ": " + x)));
+            world.nodes().forEach(n -> Convergence.diff(n.root(), n.domains(), chain).forEach(x -> notConverged.add(n + ": " + x)));
             return notConverged.isEmpty();
         });
         double convergedS = (System.nanoTime() - healed) / 1e9;
@@ -144,13 +114,9 @@ public final class Chaos {
             problems.add("not converged within " + SETTLE.toSeconds() + " s: " + notConverged);
         }
         int applied = 0;
-        for (EdgeAgent a : world.agents) {
-            AuditCheck c = new AuditCheck(a.id, a.audit(), nemesis.tampered.getOrDefault(a.id, List.of()), chain);
-            problems.addAll(c.issues);
-            applied += c.applied + c.driftCorrected;
-        }
-        for (Server s : world.servers) {
-            AuditCheck c = new AuditCheck(s.id, s.audit(), List.of(), chain);
+        for (Node n : world.nodes()) {
+            // the servers' agents are never tampered with
+            AuditCheck c = new AuditCheck(n.id(), n.audit(), nemesis.tampered.getOrDefault(n.id(), List.of()), chain);
             problems.addAll(c.issues);
             applied += c.applied + c.driftCorrected;
         }
@@ -180,22 +146,38 @@ public final class Chaos {
         return ok ? 0 : 1;
     }
 
-    /** The replicas join through the registry: the leader adds them to the Raft configuration as listeners. */
-    private static boolean registerReplicas(World world, Api api, String leader, StringBuilder answer) throws IOException {
+    /**
+     * The replicas join through the registry: the leader adds them to the Raft configuration as
+     * listeners. True once accepted; otherwise throws what was answered, for the time-out's cause.
+     */
+    private static boolean registerReplicas(World world, Api api, String leader) {
+        if (leader == null) {
+            throw new IllegalStateException("no leader seen");
+        }
         Server via = world.server(leader);
-        JsonNode head = api.local(via, "/v1/changesets/_nodes?limit=0").path("head");
+        JsonNode head = api.local(via, "/v1/changesets/_nodes?limit=0");
+        if (head == null) {
+            throw new IllegalStateException("via " + leader + ": no head of _nodes");
+        }
         List<Op> ops = new ArrayList<>();
         for (Server s : world.servers) {
-            if (!s.voter) {
-                ops.add(new Op.Put("node/" + s.id, Api.JSON.createObjectNode().put("role", "replica").put("raft", s.address + ":7401")
+            if (!s.voter()) {
+                ops.add(new Op.Put("node/" + s.id(), Api.JSON.createObjectNode().put("role", "replica").put("raft", s.address() + ":7401")
                         .put("api", s.api())));
             }
         }
-        Changeset cs = Signing.sign(Signing.unsigned("_nodes", head.path("seq").asLong() + 1, Digest.parse(head.path("digest").asText()),
-                Instant.now(), ops, "chaos replicas"), world.root, null);
-        Api.Reply r = api.post(via, "/v1/members", ChangesetCodec.toCompactJson(cs), Duration.ofSeconds(20));
-        answer.append(r.status()).append(' ').append(r.body());
-        return r.status() == 201;
+        Changeset cs = Signing.sign(Signing.unsigned("_nodes", head.path("head").path("seq").asLong() + 1,
+                Digest.parse(head.path("head").path("digest").asText()), Instant.now(), ops, "chaos replicas"), world.root, null);
+        Api.Reply r;
+        try {
+            r = api.post(via, "/v1/members", ChangesetCodec.toCompactJson(cs), Duration.ofSeconds(20));
+        } catch (IOException e) {
+            throw new UncheckedIOException("via " + leader, e);
+        }
+        if (r.status() != 201) {
+            throw new IllegalStateException("via " + leader + ": " + r.describe());
+        }
+        return true;
     }
 
     private static long replicas(Api api, Server s) {
@@ -208,32 +190,6 @@ public final class Chaos {
             n += x.path("role").asText().equals("replica") ? 1 : 0;
         }
         return n;
-    }
-
-    private static void await(String what, Duration within, BooleanSupplier cond) {
-        await(() -> what, within, cond);
-    }
-
-    private static void await(Supplier<String> what, Duration within, BooleanSupplier cond) {
-        if (!poll(within, cond)) {
-            throw new IllegalStateException("timed out after " + within.toSeconds() + " s waiting for " + what.get());
-        }
-    }
-
-    private static boolean poll(Duration within, BooleanSupplier cond) {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (cond.getAsBoolean()) {
-                return true;
-            }
-            try {
-                Thread.sleep(POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return false;
     }
 
     private static void stopAll(List<Proc> procs) {
@@ -249,7 +205,7 @@ public final class Chaos {
 
     private static void delete(Path dir) throws IOException {
         try (var all = Files.walk(dir)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }

@@ -12,9 +12,17 @@ import java.util.TreeMap;
 final class History {
     enum Outcome { ACKED, FAILED, UNKNOWN }
 
-    /** A signed one-put changeset; {@code nonce} is in its comment and its value, so each is told apart. */
+    /**
+     * A signed one-put changeset; {@code nonce} is in its comment and its value, so each is told
+     * apart. {@code seq} and {@code digest}: what was submitted; {@code ack}: what the 201 named
+     * (null unless {@link Outcome#ACKED}).
+     */
     record Write(String nonce, String domain, String key, long seq, String digest, long invoke, long complete,
-                 Outcome outcome, String detail, String via) {
+                 Outcome outcome, Ack ack, String detail, String via) {
+    }
+
+    /** Where the server said it committed a write. */
+    record Ack(long seq, String digest) {
     }
 
     /** A single-key read that got an answer; {@code nonce} null when the key was absent. */

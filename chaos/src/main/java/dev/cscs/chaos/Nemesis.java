@@ -2,7 +2,9 @@ package dev.cscs.chaos;
 
 import dev.cscs.chaos.Schedule.Fault;
 import dev.cscs.chaos.Schedule.Kind;
+import dev.cscs.core.testing.Eventually;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -11,8 +13,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -21,16 +23,17 @@ import java.util.stream.Stream;
 /**
  * Runs the schedule, one fault at a time, each healed (restarted, continued, rules removed)
  * before the gap that follows it. What it did goes to stdout with a time offset; what went wrong
- * with the system (a node that does not come back) becomes a finding.
+ * with the system (a node that does not come back, or one that died on its own) becomes a finding.
  */
 final class Nemesis {
+    /** How long a restarted node has to be up (a server answering, an agent watching). */
+    private static final Duration RESTART = Duration.ofSeconds(40);
     private final World world;
     private final Api api;
     private final Net net;
     private final long t0 = System.nanoTime();
     final Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
     final List<String> findings = new ArrayList<>();
-    final List<String> log = new ArrayList<>();
     /** Per edge agent, when its files were changed behind its back (wall clock, like its audit log). */
     final Map<String, List<Instant>> tampered = new HashMap<>();
     private Workload workload;
@@ -60,16 +63,16 @@ final class Nemesis {
             case KILL -> {
                 Server s = world.servers.get(f.target());
                 say("kill -9 " + s);
-                s.proc.kill9();
+                s.proc().kill9();
                 Thread.sleep(f.holdMs());
                 restart(s);
             }
             case STOP -> {
                 Server s = world.servers.get(f.target());
                 say("SIGSTOP " + s);
-                s.proc.stop();
+                s.proc().stop();
                 Thread.sleep(f.holdMs());
-                s.proc.cont();
+                s.proc().cont();
                 say("SIGCONT " + s);
             }
             case PARTITION -> {
@@ -100,7 +103,7 @@ final class Nemesis {
             case POWER_CUT -> {
                 Server s = world.servers.get(f.target());
                 say("power cut of " + s + " after its next snapshot: " + PowerCut.cut(s, rnd, 20_000));
-                Thread.sleep(1000);
+                Thread.sleep(f.holdMs());
                 restart(s);
             }
             case AGENT_FILES -> tamper(world.agents.get(f.target()), f.aux(), rnd);
@@ -110,29 +113,31 @@ final class Nemesis {
     }
 
     /**
-     * Submits a write to one of the agent's domains and SIGKILLs the agent the moment it stages
-     * a file ({@code .cscs-tmp}) or its audit log grows: it is in the middle of applying.
+     * Submits a write to the agent's last domain (a write to an earlier one is shadowed by it on
+     * a shared key, so nothing would be applied) and SIGKILLs the agent the moment it stages a
+     * file ({@code .cscs-tmp}: mid-apply) or its audit log grows (an audit line is written once
+     * the apply is done and verified: just after it, before the agent goes on).
      */
     private void killMidApply(EdgeAgent a, long holdMs, Random rnd) throws InterruptedException {
         Path dir = a.root().resolve("etc/yum.repos.d");
         long size = size(a.audit());
-        String domain = a.domains.get(rnd.nextInt(a.domains.size()));
+        String domain = a.domains().get(a.domains().size() - 1);
         Thread write = new Thread(() -> workload.writeNow("k", domain, rnd), "chaos-agent-kill-write");
         write.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         String seen = null;
         while (seen == null && System.nanoTime() < deadline) {
-            seen = staged(dir) ? "as it staged a file" : size(a.audit()) != size ? "as its audit log grew" : null;
+            seen = staged(dir) ? "as it staged a file (mid-apply)"
+                    : size(a.audit()) != size ? "as its audit log grew (just after an apply)" : null;
             if (seen == null) {
                 Thread.sleep(1);
             }
         }
-        a.proc.kill9();
-        say("kill -9 agent " + a + " " + (seen != null ? seen + " (mid-apply)" : "(no apply seen within 15 s of a write to " + domain + ")"));
+        a.proc().kill9();
+        say("kill -9 agent " + a + " " + (seen != null ? seen : "(no apply seen within 15 s of a write to " + domain + ")"));
         write.join(Duration.ofSeconds(30).toMillis());
         Thread.sleep(holdMs / 2);
-        a.proc.start();
-        say("restarted agent " + a);
+        restartAll(List.of(a));
     }
 
     private static boolean staged(Path dir) {
@@ -156,7 +161,7 @@ final class Nemesis {
         }
         Path victim = files.get(rnd.nextInt(files.size()));
         // before the change: an apply that sees it may start the moment it is made
-        tampered.computeIfAbsent(a.id, k -> new ArrayList<>()).add(Instant.now());
+        tampered.computeIfAbsent(a.id(), k -> new ArrayList<>()).add(Instant.now());
         switch (mode) {
             case 0 -> {
                 Files.writeString(victim, Files.readString(victim).replace("https://chaos.invalid/", "https://evil.invalid/"));
@@ -179,31 +184,68 @@ final class Nemesis {
         restartAll(List.of(s));
     }
 
-    /** Starts them all, then waits for each to answer (a finding if one exits or does not answer within 40 s). */
-    void restartAll(List<Server> servers) throws InterruptedException {
-        servers.forEach(s -> {
-            s.proc.start();
-            say("restarted " + s);
-        });
-        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-        for (Server s : servers) {
-            awaitUp(s, deadline);
+    /**
+     * After the last fault, each fault having healed what it did (restarted, continued), and
+     * every cut removed: a process that is not running died on its own, a finding (with its
+     * last output) before it is restarted like the others.
+     */
+    void healAll() throws InterruptedException {
+        net.heal();
+        List<Node> dead = new ArrayList<>();
+        for (Node n : world.nodes()) {
+            n.proc().cont();
+            if (!n.proc().alive()) {
+                finding(n + " was not running when the faults ended, with every fault healed: it died on its own" + lastWords(n));
+                dead.add(n);
+            }
+        }
+        restartAll(dead);
+    }
+
+    /**
+     * Starts them all, then waits for each to be up: a server answers, an agent logs that it
+     * watches its domains (it restored its state and rolled back any interrupted apply first).
+     * A finding if one exits, or is not up within 40 s.
+     */
+    void restartAll(List<? extends Node> nodes) throws InterruptedException {
+        Map<Node, Long> startsBefore = new HashMap<>();
+        for (Node n : nodes) {
+            startsBefore.put(n, starts(n));
+            n.proc().start();
+            say("restarted " + n);
+        }
+        long deadline = System.nanoTime() + RESTART.toNanos();
+        for (Node n : nodes) {
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            boolean up = Eventually.poll(left, () -> !n.proc().alive() || up(n, startsBefore.get(n)));
+            if (!n.proc().alive()) {
+                finding(n + " exited after restart" + lastWords(n));
+            } else if (!up) {
+                finding(n + " was not up within " + RESTART.toSeconds() + " s of its restart" + lastWords(n));
+            }
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException("while waiting for restarted nodes");
         }
     }
 
-    private void awaitUp(Server s, long deadline) throws InterruptedException {
-        while (System.nanoTime() < deadline) {
-            if (!s.proc.alive()) {
-                finding(s + " exited after restart (exit " + s.proc.process().exitValue() + "); last lines of "
-                        + s.proc.out + ":\n" + tail(s.proc.out, 12));
-                return;
-            }
-            if (api.local(s, "/v1/changesets/d1?limit=0") != null) {
-                return;
-            }
-            Thread.sleep(50);
+    private boolean up(Node n, long startsBefore) {
+        return n instanceof Server s ? api.local(s, "/v1/changesets/d1?limit=0") != null : starts(n) > startsBefore;
+    }
+
+    /** How many times an agent has logged that it started watching (Agent.start, after its recovery). */
+    private static long starts(Node n) {
+        String mark = "agent " + n.id() + " watching ";
+        try (Stream<String> lines = Files.exists(n.proc().out) ? Files.lines(n.proc().out) : Stream.empty()) {
+            return lines.filter(l -> l.contains(mark)).count();
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
         }
-        finding(s + " did not answer within 40 s of its restart");
+    }
+
+    private static String lastWords(Node n) {
+        Process p = n.proc().process();
+        return (p.isAlive() ? "" : " (exit " + p.exitValue() + ")") + "; last lines of " + n.proc().out + ":\n" + tail(n.proc().out, 12);
     }
 
     /** The leader most servers name, or null. */
@@ -216,7 +258,7 @@ final class Nemesis {
             }
         }
         // only one of the run's servers (a node may name a stale or unknown leader while it elects)
-        return votes.entrySet().stream().filter(e -> world.servers.stream().anyMatch(s -> s.id.equals(e.getKey())))
+        return votes.entrySet().stream().filter(e -> world.servers.stream().anyMatch(s -> s.id().equals(e.getKey())))
                 .max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
     }
 
@@ -228,11 +270,7 @@ final class Nemesis {
     }
 
     void say(String what) {
-        String line = String.format(Locale.ROOT, "[%7.1fs] %s", (System.nanoTime() - t0) / 1e9, what);
-        synchronized (log) {
-            log.add(line);
-        }
-        System.out.println(line);
+        System.out.println(String.format(Locale.ROOT, "[%7.1fs] %s", (System.nanoTime() - t0) / 1e9, what));
     }
 
     static String tail(Path file, int lines) {

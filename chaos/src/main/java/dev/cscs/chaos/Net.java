@@ -45,8 +45,8 @@ final class Net {
     }
 
     private static String rule(Server from, Server to) {
-        return "    meta skuid " + from.proc.uid + " ip daddr " + to.address + " drop\n"
-                + "    meta skuid " + from.proc.uid + " ct direction reply ct mark " + to.proc.uid + " drop\n";
+        return "    meta skuid " + from.proc().uid + " ip daddr " + to.address() + " drop\n"
+                + "    meta skuid " + from.proc().uid + " ct direction reply ct mark " + to.proc().uid + " drop\n";
     }
 
     private void apply() {

@@ -19,9 +19,11 @@ import java.util.stream.Stream;
  * data its last writes had not made durable is thrown away, as far as this can be known
  * without a fault-injecting file system (there is no lazyfs here):
  * <ul>
- *   <li>the newest snapshot file is cut to a seeded fraction of its length: the state machine
- *       writes it and renames it into place without an fsync of the file, so after a power cut
- *       the rename may be durable and the data not;</li>
+ *   <li>the newest snapshot file is cut to a seeded fraction of its length, its {@code .md5}
+ *       left as it was. The store fsyncs a snapshot, its checksum and its directory before the
+ *       rename, so a power cut no longer does this to a current build: it stands for what an
+ *       older build or a failing disk leaves, and exercises the fallback to the previous
+ *       snapshot and the log kept behind it;</li>
  *   <li>a torn append is left at the end of the open Raft log segment: the first half of a copy
  *       of its last record, written where the next record would start (a record that was being
  *       written, so never acknowledged). Records already in the segment are left alone: Ratis
@@ -56,7 +58,7 @@ final class PowerCut {
                 Thread.sleep(5);
             }
         }
-        s.proc.kill9();
+        s.proc().kill9();
         StringBuilder what = new StringBuilder();
         if (fresh == null) {
             what.append("no new snapshot within ").append(waitMs).append(" ms (killed anyway)");

@@ -49,10 +49,6 @@ final class Proc {
         return process != null && process.isAlive();
     }
 
-    synchronized long pid() {
-        return process.pid();
-    }
-
     synchronized Process process() {
         return process;
     }

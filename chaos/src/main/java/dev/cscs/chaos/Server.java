@@ -1,23 +1,10 @@
 package dev.cscs.chaos;
 
 import java.nio.file.Path;
+import java.util.List;
 
-/** A cluster node of the run: its own loopback address (Raft on :7401, API on :7400) and uid. */
-final class Server {
-    final String id;
-    final String address;
-    final boolean voter;
-    final Path dir;
-    final Proc proc;
-
-    Server(String id, String address, boolean voter, Path dir, Proc proc) {
-        this.id = id;
-        this.address = address;
-        this.voter = voter;
-        this.dir = dir;
-        this.proc = proc;
-    }
-
+/** A cluster node of the run: its own loopback address (Raft on :7401, API on :7400) and uid; its agent applies every domain. */
+record Server(String id, String address, boolean voter, Path dir, Proc proc) implements Node {
     String api() {
         return "http://" + address + ":7400";
     }
@@ -26,12 +13,9 @@ final class Server {
         return dir.resolve("data");
     }
 
-    Path root() {
-        return dir.resolve("root");
-    }
-
-    Path audit() {
-        return dir.resolve("log").resolve("audit.jsonl");
+    @Override
+    public List<String> domains() {
+        return World.DOMAINS;
     }
 
     @Override

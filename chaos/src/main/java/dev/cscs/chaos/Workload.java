@@ -3,6 +3,7 @@ package dev.cscs.chaos;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cscs.chaos.History.Outcome;
+import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.core.model.Digest;
@@ -14,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,8 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Workload {
     private static final int MAX_OPS_PER_THREAD = 20_000;
-    /** Refused before anything reached the log: the write definitely did not happen. */
-    private static final Set<Integer> DEFINITE = Set.of(400, 403, 404, 409, 413, 429);
     /** Longer than a node waits for its proposal (20 s), so that the node, not this client, gives up. */
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(25);
     /** Longer than a node's read barrier (5 s): a failed read is the node's answer, not a client timeout. */
@@ -47,8 +45,12 @@ final class Workload {
         this.seed = seed;
     }
 
-    void start(int writers, int readers, Duration length) {
-        deadline = System.nanoTime() + length.toNanos();
+    /**
+     * Starts the clients; they run until {@link #extend} sets the end or {@link #stop} ends them
+     * (daemons: a harness that fails on its way there does not wait for them).
+     */
+    void start(int writers, int readers) {
+        deadline = Long.MAX_VALUE;
         for (int i = 0; i < writers; i++) {
             int n = i;
             threads.add(new Thread(() -> write(n, new Random(seed * 31 + n)), "chaos-writer-" + n));
@@ -57,7 +59,10 @@ final class Workload {
             Random r = new Random(seed * 17 + i);
             threads.add(new Thread(() -> read(r), "chaos-reader-" + i));
         }
-        threads.forEach(Thread::start);
+        threads.forEach(t -> {
+            t.setDaemon(true);
+            t.start();
+        });
     }
 
     /** The workload now runs until {@code length} from now. */
@@ -114,25 +119,44 @@ final class Workload {
         String digest = ChangesetCodec.digest(cs.body()).toString();
         long invoke = System.nanoTime();
         Outcome outcome;
+        History.Ack ack = null;
         String detail;
         try {
             Api.Reply reply = api.post(via, "/v1/changesets", ChangesetCodec.toCompactJson(cs), WRITE_TIMEOUT);
-            detail = reply.status() + " " + reply.body().path("message").asText(reply.body().path("seq").asText());
-            if (reply.status() == 201) {
-                outcome = Outcome.ACKED;
-                if (reply.body().path("seq").asLong() != seq || !reply.body().path("digest").asText().equals(digest)) {
-                    detail = "acknowledged as " + reply.body() + ", but submitted seq " + seq + " digest " + digest;
-                }
-            } else {
-                outcome = DEFINITE.contains(reply.status()) ? Outcome.FAILED : Outcome.UNKNOWN;
+            outcome = outcome(reply);
+            detail = reply.describe();
+            if (outcome == Outcome.ACKED) {
+                // ChainCheck holds the chain against what was acknowledged, not what was sent
+                ack = new History.Ack(reply.body().path("seq").asLong(), reply.body().path("digest").asText());
+                detail = "201";
             }
         } catch (IOException e) {
             outcome = Outcome.UNKNOWN;
             detail = e.toString();
         }
         history.add(new History.Write(nonce, domain, key, seq, digest, invoke,
-                outcome == Outcome.UNKNOWN ? Linearizability.UNKNOWN : System.nanoTime(), outcome, detail, via.id));
+                outcome == Outcome.UNKNOWN ? Linearizability.UNKNOWN : System.nanoTime(), outcome, ack, detail, via.id()));
         return outcome;
+    }
+
+    /**
+     * A 201 is acknowledged. A refusal is definite only when the server named an error that
+     * happens before anything reaches the log (a verification rejection or conflict, a route
+     * that does not exist, the rate limit); anything else, an unreadable body included, may
+     * have committed.
+     */
+    static Outcome outcome(Api.Reply reply) {
+        if (reply.status() == 201) {
+            return Outcome.ACKED;
+        }
+        ErrorCode c = reply.error();
+        boolean beforeTheLog = c != null && (c.isRejection() || c == ErrorCode.NOT_FOUND || c == ErrorCode.RATE_LIMITED);
+        return beforeTheLog ? Outcome.FAILED : Outcome.UNKNOWN;
+    }
+
+    /** Whether a read's reply says the key has no value (the register's null). */
+    static boolean absent(Api.Reply reply) {
+        return reply.error() == ErrorCode.NOT_FOUND;
     }
 
     private void read(Random r) {
@@ -145,9 +169,9 @@ final class Workload {
                 Api.Reply reply = api.get(via, "/v1/kv/" + domain + "/" + key, READ_TIMEOUT);
                 long complete = System.nanoTime();
                 if (reply.status() == 200) {
-                    history.add(new History.Read(domain, key, reply.body().path("value").path("name").asText(), invoke, complete, via.id));
-                } else if (reply.status() == 404 && reply.body().path("message").asText().startsWith("no key")) {
-                    history.add(new History.Read(domain, key, null, invoke, complete, via.id));
+                    history.add(new History.Read(domain, key, reply.body().path("value").path("name").asText(), invoke, complete, via.id()));
+                } else if (absent(reply)) {
+                    history.add(new History.Read(domain, key, null, invoke, complete, via.id()));
                 } else {
                     history.readFailed(Integer.toString(reply.status()));
                 }

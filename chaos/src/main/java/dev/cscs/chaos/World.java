@@ -26,7 +26,6 @@ final class World {
     private static final int VOTERS = 3;
     private static final int FIRST_UID = 6001;
 
-    final Path dir;
     final PrivateKeyRef root = KeyGen.generate("ed25519");
     final PrivateKeyRef writer = KeyGen.generate("ed25519");
     final Changeset genesis;
@@ -34,7 +33,6 @@ final class World {
     final List<EdgeAgent> agents = new ArrayList<>();
 
     World(Path dir, Path jar) throws IOException {
-        this.dir = dir;
         PolicyBuilder policy = new PolicyBuilder().roots(1, List.of(root.publicKey())).operators(1, List.of(root.publicKey()));
         DOMAINS.forEach(d -> policy.domain(d, 1, List.of(writer.publicKey()), null));
         genesis = Signing.genesis(policy.build(), Instant.now(), List.of(root), "chaos run");
@@ -96,15 +94,19 @@ final class World {
         return "127.0.1." + i;
     }
 
-    List<Proc> procs() {
-        List<Proc> all = new ArrayList<>();
-        servers.forEach(s -> all.add(s.proc));
-        agents.forEach(a -> all.add(a.proc));
+    /** The servers, then the edge agents. */
+    List<Node> nodes() {
+        List<Node> all = new ArrayList<>(servers);
+        all.addAll(agents);
         return all;
     }
 
+    List<Proc> procs() {
+        return nodes().stream().map(Node::proc).toList();
+    }
+
     Server server(String id) {
-        return servers.stream().filter(s -> s.id.equals(id)).findFirst().orElseThrow();
+        return servers.stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow();
     }
 
     private static void chown(Path d, int uid) throws IOException {

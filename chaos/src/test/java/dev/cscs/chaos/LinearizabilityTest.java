@@ -83,11 +83,13 @@ class LinearizabilityTest {
         Random rnd = new Random(7);
         List<Op> ops = new ArrayList<>();
         String value = null;
+        String first = null;
         long t = 0;
         for (int i = 0; i < 1500; i++) {
             t += 10;
             if (rnd.nextInt(3) == 0) {
                 value = "v" + i;
+                first = first == null ? value : first;
                 // overlapping the neighbours; every 50th never completes
                 ops.add(write("w" + i, value, i, t - 5, i % 50 == 0 ? UNKNOWN : t + 5));
             } else {
@@ -96,7 +98,9 @@ class LinearizabilityTest {
         }
         Linearizability.Result r = Linearizability.check(ops, 5_000_000);
         assertThat(r.verdict()).as(r.detail()).isEqualTo(Verdict.LINEARIZABLE);
-        ops.add(read("stale", "v0", t + 100, t + 110));
+        // the first value written, long overwritten: stale, not a value nobody wrote
+        assertThat(first).isNotNull().isNotEqualTo(value);
+        ops.add(read("stale", first, t + 100, t + 110));
         assertThat(Linearizability.check(ops, 5_000_000).verdict()).isEqualTo(Verdict.NOT_LINEARIZABLE);
     }
 }

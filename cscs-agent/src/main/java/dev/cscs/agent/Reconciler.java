@@ -45,6 +45,8 @@ final class Reconciler {
     private final Map<String, List<DesiredEntry>> converged = new HashMap<>();
     /** Found during the current round; {@link #drainProblems} hands them to the status report. */
     private final List<Problem> problems = new ArrayList<>();
+    /** Per applier, why its interrupted apply could not be rolled back; reported every round until one succeeds. */
+    private final Map<String, Problem> unrecovered = new LinkedHashMap<>();
 
     Reconciler(List<Applier> appliers, ApplyContext ctx, boolean dryRun, AuditLog audit) {
         this.appliers = List.copyOf(appliers);
@@ -57,21 +59,21 @@ final class Reconciler {
         return appliers.stream().map(Applier::name).toList();
     }
 
-    /** Conflicts, drift and failed recoveries found since the last call. */
+    /** Conflicts and drift found since the last call, and every recovery still failing (also in rounds that skip). */
     List<Problem> drainProblems() {
-        List<Problem> out = List.copyOf(problems);
+        List<Problem> out = new ArrayList<>(unrecovered.values());
+        out.addAll(problems);
         problems.clear();
-        return out;
+        return List.copyOf(out);
     }
 
     /**
      * Rolls back every interrupted apply (agent start, before the first round); a failure is
-     * reported by the first round, which tries again. A dry run touches nothing: it plans
-     * against whatever the crash left.
+     * reported by every round, also one that skips the appliers, until a later try (before the
+     * applier plans) succeeds. A dry run touches nothing: it plans against whatever the crash left.
      */
     void recoverAll() {
         appliers.forEach(this::recover);
-        problems.clear();
     }
 
     /** Null when nothing is pending or it was rolled back; else the applier's failed status. */
@@ -85,11 +87,14 @@ final class Reconciler {
                 audit.recovered(a.name(), m);
                 converged.remove(a.name());
             });
+            unrecovered.remove(a.name());
             return null;
         } catch (RuntimeException e) {
             String msg = a.name() + ": recovering an interrupted apply failed: " + e.getMessage();
-            LOG.error("{}", msg);
-            problems.add(new Problem(ErrorCode.IO.code(), msg));
+            Problem p = new Problem(ErrorCode.IO.code(), msg);
+            if (!p.equals(unrecovered.put(a.name(), p))) {
+                LOG.error("{}", msg);
+            }
             return status(a.name(), ApplierState.FAILED, msg, List.of());
         }
     }
@@ -157,7 +162,8 @@ final class Reconciler {
             return rollBack(a, applied, sources, deleted, e);
         }
         for (Applied.Drift d : applied.drift()) {
-            String msg = name + ": " + d.path() + " was changed outside cscs (found " + d.found() + "); cscs's version is back"
+            String msg = name + ": " + d.path() + " was changed outside cscs (found " + d.found() + "); "
+                    + (d.removed() ? "its key was deleted, so cscs removed it" : "cscs's version is back")
                     + (d.quarantine() == null ? "" : ", what was found is kept in " + d.quarantine());
             LOG.warn("drift: {}", msg);
             audit.drift(name, d.path(), d.found(), d.quarantine());

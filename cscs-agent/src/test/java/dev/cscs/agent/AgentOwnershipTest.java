@@ -13,6 +13,7 @@ import dev.cscs.agent.os.CommandRunner;
 import dev.cscs.agent.status.ApplierState;
 import dev.cscs.agent.status.StatusReport;
 import dev.cscs.core.json.StrictJson;
+import dev.cscs.core.model.Op;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,5 +119,32 @@ class AgentOwnershipTest {
         assertThat(h.read(drop)).as("seq 2, which the dead agent was applying").contains("PermitRootLogin prohibit-password");
         assertThat(r.applied()).filteredOn(d -> d.domain().equals("global")).singleElement()
                 .satisfies(d -> assertThat(d.seq()).isEqualTo(2));
+    }
+
+    @Test
+    void anEditedFileOfADeletedKeyIsReportedAsRemovedNotAsPutBack() throws Exception {
+        h = new Harness(tmp).start();
+        h.source.commit("global", put("yum/epel", Harness.YUM));
+        assertThat(h.settle().applier("yum").orElseThrow().state()).isEqualTo(ApplierState.APPLIED);
+        Files.writeString(h.file(REPO), "[epel]\nbaseurl=http://evil.example/\n");
+        h.source.commit("global", new Op.Delete("yum/epel"));
+        StatusReport r = h.settle();
+        assertThat(h.file(REPO)).doesNotExist();
+        assertThat(r.errors()).extracting(StatusReport.Problem::message).singleElement().asString()
+                .startsWith("drift: yum: " + REPO + " was changed outside cscs").contains("its key was deleted, so cscs removed it")
+                .doesNotContain("version is back");
+    }
+
+    @Test
+    void aFileOfADeletedKeyThatIsAlreadyGoneIsNoDrift() throws Exception {
+        h = new Harness(tmp).start();
+        h.source.commit("global", put("yum/epel", Harness.YUM));
+        assertThat(h.settle().applier("yum").orElseThrow().state()).isEqualTo(ApplierState.APPLIED);
+        Files.delete(h.file(REPO));
+        h.source.commit("global", new Op.Delete("yum/epel"));
+        StatusReport r = h.settle();
+        assertThat(r.applier("yum").orElseThrow().state()).isEqualTo(ApplierState.APPLIED);
+        assertThat(r.errors()).isEmpty();
+        assertThat(h.audit("drift")).isEmpty();
     }
 }

@@ -7,6 +7,7 @@ import dev.cscs.core.yaml.YamlReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ final class ClientConfig {
     private final String current;
     private final Map<String, YNode> contexts;
 
-    record Context(List<String> endpoints, Path cacert, Path cert, Path key, String timeout) {
+    record Context(List<String> endpoints, Path cacert, Path cert, Path key, Duration timeout) {
     }
 
     private ClientConfig(Path file, String current, Map<String, YNode> contexts) {
@@ -41,7 +42,10 @@ final class ClientConfig {
 
     static ClientConfig load(Map<String, String> env) {
         String explicit = env.get("CSCS_CONFIG");
-        Path file = explicit != null && !explicit.isBlank() ? Path.of(explicit)
+        if (explicit != null && explicit.isBlank()) {
+            explicit = null; // CSCS_CONFIG= (set but empty) means the default file, as if unset
+        }
+        Path file = explicit != null ? Path.of(explicit)
                 : env.get("HOME") == null ? null : Path.of(env.get("HOME"), ".config", "cscs", "config.yaml");
         if (file == null || (explicit == null && !Files.exists(file))) {
             return new ClientConfig(file, null, Map.of());
@@ -84,8 +88,19 @@ final class ClientConfig {
         } else if (e != null) {
             endpoints.add(scalar(e, at + ".endpoints"));
         }
-        return new Context(endpoints, path(m, "cacert", at), path(m, "cert", at), path(m, "key", at),
-                m.entries().get("timeout") == null ? null : scalar(m.entries().get("timeout"), at + ".timeout"));
+        return new Context(endpoints, path(m, "cacert", at), path(m, "cert", at), path(m, "key", at), timeout(m, at));
+    }
+
+    private static Duration timeout(YNode.YMap m, String at) {
+        YNode t = m.entries().get("timeout");
+        if (t == null) {
+            return null;
+        }
+        try {
+            return Connection.duration(scalar(t, at + ".timeout"), at + ".timeout");
+        } catch (CscsException e) {
+            throw e.code() == ErrorCode.BAD_CONFIG ? e : bad(t.where() + ": " + e.getMessage());
+        }
     }
 
     private Path path(YNode.YMap m, String key, String at) {

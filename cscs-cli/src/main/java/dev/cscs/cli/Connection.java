@@ -43,12 +43,15 @@ public record Connection(List<String> endpoints, Path cacert, Path cert, Path ke
         if (endpoints.isEmpty()) {
             endpoints.add(DEFAULT_ENDPOINT);
         }
-        String timeout = first(flags.timeout, env.get("CSCS_TIMEOUT"), ctx == null ? null : ctx.timeout());
+        // an error names where the value came from: the flag, the variable (the context's is checked where it is read)
+        Duration timeout = flags.timeout != null ? duration(flags.timeout, "--timeout")
+                : env.get("CSCS_TIMEOUT") != null ? duration(env.get("CSCS_TIMEOUT"), "CSCS_TIMEOUT")
+                : ctx != null && ctx.timeout() != null ? ctx.timeout() : DEFAULT_TIMEOUT;
         return new Connection(endpoints,
                 first(flags.cacert, path(env.get("CSCS_CACERT")), ctx == null ? null : ctx.cacert()),
                 first(flags.cert, path(env.get("CSCS_CERT")), ctx == null ? null : ctx.cert()),
                 first(flags.key, path(env.get("CSCS_KEY")), ctx == null ? null : ctx.key()),
-                timeout == null ? DEFAULT_TIMEOUT : duration(timeout, "--timeout"));
+                timeout);
     }
 
     /** {@code 10s}, {@code 500ms}, {@code 2m}: bounded, so a typo cannot mean "forever". */

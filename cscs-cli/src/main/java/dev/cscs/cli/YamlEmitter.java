@@ -68,10 +68,7 @@ final class YamlEmitter {
         if (n.isArray()) {
             return "[]";
         }
-        if (n.isTextual()) {
-            return string(n.asText());
-        }
-        if (n.isBinary()) {
+        if (n.isTextual() || n.isBinary()) {
             return string(n.asText());
         }
         return n.isMissingNode() ? "null" : n.toString();

@@ -13,10 +13,6 @@ public record CliRun(int exit, String out, String err, byte[] rawOut) {
         return run(Cli::commandLine, args);
     }
 
-    /**
-     * Runs a command line (e.g. the distribution's, with the daemon verbs) with {@code args}; it
-     * is made after stdout is redirected, because picocli binds its writers when it is built.
-     */
     /** {@link #run} with {@code --endpoint ENDPOINT} after {@code args}. */
     public static CliRun at(String endpoint, Supplier<CommandLine> cli, String... args) {
         String[] all = Arrays.copyOf(args, args.length + 2);
@@ -25,6 +21,10 @@ public record CliRun(int exit, String out, String err, byte[] rawOut) {
         return run(cli, all);
     }
 
+    /**
+     * Runs a command line (e.g. the distribution's, with the daemon verbs) with {@code args}; it
+     * is made after stdout is redirected, because picocli binds its writers when it is built.
+     */
     public static synchronized CliRun run(Supplier<CommandLine> cli, String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;

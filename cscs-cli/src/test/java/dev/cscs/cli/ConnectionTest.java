@@ -137,10 +137,18 @@ class ConnectionTest {
     }
 
     @Test
-    void offlineVerbsDoNotReadTheConfigFile() {
-        // a broken config must not break `cscs keygen`: the connection is resolved only when asked for
-        GlobalOptions g = flags("-o", "yaml");
-        assertThat(g.printer().json()).isTrue();
+    void aBadTimeoutIsNamedWhereItCameFrom() throws IOException {
+        assertThatThrownBy(() -> Connection.resolve(flags(), env("CSCS_TIMEOUT", "10")))
+                .hasMessageContaining("CSCS_TIMEOUT \"10\"").hasMessageNotContaining("--timeout");
+        Path f = config("current: prod\ncontexts:\n  prod:\n    timeout: ten\n");
+        assertThatThrownBy(() -> Connection.resolve(flags(), env("CSCS_CONFIG", f.toString())))
+                .hasMessageContaining(f + ":4:").hasMessageContaining("contexts.prod.timeout")
+                .satisfies(e -> assertThat(((CscsException) e).code()).isEqualTo(ErrorCode.BAD_CONFIG));
+    }
+
+    @Test
+    void anEmptyCscsConfigMeansTheDefaultFile() {
+        assertThat(Connection.resolve(flags(), env("CSCS_CONFIG", "")).endpoints()).containsExactly("http://127.0.0.1:7400");
     }
 
     @Test

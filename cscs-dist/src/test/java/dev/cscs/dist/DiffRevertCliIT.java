@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * diff, apply over several domains, get --at-seq, revert and the no-op put/rm against a real
- * 3-node cluster. Each test owns its keys (sysctl/net.<test>.*) or its domain, so order does not matter.
+ * 3-node cluster. Each test owns its keys (sysctl/net.<test>.*); the two tests that apply
+ * whole-domain policies to factory-a read the state they compare against first.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DiffRevertCliIT {
@@ -29,6 +30,7 @@ class DiffRevertCliIT {
     Path dir;
     String fa;
     String global;
+    String genesis;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
@@ -38,6 +40,7 @@ class DiffRevertCliIT {
         KeyFiles.writePrivate(dir.resolve("global.key"), Chains.signerB(), null);
         fa = dir.resolve("fa.key").toString();
         global = dir.resolve("global.key").toString();
+        genesis = dir.resolve("genesis.json").toString(); // LocalCluster's
         Eventually.await("a leader", Duration.ofSeconds(30), () -> cluster.get("n1", "/readyz").status() == 200);
     }
 
@@ -125,24 +128,24 @@ class DiffRevertCliIT {
         cscs("put", "global", "sysctl/net.rev.a", "{\"value\":\"2\"}", "--sign-with", global).ok();
         cscs("rm", "global", "sysctl/net.rev.b", "--sign-with", global).ok();
         cscs("put", "global", "sysctl/net.rev.c", "{\"value\":\"3\"}", "--sign-with", global).ok();
-        assertThat(cscs("get", "global", "sysctl/net.rev.a", "--at-seq", String.valueOf(n)).ok().out())
+        assertThat(cscs("get", "global", "sysctl/net.rev.a", "--at-seq", String.valueOf(n), "--genesis", genesis).ok().out())
                 .contains("\"value\" : \"1\"", "at seq " + n);
         long before = headSeq("global");
 
-        CliRun revert = cscs("revert", "global", "--to-seq", String.valueOf(n), "--sign-with", global, "--yes");
+        CliRun revert = cscs("revert", "global", "--to-seq", String.valueOf(n), "--genesis", genesis, "--sign-with", global, "--yes");
         assertThat(revert.ok().err()).contains("~ sysctl/net.rev.a", "-   \"value\" : \"2\"", "+   \"value\" : \"1\"",
                 "+ sysctl/net.rev.b", "- sysctl/net.rev.c");
         assertThat(revert.out()).contains("accepted: global seq " + (before + 1));
         assertThat(headSeq("global")).isEqualTo(before + 1);
         for (String key : new String[] {"sysctl/net.rev.a", "sysctl/net.rev.b"}) {
             String now = JSON.readTree(cscs("get", "global", key, "-o", "json").ok().out()).path("value").toString();
-            String then = JSON.readTree(cscs("get", "global", key, "--at-seq", String.valueOf(n), "-o", "json").ok().out())
+            String then = JSON.readTree(cscs("get", "global", key, "--at-seq", String.valueOf(n), "--genesis", genesis, "-o", "json").ok().out())
                     .path("value").toString();
             assertThat(now).isEqualTo(then);
         }
         assertThat(cscs("get", "global", "sysctl/net.rev.c").exit()).isEqualTo(1);
 
-        CliRun again = cscs("revert", "global", "--to-seq", String.valueOf(before + 1), "--sign-with", global, "--yes").ok();
+        CliRun again = cscs("revert", "global", "--to-seq", String.valueOf(before + 1), "--genesis", genesis, "--sign-with", global, "--yes").ok();
         assertThat(again.out()).contains("nothing to revert");
         assertThat(headSeq("global")).isEqualTo(before + 1);
     }

@@ -28,10 +28,6 @@ public final class Logging {
     private Logging() {
     }
 
-    public static void configure(Path logDir, String fileName) {
-        configure(logDir, fileName, true);
-    }
-
     /** {@code console} false keeps stdout for the program's own output (the demo), logging to the file only. */
     public static void configure(Path logDir, String fileName, boolean console) {
         configure(new ServerConfig.Log(logDir, ServerConfig.Log.Level.INFO, ServerConfig.Log.Format.TEXT), "", fileName, console);

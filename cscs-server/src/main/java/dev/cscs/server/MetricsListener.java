@@ -29,7 +29,7 @@ final class MetricsListener implements AutoCloseable {
     static MetricsListener start(HostPort listen, Exposition exposition) {
         HttpServer s;
         try {
-            s = HttpServer.create(new InetSocketAddress(listen.host().replace("[", "").replace("]", ""), listen.port()), 8);
+            s = HttpServer.create(new InetSocketAddress(listen.socketHost(), listen.port()), 8);
         } catch (IOException e) {
             throw new CscsException(ErrorCode.BAD_CONFIG, "metrics.listen " + listen + ": cannot listen: " + e.getMessage());
         }

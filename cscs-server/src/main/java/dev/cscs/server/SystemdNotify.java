@@ -1,7 +1,10 @@
 package dev.cscs.server;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -25,11 +28,17 @@ public final class SystemdNotify implements AutoCloseable {
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
     private final Map<String, String> env;
     private final String command;
+    private final Duration sendTimeout;
     private ScheduledExecutorService pings;
 
     SystemdNotify(Map<String, String> env, String command) {
+        this(env, command, SEND_TIMEOUT);
+    }
+
+    SystemdNotify(Map<String, String> env, String command, Duration sendTimeout) {
         this.env = env;
         this.command = command;
+        this.sendTimeout = sendTimeout;
     }
 
     public static SystemdNotify fromEnvironment() {
@@ -97,12 +106,18 @@ public final class SystemdNotify implements AutoCloseable {
         pb.environment().put("NOTIFY_SOCKET", env.get("NOTIFY_SOCKET"));
         try {
             Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
-            if (!p.waitFor(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                LOG.warn("{} {}: no answer within {} s", command, String.join(" ", assignments), SEND_TIMEOUT.toSeconds());
-            } else if (p.exitValue() != 0) {
-                LOG.warn("{} {}: exit {}: {}", command, String.join(" ", assignments), p.exitValue(), out);
+            p.getOutputStream().close();
+            // wait first, read after: a systemd-notify that hangs (a manager that never takes the barrier)
+            // must not block the watchdog thread or the shutdown hook; its output is a line or two, well
+            // within the pipe's buffer, so it cannot block on writing while we wait
+            try (InputStream out = p.getInputStream()) {
+                if (!p.waitFor(sendTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    p.destroyForcibly();
+                    LOG.warn("{} {}: no answer within {} ms", command, String.join(" ", assignments), sendTimeout.toMillis());
+                } else if (p.exitValue() != 0) {
+                    LOG.warn("{} {}: exit {}: {}", command, String.join(" ", assignments), p.exitValue(),
+                            new String(out.readAllBytes(), StandardCharsets.UTF_8).strip());
+                }
             }
         } catch (IOException e) {
             LOG.warn("{} {}: {}", command, String.join(" ", assignments), e.getMessage());
@@ -112,7 +127,7 @@ public final class SystemdNotify implements AutoCloseable {
     }
 
     private static List<String> concat(String command, String... args) {
-        List<String> all = new java.util.ArrayList<>();
+        List<String> all = new ArrayList<>();
         all.add(command);
         all.addAll(List.of(args));
         return all;

@@ -35,7 +35,7 @@ class AgentEndToEndIT {
     static final Duration DEADLINE = Duration.ofSeconds(60);
     LocalCluster cluster;
     Path dir;
-    /** The edge agent's exposition, scraped while it ran (test 4), linted after (test 6). */
+    /** The edge agent's exposition, scraped while it ran (test 4), linted after (test 6); null if test 4 failed. */
     Scrape edgeScrape;
 
     @BeforeAll
@@ -152,6 +152,7 @@ class AgentEndToEndIT {
             assertThat(edgeScrape.value("cscs_drift_corrected_total{applier=\"sysctl\"}")).hasValue(0);
             assertThat(edgeScrape.text()).contains("cscs_build_info{version=").contains("jvm_memory_used_bytes")
                     .doesNotContain("cscs_raft_").doesNotContain("cscs_watchers");
+            edgeScrape.save("edge");
         }
     }
 
@@ -170,7 +171,6 @@ class AgentEndToEndIT {
             assertThat(s.text()).contains("cscs_build_info{version=").contains("cscs_watchers ").contains("process_cpu_seconds_total");
             s.save("server-" + n);
         }
-        edgeScrape.save("edge");
     }
 
     @Test
@@ -178,6 +178,8 @@ class AgentEndToEndIT {
     void theServerAndEdgeExpositionsPassPromtool() throws Exception {
         var promtool = Promtool.get();
         Assumptions.assumeTrue(promtool.isPresent(), Promtool.MISSING);
+        assertThat(edgeScrape).as("the edge agent's exposition, scraped by anEdgeAgentConvergesToo (which did not get that far)")
+                .isNotNull();
         for (Scrape s : List.of(Scrape.of(cluster.url("n1")), edgeScrape)) {
             Promtool.Result r = Promtool.checkMetrics(promtool.get(), s.body());
             assertThat(r.exit()).as(r.output()).isZero();
@@ -192,7 +194,8 @@ class AgentEndToEndIT {
                 Chains.T0, List.of(Chains.put("sysctl/kernel.kptr_restrict", "{\"value\":\"1\"}")), null), Chains.signerA());
         var r = cluster.post("n3", "/v1/changesets", ChangesetCodec.toCompactJson(stale));
         assertThat(r.status()).as(r.body().toString()).isBetween(400, 499);
-        String code = r.body().path("error").path("code").asText(r.body().path("code").asText());
+        String code = r.body().path("error").path("code").asText();
+        assertThat(code).as(r.body().toString()).isNotEmpty();
         String series = "cscs_rejections_total{code=\"" + code + "\"}";
         assertThat(Scrape.of(cluster.url("n1")).value("cscs_rejections_total{code=\"bad-signature\"}")).hasValue(0);
         double total = 0;

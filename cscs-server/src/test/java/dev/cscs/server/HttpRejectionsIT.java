@@ -10,7 +10,6 @@ import dev.cscs.core.model.ChangesetBody;
 import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.Head;
-import dev.cscs.core.model.Signature;
 import dev.cscs.core.testing.Chains;
 import dev.cscs.core.trust.Signing;
 import dev.cscs.core.testing.Eventually;
@@ -128,31 +127,6 @@ class HttpRejectionsIT {
         assertThat(r.body().path("error").path("hint").asText()).isNotEmpty();
     }
 
-    /**
-     * An unauthenticated join whose token names an Ed25519 "key" that is no curve point: the JDK
-     * takes it as a key, BouncyCastle's verifier throws on it. That was a 500 with a stack trace.
-     */
-    @Test
-    void aJoinTokenWithAKeyThatIsNoCurvePointIsRefusedWith4xxNot500() {
-        byte[] spki = java.util.HexFormat.of().parseHex("302a300506032b6570032100");
-        spki = java.util.Arrays.copyOf(spki, 44);
-        for (int i = 12; i < 44; i++) {
-            spki[i] = (byte) (2 * 37 + i * 11);
-        }
-        String keyid = Digest.of(spki).hex();
-        String token = "{\"body\":{\"format\":\"cscs/join/v1\",\"node\":\"evil\",\"role\":\"voter\",\"domains\":[],"
-                + "\"key\":{\"alg\":\"ed25519\",\"spki\":\"" + java.util.Base64.getEncoder().encodeToString(spki) + "\"},"
-                + "\"issued\":\"2026-01-01T00:00:00Z\",\"expires\":\"2099-01-01T00:00:00Z\",\"nonce\":\"" + "0".repeat(32) + "\"},"
-                + "\"signatures\":[]}";
-        String join = "{\"token\":" + token + ",\"raft\":\"127.0.0.1:1\",\"proof\":{\"keyid\":\"" + keyid
-                + "\",\"alg\":\"ed25519\",\"sig\":\"" + java.util.Base64.getEncoder().encodeToString(new byte[64]) + "\"}}";
-        int members = cluster.daemon("n1").raft().store().nodes().size();
-        LocalCluster.Response r = cluster.post("n2", "/v1/join", join.getBytes(StandardCharsets.UTF_8));
-        assertThat(r.status()).as(r.body().toString()).isBetween(400, 499);
-        documentedError(r);
-        assertThat(cluster.daemon("n1").raft().store().nodes()).hasSize(members);
-    }
-
     /** Bad percent-encoding in a query string, on every route that reads a parameter: 400 malformed, not 500. */
     @Test
     void aQueryStringThatIsNotPercentEncodingIsRefusedWith400() {
@@ -174,7 +148,5 @@ class HttpRejectionsIT {
         assertThat(cluster.get("n2", "/v1/trust").body().path("genesis").asText()).startsWith("sha256:");
         assertThat(cluster.get("n3", "/v1/audit").body().path("ok").asBoolean()).isTrue();
         assertThat(cluster.get("n3", "/healthz").status()).isEqualTo(200);
-        Signature unused = null;
-        assertThat(unused).isNull();
     }
 }

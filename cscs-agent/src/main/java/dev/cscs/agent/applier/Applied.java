@@ -15,8 +15,9 @@ public record Applied(String applier, Instant at, List<FileChange> files, List<L
      * An owned path that was not what cscs last wrote (edited, replaced, chmod'ed or deleted by
      * someone else): apply put cscs's version back (or removed it, for a deleted key) and kept
      * what it {@code found} in {@code quarantine} (absolute; null when nothing was there).
+     * {@code removed}: the path's key was deleted, so cscs removed it rather than put it back.
      */
-    public record Drift(String path, String found, String quarantine) {
+    public record Drift(String path, String found, String quarantine, boolean removed) {
         public Drift {
             Objects.requireNonNull(path, "path");
             Objects.requireNonNull(found, "found");

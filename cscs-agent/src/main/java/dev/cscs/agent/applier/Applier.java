@@ -30,13 +30,22 @@ public interface Applier {
      * Carries out {@code plan} atomically: backs up what it replaces, checks with the real tool
      * before activation, and on any failure restores the byte-identical previous state and throws
      * {@link RolledBackException} (or a plain {@code CscsException} if even the restore failed).
+     * A successful apply is still in progress: it must be followed by {@link #verify} and, when
+     * that throws, {@link #rollback}; until one of them finishes it, a crash is rolled back by
+     * {@link #recover} (another apply in between extends that intent: a crash rolls back both).
      */
     Applied apply(Plan plan, ApplyContext ctx);
 
-    /** Re-reads what {@code applied} wrote (files, and live state when {@code ctx.live()}); throws on mismatch. */
+    /**
+     * Re-reads what {@code applied} wrote (files, and live state when {@code ctx.live()}); throws on
+     * mismatch. Passing finishes the apply: a later crash is no longer rolled back.
+     */
     void verify(Applied applied, ApplyContext ctx);
 
-    /** Restores the byte-identical files {@code applied} replaced, and the live state where it applies. */
+    /**
+     * Restores the byte-identical files {@code applied} replaced, the live state where it applies,
+     * then their ownership entries; finishes the apply only once all of that is durable.
+     */
     void rollback(Applied applied, ApplyContext ctx);
 
     /**

@@ -61,11 +61,6 @@ abstract class FileApplier implements Applier {
         return false;
     }
 
-    /** The same question, asked again right before writing (the file may have changed since plan). */
-    boolean stillReplaceable(String path, FileState current, ApplyContext ctx) {
-        return mayReplace(path, current, ctx);
-    }
-
     /**
      * Whether a file at a path not in the manifest, which already holds exactly what
      * {@code target} renders, was written by the cscs of before the manifest (the upgrade path):
@@ -202,11 +197,13 @@ abstract class FileApplier implements Applier {
     }
 
     /**
-     * Order: backups and ownership checks; the intent record; the manifest claims (so a crash
-     * after a write can never leave a cscs file the manifest does not name); checks, writes,
-     * live actions, confirm; the manifest's final entries; the intent removed. A failure restores
-     * files, live state and manifest entries; an {@link Error} (or a crash) leaves the intent
-     * for {@link #recover(ApplyContext)}.
+     * Order: backups and ownership checks; the intent record (so a crash after a write can never
+     * leave a cscs file that neither it nor the manifest names); checks, writes,
+     * live actions, confirm; the manifest's final entries. The intent stays: the apply is
+     * finished only by {@link #verify} (or {@link #rollback}), so a crash before verify has run
+     * is rolled back by {@link #recover(ApplyContext)} and its checks run again. A failure
+     * restores files, live state and manifest entries and removes the intent; an {@link Error}
+     * (or a crash) leaves it.
      */
     @Override
     public final Applied apply(Plan plan, ApplyContext ctx) {
@@ -214,10 +211,15 @@ abstract class FileApplier implements Applier {
             throw new CscsException(ErrorCode.INTERNAL, name() + ": given a plan of applier " + plan.applier());
         }
         Ownership before;
-        Ownership claimed;
+        Map<String, OwnedPath> adopted;
         try {
             before = Ownership.load(ctx);
-            claimed = claim(plan, before, ctx);
+            if (ApplyJournal.pending(ctx, name()).isPresent()) {
+                // the Reconciler recovers before every plan: only a caller that skipped it gets here
+                throw new CscsException(ErrorCode.INTERNAL, "an earlier apply is unfinished (" + ApplyJournal.file(ctx, name())
+                        + "); recover it first");
+            }
+            adopted = begin(plan, before, ctx);
         } catch (RuntimeException e) {
             ErrorCode code = e instanceof CscsException c ? c.code() : ErrorCode.INTERNAL;
             throw new RolledBackException(name(), code, e.getMessage() + " (found before changing anything)", e);
@@ -260,13 +262,12 @@ abstract class FileApplier implements Applier {
         Ownership after = before;
         for (FileChange c : changes) {
             boolean owned = before.get(c.path()) != null || !(c.after() instanceof FileState.Absent);
-            after = owned ? after.with(c.path(), OwnedPath.of(name(), c.after(), false)) : after;
+            after = owned ? after.with(c.path(), OwnedPath.of(name(), c.after())) : after;
         }
-        for (String path : plan.adopt()) {
-            after = after.with(path, claimed.get(path).confirmed());
+        for (Map.Entry<String, OwnedPath> a : adopted.entrySet()) {
+            after = after.with(a.getKey(), a.getValue());
         }
         after.store(ctx);
-        ApplyJournal.clear(ctx, name());
         List<String> parts = new ArrayList<>();
         changes.forEach(c -> parts.add(c.describe()));
         plan.adopt().forEach(p -> parts.add("adopted " + p));
@@ -276,38 +277,43 @@ abstract class FileApplier implements Applier {
     }
 
     /**
-     * Takes the backups, checks again that every path may be touched, writes the intent and
-     * then the manifest with every path of the plan claimed; returns that manifest.
+     * Takes the backups, checks again that every path may be touched and writes the intent,
+     * which names every path the apply may touch: a crash from here on leaves no cscs file that
+     * neither the manifest nor the intent names, and recovery puts back both files and entries.
+     * Returns the entries of the adopted paths.
      */
-    private Ownership claim(Plan plan, Ownership before, ApplyContext ctx) {
+    private Map<String, OwnedPath> begin(Plan plan, Ownership before, ApplyContext ctx) {
         Map<String, FileState> backups = new LinkedHashMap<>();
         Map<String, OwnedPath> owners = new LinkedHashMap<>();
-        Ownership claimed = before;
+        List<ApplyJournal.Step> steps = new ArrayList<>();
+        plan.files().forEach(op -> steps.add(ApplyJournal.Step.of(op)));
+        Map<String, OwnedPath> adopted = new LinkedHashMap<>();
         for (FileOp op : plan.files()) {
             FileState current = FileState.read(ctx.path(op.path()));
             OwnedPath o = before.get(op.path());
-            if (o == null && !(current instanceof FileState.Absent) && !stillReplaceable(op.path(), current, ctx)) {
+            // asked again right before writing: the file may have changed since the plan
+            if (o == null && !(current instanceof FileState.Absent) && !mayReplace(op.path(), current, ctx)) {
                 throw new CscsException(ErrorCode.IO, Managed.conflict(name(), op.path(), current).getMessage()
                         + " (it appeared after the plan)");
             }
             backups.putIfAbsent(op.path(), current);
             owners.putIfAbsent(op.path(), o);
-            claimed = claimed.with(op.path(), OwnedPath.claim(name(), op, o, current));
         }
         for (String path : plan.adopt()) {
             owners.putIfAbsent(path, before.get(path));
-            claimed = claimed.with(path, OwnedPath.of(name(), FileState.read(ctx.path(path)), true));
+            adopted.put(path, OwnedPath.of(name(), FileState.read(ctx.path(path))));
         }
-        ApplyJournal.begin(ctx, new ApplyJournal.Intent(name(), plan.files(), backups, owners));
-        claimed.store(ctx);
-        return claimed;
+        ApplyJournal.begin(ctx, new ApplyJournal.Intent(name(), steps, backups, owners));
+        return adopted;
     }
 
     private FileChange change(FileOp op, OwnedPath owned, ApplyContext ctx, List<Applied.Drift> drift) {
         Path abs = ctx.path(op.path());
         FileState current = FileState.read(abs);
-        if (owned != null && !owned.describes(current)) {
-            drift.add(new Applied.Drift(op.path(), current.toString(), Quarantine.keep(ctx, op.path(), current)));
+        boolean removing = op instanceof FileOp.Remove;
+        // a file of a deleted key that is already gone is what cscs wants: nothing to report
+        if (owned != null && !owned.describes(current) && !(removing && current instanceof FileState.Absent)) {
+            drift.add(new Applied.Drift(op.path(), current.toString(), Quarantine.keep(ctx, op.path(), current), removing));
         }
         FileState before;
         if (op instanceof FileOp.Write w) {
@@ -361,6 +367,7 @@ abstract class FileApplier implements Applier {
         }
     }
 
+    /** Checks what apply did; only when every check passed is the apply finished (its intent removed). */
     @Override
     public final void verify(Applied applied, ApplyContext ctx) {
         for (FileChange c : applied.files()) {
@@ -371,8 +378,10 @@ abstract class FileApplier implements Applier {
             }
         }
         verifyState(applied, ctx);
+        ApplyJournal.clear(ctx, name());
     }
 
+    /** Files, live state, then the manifest; the intent goes last, so a crash in between recovers the same way. */
     @Override
     public final void rollback(Applied applied, ApplyContext ctx) {
         restore(applied.files(), applied.undo(), ctx);
@@ -381,5 +390,6 @@ abstract class FileApplier implements Applier {
             owners = owners.with(c.path(), c.ownerBefore());
         }
         owners.store(ctx);
+        ApplyJournal.clear(ctx, name());
     }
 }

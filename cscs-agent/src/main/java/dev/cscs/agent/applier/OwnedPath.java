@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cscs.agent.os.AtomicFiles;
 import dev.cscs.agent.os.FileState;
 import dev.cscs.core.model.JsonFields;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
@@ -14,11 +13,10 @@ import java.util.Set;
 
 /**
  * One entry of the ownership manifest ({@link Ownership}): what cscs wrote at a path, a regular
- * file ({@code sha256} of its bytes and its {@code mode}) or a symlink ({@code target}), by
- * which applier, and whether it is only claimed so far ({@code pending}: an apply is between
- * its claim and its confirmation).
+ * file ({@code sha256} of its bytes and its {@code mode}) or a symlink ({@code target}), and by
+ * which applier. An apply in progress is named by its intent ({@link ApplyJournal}), not here.
  */
-public record OwnedPath(String applier, String kind, String sha256, String mode, String target, boolean pending) {
+public record OwnedPath(String applier, String kind, String sha256, String mode, String target) {
     static final String REGULAR = "file";
     static final String SYMLINK = "symlink";
 
@@ -30,19 +28,19 @@ public record OwnedPath(String applier, String kind, String sha256, String mode,
     }
 
     /** The entry for {@code state} written by {@code applier}; null for absent. */
-    static OwnedPath of(String applier, FileState state, boolean pending) {
+    static OwnedPath of(String applier, FileState state) {
         if (state instanceof FileState.Regular r) {
-            return new OwnedPath(applier, REGULAR, Ownership.sha256(r.content()), PosixFilePermissions.toString(r.mode()), null, pending);
+            return new OwnedPath(applier, REGULAR, Ownership.sha256(r.content()), PosixFilePermissions.toString(r.mode()), null);
         }
         if (state instanceof FileState.Symlink s) {
-            return new OwnedPath(applier, SYMLINK, null, null, s.target(), pending);
+            return new OwnedPath(applier, SYMLINK, null, null, s.target());
         }
         return null;
     }
 
     /** Whether {@code now} is exactly what cscs wrote. */
     boolean describes(FileState now) {
-        OwnedPath o = of(applier, now, pending);
+        OwnedPath o = of(applier, now);
         return o != null && o.equals(this);
     }
 
@@ -53,37 +51,23 @@ public record OwnedPath(String applier, String kind, String sha256, String mode,
         } else {
             n.put("target", target);
         }
-        return n.put("pending", pending);
+        return n;
     }
 
     static OwnedPath fromJson(JsonNode o, String at) {
         String kind = JsonFields.text(o, "kind", at);
         boolean regular = REGULAR.equals(kind);
+        // "pending" was written by versions that also claimed entries before writing; read and ignored
         JsonFields.object(o, at, regular ? Set.of("applier", "kind", "sha256", "mode") : Set.of("applier", "kind", "target"),
                 Set.of("pending"));
+        JsonFields.bool(o, "pending", at, false);
         return new OwnedPath(JsonFields.text(o, "applier", at), kind, regular ? JsonFields.text(o, "sha256", at) : null,
-                regular ? JsonFields.text(o, "mode", at) : null, regular ? null : JsonFields.text(o, "target", at),
-                JsonFields.bool(o, "pending", at, false));
-    }
-
-    OwnedPath confirmed() {
-        return new OwnedPath(applier, kind, sha256, mode, target, false);
+                regular ? JsonFields.text(o, "mode", at) : null, regular ? null : JsonFields.text(o, "target", at));
     }
 
     @Override
     public String toString() {
         return kind.equals(REGULAR) ? "file(sha256 " + sha256.substring(0, 12) + "…, " + mode + ")" : "symlink -> " + target;
-    }
-
-    /** The manifest entry claimed before {@code op} runs: what it will write, pending. */
-    static OwnedPath claim(String applier, FileOp op, OwnedPath owned, FileState current) {
-        if (op instanceof FileOp.Write w) {
-            return OwnedPath.of(applier, new FileState.Regular(w.content().getBytes(StandardCharsets.UTF_8), modeFor(owned, current)), true);
-        }
-        if (op instanceof FileOp.Link l) {
-            return OwnedPath.of(applier, new FileState.Symlink(l.target()), true);
-        }
-        return owned == null ? null : new OwnedPath(owned.applier(), owned.kind(), owned.sha256(), owned.mode(), owned.target(), true);
     }
 
     /** cscs's own mode for a path it owns (a chmod is drift too); else the replaced file's, else the default. */
@@ -92,4 +76,5 @@ public record OwnedPath(String applier, String kind, String sha256, String mode,
             return PosixFilePermissions.fromString(owned.mode());
         }
         return current instanceof FileState.Regular r ? r.mode() : AtomicFiles.DEFAULT_MODE;
-    }}
+    }
+}

@@ -27,9 +27,9 @@ import java.util.TreeMap;
  * replace or remove: an owned path whose bytes, mode or link target differ from the entry was
  * changed by someone else (drift); a path not in it is someone else's (a conflict).
  *
- * <p>Entries are claimed ({@code pending}) before the file is written and confirmed after, and
- * the file is replaced atomically and durably every time, so no crash leaves a cscs file that
- * the manifest does not name. Immutable: {@link #with} returns a new manifest.
+ * <p>Entries are recorded after an apply's writes; until then its intent ({@link ApplyJournal})
+ * names every path it may touch, and the file is replaced atomically and durably every time, so
+ * no crash leaves a cscs file that neither names. Immutable: {@link #with} returns a new manifest.
  */
 final class Ownership {
     static final String FILE = "ownership.json";

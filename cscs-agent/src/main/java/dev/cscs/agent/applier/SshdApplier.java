@@ -1,20 +1,20 @@
 package dev.cscs.agent.applier;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cscs.agent.os.AtomicFiles;
 import dev.cscs.agent.os.CommandRunner.Command;
 import dev.cscs.agent.os.CommandRunner.Result;
 import dev.cscs.agent.os.FileState;
+import dev.cscs.agent.os.NoFollow;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,16 +36,14 @@ import java.util.stream.Stream;
  *
  * <p>Apply checks before it commits: {@code sshd -t} reads a staged copy of the main file whose
  * Include of the drop-in directory names a staged copy of that directory ({@link SshdIncludes}),
- * so a drop-in sshd refuses never appears under its real name, not even for a moment. Live, a
- * {@code sshd-reload-pending} record in the state directory is made durable before the rename
- * and removed after the reload: a crash in between leaves it, and the next plan, although the
- * file already matches, checks the live configuration again and reloads.
+ * so a drop-in sshd refuses never appears under its real name, not even for a moment. A crash
+ * after the rename and before the reload (or before verify) leaves the apply journal's intent:
+ * recovery puts the previous drop-in back, and the next plan writes it again, with both checks
+ * and the reload.
  */
 final class SshdApplier extends FileApplier {
     static final String DIR = "etc/ssh/sshd_config.d";
     static final String FILE = DIR + "/90-cscs.conf";
-    /** In the state directory: a reload is owed for a drop-in that is already committed. */
-    static final String RELOAD_PENDING = "sshd-reload-pending";
     static final String MAIN = "etc/ssh/sshd_config";
     static final int MAX_SETTINGS = 64;
 
@@ -130,26 +128,13 @@ final class SshdApplier extends FileApplier {
 
     @Override
     List<LiveAction> planLive(List<DesiredEntry> desired, List<FileOp> files, List<String> notes, ApplyContext ctx) {
-        if (!files.isEmpty()) {
-            return List.of(new LiveAction.SshdReload());
-        }
-        if (Files.exists(reloadPending(ctx), LinkOption.NOFOLLOW_LINKS)) {
-            notes.add("sshd: an earlier apply committed the drop-in but did not reload sshd (" + reloadPending(ctx)
-                    + "); checking and reloading now");
-            return List.of(new LiveAction.SshdReload());
-        }
-        return List.of();
+        return files.isEmpty() ? List.of() : List.of(new LiveAction.SshdReload());
     }
 
     @Override
     void checkBeforeWrite(Plan plan, ApplyContext ctx) {
         if (!plan.files().isEmpty()) {
             checkStaged(plan.files(), ctx);
-        }
-        if (ctx.live() && plan.live().stream().anyMatch(a -> a instanceof LiveAction.SshdReload)) {
-            // durable before the rename, so no crash can leave a committed drop-in that sshd never reloads
-            AtomicFiles.write(reloadPending(ctx), ("reload owed since " + ctx.clock().instant() + "\n")
-                    .getBytes(StandardCharsets.UTF_8), AtomicFiles.DEFAULT_MODE);
         }
     }
 
@@ -163,7 +148,8 @@ final class SshdApplier extends FileApplier {
         Path dropIns = ctx.path(DIR);
         Path scratch = null;
         try {
-            Files.createDirectories(ctx.stateDir());
+            // the state dir may not exist yet; never through a link (scratch copies go there)
+            NoFollow.createDirectories(ctx.stateDir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             scratch = Files.createTempDirectory(ctx.stateDir(), "sshd-check-");
             Path staged = Files.createDirectory(scratch.resolve("sshd_config.d"));
             if (Files.isDirectory(dropIns, LinkOption.NOFOLLOW_LINKS)) {
@@ -220,8 +206,6 @@ final class SshdApplier extends FileApplier {
             return;
         }
         reload(ctx, undo, notes, action);
-        // sshd has read the files as they are now (or is not running and will read them when it starts)
-        AtomicFiles.delete(reloadPending(ctx));
     }
 
     private void reload(ApplyContext ctx, List<LiveAction> undo, List<String> notes, LiveAction action) {
@@ -244,10 +228,6 @@ final class SshdApplier extends FileApplier {
         }
         run(ctx, "kill", "-HUP", pid);
         undo.add(action);
-    }
-
-    static Path reloadPending(ApplyContext ctx) {
-        return ctx.stateDir().resolve(RELOAD_PENDING);
     }
 
     private static void deleteTree(Path dir) {

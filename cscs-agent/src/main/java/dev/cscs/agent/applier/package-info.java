@@ -18,7 +18,8 @@
  *       overwritten or deleted; the header line proves nothing (it only helps adopt files of
  *       versions before the manifest whose bytes are exactly what cscs renders).</li>
  *   <li>An apply is journaled ({@code ApplyJournal}): an intent with the backups, then the
- *       manifest claims, then the changes; an apply a crash interrupted is rolled back by
+ *       changes and the manifest entries, until verify passes (or rollback ends); an apply
+ *       a crash interrupted, or one whose verify never passed, is rolled back by
  *       {@link dev.cscs.agent.applier.Applier#recover} before the applier plans again.</li>
  *   <li>{@code apply} backs up what it replaces, checks with the real tool before anything is
  *       activated, and on any failure restores the byte-identical previous files (and live

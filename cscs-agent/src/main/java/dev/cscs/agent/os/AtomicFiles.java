@@ -57,10 +57,11 @@ public final class AtomicFiles {
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
+                // explicit, so the process umask never decides the mode of a security file; before
+                // the fsync, which makes the mode durable with the bytes
+                Files.setPosixFilePermissions(tmp, mode);
                 ch.force(true);
             }
-            // explicit, so the process umask never decides the mode of a security file
-            Files.setPosixFilePermissions(tmp, mode);
             return tmp;
         } catch (IOException e) {
             deleteQuietly(tmp);
@@ -154,16 +155,17 @@ public final class AtomicFiles {
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
+                // the umask may have narrowed the mode given at creation; set it before the fsync
+                Files.setPosixFilePermissions(target, mode);
                 ch.force(true);
             }
-            Files.setPosixFilePermissions(target, mode);
         } catch (IOException e) {
             throw new CscsException(ErrorCode.IO, "cannot create " + target + ": " + e, e);
         }
         syncDirectory(dir);
     }
 
-    private static void syncDirectory(Path dir) {
+    static void syncDirectory(Path dir) {
         // makes the rename itself durable; Linux allows fsync on a directory opened read-only
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);

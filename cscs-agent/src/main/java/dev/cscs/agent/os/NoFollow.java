@@ -67,7 +67,9 @@ public final class NoFollow {
     /**
      * Creates the missing directories of {@code dir} one at a time, below its deepest existing
      * ancestor, which must be a real directory: {@code Files.createDirectories} would follow a
-     * link there. The components above that ancestor were checked by {@link #under}.
+     * link there. The components above that ancestor were checked by {@link #under}. Each new
+     * directory's entry is made durable in its parent (fsync) before the next one is made in it,
+     * so a power cut never loses a directory a file was then committed to.
      */
     public static void createDirectories(Path dir, FileAttribute<?> mode) throws IOException {
         Path existing = dir.toAbsolutePath();
@@ -79,7 +81,8 @@ public final class NoFollow {
         requireDirectory(existing);
         while (!missing.isEmpty()) {
             // createDirectory never follows a link in the last component: a link raced in is an error
-            Files.createDirectory(missing.pop(), mode);
+            Path made = Files.createDirectory(missing.pop(), mode);
+            AtomicFiles.syncDirectory(made.getParent());
         }
     }
 

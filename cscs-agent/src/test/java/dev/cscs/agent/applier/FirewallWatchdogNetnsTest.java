@@ -3,6 +3,7 @@ package dev.cscs.agent.applier;
 import static dev.cscs.agent.applier.Support.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cscs.core.testing.Eventually;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,7 +64,8 @@ class FirewallWatchdogNetnsTest {
                 .redirectErrorStream(true).redirectOutput(work.resolve("child.log").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         try {
-            poll(Duration.ofSeconds(60), () -> Files.exists(confirming) || !child.isAlive());
+            Eventually.await("the child inside commit-confirm", Duration.ofSeconds(60),
+                    () -> Files.exists(confirming) || !child.isAlive());
             assertThat(child.isAlive()).as("child still confirming; its log: %s", log()).isTrue();
         } finally {
             // SIGKILL: no finally block, shutdown hook or rollback runs in the child
@@ -81,7 +82,8 @@ class FirewallWatchdogNetnsTest {
         assertThat(listing()).as("the unconfirmed ruleset is in force while the window runs").isNotEqualTo(before);
 
         Duration window = FirewallApplier.window(FirewallConfirmChild.context(root, state, ns.name, Reachability.assumed()));
-        poll(window.plusSeconds(20), () -> listing().equals(before) && FirewallWatchdog.left(ctx()).isEmpty());
+        Eventually.await("the watchdog restoring the previous table", window.plusSeconds(20),
+                () -> listing().equals(before) && FirewallWatchdog.left(ctx()).isEmpty());
         assertThat(listing()).isEqualTo(before);
         assertThat(FirewallWatchdog.left(ctx())).isEmpty();
         // the next round sees the table differs from the desired one and loads it again, with a new commit-confirm
@@ -92,7 +94,8 @@ class FirewallWatchdogNetnsTest {
     void withNoTableBeforeTheWatchdogDeletesTheUnconfirmedOne() throws Exception {
         applyAndKillDuringConfirm();
         assertThat(listing()).isNotEmpty();
-        poll(FirewallApplier.window(ctx()).plusSeconds(20), () -> listing().isEmpty());
+        Eventually.await("the watchdog deleting the unconfirmed table", FirewallApplier.window(ctx()).plusSeconds(20),
+                () -> listing().isEmpty());
         assertThat(ns.run("nft", "list", "tables").requireOk().out()).isEmpty();
     }
 
@@ -103,6 +106,8 @@ class FirewallWatchdogNetnsTest {
         List<String> left = FirewallWatchdog.left(ctx());
         assertThat(left).hasSize(1);
 
+        // as the agent does at start: the interrupted apply's files are rolled back first
+        assertThat(fw.recover(ctx())).isPresent();
         Plan plan = fw.plan(FirewallApplierTest.desired(), ctx());
         assertThat(plan.live()).hasSize(2).first().isEqualTo(new LiveAction.NftRollBackUnconfirmed(left.get(0)));
         Applied applied = fw.apply(plan, ctx());
@@ -110,7 +115,7 @@ class FirewallWatchdogNetnsTest {
         String confirmed = listing();
         assertThat(FirewallWatchdog.left(ctx())).isEmpty();
 
-        poll(FirewallApplier.window(ctx()).plusSeconds(20), () -> watchdogs().isEmpty());
+        Eventually.await("the old watchdog exiting", FirewallApplier.window(ctx()).plusSeconds(20), () -> watchdogs().isEmpty());
         assertThat(listing()).as("no watchdog restored an old table over the confirmed one").isEqualTo(confirmed);
         assertThat(fw.plan(FirewallApplierTest.desired(), ctx()).isEmpty()).isTrue();
     }
@@ -129,10 +134,4 @@ class FirewallWatchdogNetnsTest {
         }
     }
 
-    static void poll(Duration within, BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-    }
 }

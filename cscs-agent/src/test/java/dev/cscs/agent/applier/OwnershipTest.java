@@ -107,9 +107,8 @@ class OwnershipTest {
         assertThat(plan.adopt()).containsExactly(A);
         assertThat(plan.files()).isEmpty();
         assertThat(plan.conflicts()).extracting(Plan.Conflict::path).containsExactly(B);
-        yum.apply(plan, ctx());
+        yum.verify(yum.apply(plan, ctx()), ctx());
         assertThat(Ownership.load(ctx()).get(A).describes(FileState.read(root.resolve(A)))).isTrue();
-        assertThat(Ownership.load(ctx()).get(A).pending()).isFalse();
         assertThat(yum.plan(List.of(repo("a")), ctx()).files()).extracting(FileOp::describe).isEmpty();
         // once adopted, deleting the key removes it
         Support.converge(yum, List.of(), ctx());
@@ -131,5 +130,15 @@ class OwnershipTest {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(p -> !Files.isDirectory(p)).map(p -> dir.relativize(p).toString()).sorted().toList();
         }
+    }
+
+    @Test
+    void aManifestOfAnEarlierVersionWithPendingEntriesStillLoadsAndNoApplyWritesTheFlag() throws Exception {
+        Support.converge(yum, List.of(repo("a")), ctx());
+        String manifest = Support.read(Ownership.file(ctx()));
+        assertThat(manifest).doesNotContain("pending");
+        Files.writeString(Ownership.file(ctx()), manifest.replace("\"mode\"", "\"pending\" : true, \"mode\""));
+        assertThat(Support.read(Ownership.file(ctx()))).contains("\"pending\" : true");
+        assertThat(yum.plan(List.of(repo("a")), ctx()).isEmpty()).isTrue();
     }
 }

@@ -107,7 +107,8 @@ class SshdApplierTest {
     }
 
     @Test
-    void aCrashBetweenTheRenameAndTheReloadIsFinishedByTheNextPlan() throws Exception {
+    void aCrashBetweenTheRenameAndTheReloadIsRecoveredAndTheNextPlanWritesChecksAndReloadsAgain() throws Exception {
+        mainConfig();
         Files.createDirectories(root.resolve("run"));
         Files.writeString(root.resolve("run/sshd.pid"), "4242\n");
         SshdApplier noSystemd = new SshdApplier(() -> false);
@@ -115,35 +116,27 @@ class SshdApplierTest {
             throw new Crash();
         });
         ApplyContext live = ApplyContext.builder(root).runner(crashing).clock(Support.CLOCK).live(true).build();
-        Plan first = noSystemd.plan(desired(), live);
-        assertThatThrownBy(() -> noSystemd.apply(first, live)).isInstanceOf(Crash.class);
-        assertThat(root.resolve(SshdApplier.FILE)).exists();
-        assertThat(SshdApplier.reloadPending(live)).exists();
+        assertThatThrownBy(() -> noSystemd.apply(noSystemd.plan(desired(), live), live)).isInstanceOf(Crash.class);
+        assertThat(root.resolve(SshdApplier.FILE)).as("renamed into place, never reloaded").exists();
+        // the journal's intent is all recovery needs: no record of its own for the owed reload
+        try (var left = Files.list(live.stateDir())) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("intent-sshd.json");
+        }
 
+        // the restarted agent recovers before it plans, as Reconciler does
         FakeRunner runner = new FakeRunner();
         ApplyContext restarted = ApplyContext.builder(root).runner(runner).clock(Support.CLOCK).live(true).build();
-        Plan again = noSystemd.plan(desired(), restarted);
-        assertThat(again.files()).isEmpty();
+        SshdApplier fresh = new SshdApplier(() -> false);
+        assertThat(fresh.recover(restarted)).isPresent();
+        assertThat(root.resolve(SshdApplier.FILE)).doesNotExist();
+        Plan again = fresh.plan(desired(), restarted);
+        assertThat(again.files()).extracting(FileOp::describe).containsExactly("write " + SshdApplier.FILE);
         assertThat(again.live()).containsExactly(new LiveAction.SshdReload());
-        noSystemd.apply(again, restarted);
-        assertThat(runner.displayed()).containsExactly("sshd -t -f " + root.resolve(SshdApplier.MAIN), "kill -HUP 4242");
-        assertThat(SshdApplier.reloadPending(live)).doesNotExist();
-        assertThat(noSystemd.plan(desired(), restarted).isEmpty()).isTrue();
-    }
-
-    @Test
-    void aPendingReloadWhoseConfigurationSshdNowRefusesIsNotReloaded() throws Exception {
-        Support.converge(sshd, desired(), Support.offline(root));
-        Files.createDirectories(root.resolve("run"));
-        Files.writeString(root.resolve("run/sshd.pid"), "4242\n");
-        FakeRunner refusing = new FakeRunner().on("sshd -t", FakeRunner.fail(255, "line 1: Bad configuration option: X"));
-        ApplyContext live = ApplyContext.builder(root).runner(refusing).clock(Support.CLOCK).live(true).build();
-        Files.createDirectories(live.stateDir());
-        Files.writeString(SshdApplier.reloadPending(live), "reload owed\n");
-        SshdApplier noSystemd = new SshdApplier(() -> false);
-        assertThatThrownBy(() -> noSystemd.apply(noSystemd.plan(desired(), live), live)).isInstanceOf(RolledBackException.class);
-        assertThat(refusing.displayed()).noneMatch(c -> c.startsWith("kill"));
-        assertThat(SshdApplier.reloadPending(live)).exists();
+        fresh.verify(fresh.apply(again, restarted), restarted);
+        assertThat(staged(runner.commands.get(0))).as(runner.displayed().toString()).isTrue();
+        assertThat(runner.displayed().subList(1, 4)).containsExactly("sshd -t -f " + root.resolve(SshdApplier.MAIN), "kill -HUP 4242",
+                "sshd -T -f " + root.resolve(SshdApplier.MAIN));
+        assertThat(fresh.plan(desired(), restarted).isEmpty()).isTrue();
     }
 
     @Test

@@ -87,12 +87,12 @@ public final class ApplyCommand implements Callable<Integer> {
                 throw new CscsException(e.code(), policy.domain() + ": " + e.getMessage()
                         + (done.isEmpty() ? "" : " (already applied: " + String.join(", ", done) + ")"));
             }
-            done.add(policy.domain());
             if (reply == null) {
                 results.add(Printer.object().put("domain", policy.domain()).put("inSync", true));
                 human.append(policy.domain()).append(": already matches ").append(policy.where()).append('\n');
                 continue;
             }
+            done.add(policy.domain());
             p.note(applied[0].human());
             results.add(reply);
             human.append(Submitter.accepted(reply)).append('\n');

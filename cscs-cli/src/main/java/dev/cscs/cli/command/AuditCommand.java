@@ -12,6 +12,8 @@ import dev.cscs.cli.http.ApiClient;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ExitCode;
 import dev.cscs.core.model.Changeset;
+import dev.cscs.core.model.Digest;
+import dev.cscs.core.model.Head;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,9 +27,10 @@ import picocli.CommandLine.Option;
 @Command(name = "audit", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, sortOptions = false,
         description = {"Verify every chain on this machine from your genesis, on one node or all of them.",
             "With --genesis the node only supplies the changesets: signatures, thresholds, scopes, seq and prev",
-            "links and digests of every chain (_trust first) are checked here, so a compromised node cannot pass",
-            "the audit. Without it, the node's own answer (GET /v1/audit) is shown. --all-nodes audits every",
-            "member (from the _nodes registry and --endpoints) and compares their heads.",
+            "links and digests of every chain (_trust first) are checked here, so a node cannot forge or",
+            "alter history and pass (it can still serve an old prefix: --all-nodes compares the heads).",
+            "Without it, the node's own answer (GET /v1/audit) is shown. --all-nodes audits every member",
+            "(from the _nodes registry and --endpoints) and compares their heads.",
             "Exits 0 when everything holds, 3 naming each break, 5 when a member could not be reached."},
         footer = {"", "Examples:", "  cscs audit --genesis genesis.json",
             "  cscs audit --genesis genesis.json --all-nodes",
@@ -43,8 +46,19 @@ public final class AuditCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
 
-    /** What one node answered: its audit (the node's own, or ours from the genesis), or why it did not. */
-    private record Node(String endpoint, String id, ObjectNode audit, String error) {
+    /**
+     * What one node answered: our audit of its chains from the genesis ({@code verified}), or the
+     * node's own ({@code own}), with the heads either gives; or why it did not answer.
+     */
+    private record Node(String endpoint, String id, ClientAudit.Result verified, JsonNode own, Map<String, Head> heads,
+                        String error) {
+        boolean answered() {
+            return error == null;
+        }
+
+        JsonNode json() {
+            return verified != null ? verified.toJson(endpoint, id) : own;
+        }
     }
 
     @Override
@@ -55,7 +69,7 @@ public final class AuditCommand implements Callable<Integer> {
         if (allNodes) {
             for (ClusterProbe.Member m : ClusterProbe.run(global).members()) {
                 nodes.add(m.reachable() ? audit(new ApiClient(List.of(m.api()), api.http(), api.timeout()), m.id(), g)
-                        : new Node(m.api(), m.id(), null, m.error()));
+                        : new Node(m.api(), m.id(), null, null, Map.of(), m.error()));
             }
         } else {
             nodes.add(audit(api, null, g));
@@ -69,14 +83,14 @@ public final class AuditCommand implements Callable<Integer> {
             compareHeads(nodes, problems);
         }
         problems.forEach(p -> b.append(Colors.red("break: " + p)).append('\n'));
-        List<Node> down = nodes.stream().filter(n -> n.audit() == null).toList();
+        List<Node> down = nodes.stream().filter(n -> !n.answered()).toList();
         if (allNodes) {
             b.append("audited ").append(nodes.size() - down.size()).append(" of ").append(nodes.size()).append(" members");
             down.forEach(n -> b.append(Colors.red("\nunreachable: " + label(n) + ": " + n.error())));
         }
         ObjectNode out = Printer.object().put("ok", problems.isEmpty() && down.isEmpty()).put("verifiedHere", g != null);
         ArrayNode list = out.putArray("nodes");
-        nodes.stream().filter(n -> n.audit() != null).forEach(n -> list.add(n.audit()));
+        nodes.stream().filter(Node::answered).forEach(n -> list.add(n.json()));
         ArrayNode unreachable = out.putArray("unreachable");
         down.forEach(n -> unreachable.addObject().put("node", n.id()).put("endpoint", n.endpoint()).put("error", n.error()));
         out.putArray("breaks").addAll(problems.stream().map(p -> (JsonNode) out.textNode(p)).toList());
@@ -88,24 +102,28 @@ public final class AuditCommand implements Callable<Integer> {
         String endpoint = api.base().toString();
         try {
             if (g == null) {
-                JsonNode r = api.get("/v1/audit");
-                return new Node(endpoint, r.path("node").asText(id), ((ObjectNode) r).put("endpoint", endpoint), null);
+                JsonNode r = ((ObjectNode) api.get("/v1/audit")).put("endpoint", endpoint);
+                Map<String, Head> heads = new LinkedHashMap<>();
+                r.path("heads").fields().forEachRemaining(e -> heads.put(e.getKey(),
+                        new Head(e.getValue().path("seq").asLong(), Digest.parse(e.getValue().path("digest").asText()))));
+                return new Node(endpoint, r.path("node").asText(id), null, r, heads, null);
             }
-            return new Node(endpoint, id, ClientAudit.run(api, g).toJson(endpoint, id), null);
+            ClientAudit.Result r = ClientAudit.run(api, g);
+            return new Node(endpoint, id, r, null, r.heads(), null);
         } catch (CscsException e) {
             if (id == null) {
                 throw e;
             }
-            return new Node(endpoint, id, null, e.getMessage());
+            return new Node(endpoint, id, null, null, Map.of(), e.getMessage());
         }
     }
 
     private String describe(Node n, List<String> problems) {
-        if (n.audit() == null) {
+        if (!n.answered()) {
             return label(n) + ": " + Colors.red("unreachable");
         }
-        JsonNode r = n.audit();
-        if (genesis == null) {
+        if (n.verified() == null) {
+            JsonNode r = n.own();
             for (JsonNode br : r.path("breaks")) {
                 problems.add(r.path("node").asText() + ": " + br.path("domain").asText() + " seq " + br.path("seq").asLong()
                         + " (revision " + br.path("revision").asLong() + "): " + br.path("code").asText() + ": " + br.path("message").asText());
@@ -115,17 +133,15 @@ public final class AuditCommand implements Callable<Integer> {
                     + " (give --genesis to verify them here)";
         }
         Table t = new Table("DOMAIN", "SEQ", "HEAD", "VERDICT");
-        r.path("domains").fields().forEachRemaining(e -> {
-            JsonNode d = e.getValue();
-            JsonNode br = d.path("break");
-            t.row(e.getKey(), d.path("seq").asLong(), d.path("head").asText("-"),
-                    d.path("ok").asBoolean() ? Colors.green("OK") : Colors.red("BROKEN at seq " + br.path("seq").asLong()));
-            if (!d.path("ok").asBoolean()) {
-                problems.add(label(n) + ": " + e.getKey() + " seq " + br.path("seq").asLong() + " (revision "
-                        + br.path("revision").asLong() + "): " + br.path("code").asText() + ": " + br.path("message").asText());
+        n.verified().domains().forEach((domain, d) -> {
+            t.row(domain, d.head() == null ? 0 : d.head().seq(), d.head() == null ? "-" : d.head().digest().toString(),
+                    d.ok() ? Colors.green("OK") : Colors.red("BROKEN at seq " + d.seq()));
+            if (!d.ok()) {
+                problems.add(label(n) + ": " + domain + " seq " + d.seq() + " (revision " + d.revision() + "): " + d.code()
+                        + ": " + d.why());
             }
         });
-        return label(n) + ": verified here from the genesis, up to revision " + r.path("revision").asLong() + "\n" + t;
+        return label(n) + ": verified here from the genesis, up to revision " + n.verified().revision() + "\n" + t;
     }
 
     private static String label(Node n) {
@@ -134,18 +150,12 @@ public final class AuditCommand implements Callable<Integer> {
 
     /** Nodes may lag (a lower seq); they may never disagree on the digest of the same seq. */
     private static void compareHeads(List<Node> nodes, List<String> problems) {
-        Map<String, Map<Long, String>> seen = new LinkedHashMap<>();
+        Map<String, Map<Long, Digest>> seen = new LinkedHashMap<>();
         for (Node n : nodes) {
-            if (n.audit() == null) {
-                continue;
-            }
-            JsonNode heads = n.audit().has("domains") ? n.audit().path("domains") : n.audit().path("heads");
-            heads.fields().forEachRemaining(e -> {
-                long seq = e.getValue().path("seq").asLong();
-                String digest = e.getValue().has("head") ? e.getValue().path("head").asText() : e.getValue().path("digest").asText();
-                String prev = seen.computeIfAbsent(e.getKey(), k -> new LinkedHashMap<>()).putIfAbsent(seq, digest);
-                if (prev != null && !prev.equals(digest)) {
-                    problems.add(label(n) + ": " + e.getKey() + " seq " + seq + " has head " + digest
+            n.heads().forEach((domain, head) -> {
+                Digest prev = seen.computeIfAbsent(domain, k -> new LinkedHashMap<>()).putIfAbsent(head.seq(), head.digest());
+                if (prev != null && !prev.equals(head.digest())) {
+                    problems.add(label(n) + ": " + domain + " seq " + head.seq() + " has head " + head.digest()
                             + " where another node has " + prev + " (the chains forked)");
                 }
             });

@@ -29,8 +29,6 @@ import java.util.TreeSet;
  * for breaks.
  */
 final class ClientAudit {
-    private static final int PAGE = 1000;
-
     /** A domain's verified head, or its first break (what, where, why). */
     record Domain(Head head, String code, long seq, long revision, String why) {
         boolean ok() {
@@ -38,9 +36,21 @@ final class ClientAudit {
         }
     }
 
-    record Result(long revision, Map<String, Domain> domains) {
+    /** Per domain: the verdict, and the changesets that verified (all of them, or those before the break). */
+    record Result(long revision, Map<String, Domain> domains, Map<String, List<Changeset>> verified) {
         boolean ok() {
             return domains.values().stream().allMatch(Domain::ok);
+        }
+
+        /** The verified heads, for comparing nodes. */
+        Map<String, Head> heads() {
+            Map<String, Head> out = new LinkedHashMap<>();
+            domains.forEach((d, v) -> {
+                if (v.head() != null) {
+                    out.put(d, v.head());
+                }
+            });
+            return out;
         }
 
         ObjectNode toJson(String endpoint, String node) {
@@ -60,47 +70,76 @@ final class ClientAudit {
     private ClientAudit() {
     }
 
+    /** Every chain the policy (at any time) names, {@code _nodes} included. */
     static Result run(ApiClient api, Changeset genesis) {
-        ChainState state = ChainState.fromGenesis(genesis, null);
-        JsonNode firstTrust = api.get("/v1/changesets/" + Names.TRUST + "?limit=0");
-        long revision = firstTrust.path("revision").asLong();
-        Map<String, List<JsonNode>> chains = new LinkedHashMap<>();
-        Map<String, JsonNode> claimed = new LinkedHashMap<>();
-        chains.put(Names.TRUST, fetch(api, Names.TRUST, revision, claimed));
-        TreeSet<String> domains = new TreeSet<>(state.policy().domains().keySet());
-        domains.add(Names.NODES);
-        for (JsonNode s : chains.get(Names.TRUST)) {
-            // domains a later policy added (or removed again) have chains too
-            s.path("changeset").path("body").path("policy").path("domains").fieldNames().forEachRemaining(domains::add);
-        }
-        for (String d : domains) {
-            chains.put(d, fetch(api, d, revision, claimed));
-        }
-        List<JsonNode> all = new ArrayList<>();
-        chains.values().forEach(all::addAll);
-        all.sort(Comparator.comparingLong(s -> s.path("revision").asLong()));
-        Map<String, Domain> out = new LinkedHashMap<>();
-        chains.keySet().forEach(d -> out.put(d, new Domain(state.head(d), null, 0, 0, null)));
-        for (JsonNode s : all) {
-            String d = s.path("domain").asText();
-            if (!out.get(d).ok()) {
-                continue;
-            }
-            Domain verdict = verify(state, genesis, s);
-            out.put(d, verdict);
-        }
-        claimed.forEach((d, head) -> {
-            Domain v = out.get(d);
-            long seq = head.path("seq").asLong();
-            if (v.ok() && v.head() != null && (seq > 0 || v.head().seq() > 0) && (seq != v.head().seq() || !head.path("digest").asText().equals(v.head().digest().toString()))) {
-                out.put(d, new Domain(v.head(), "head-mismatch", seq, revision, "the node reports head " + seq + " "
-                        + head.path("digest").asText() + " but the chain it served ends at " + v.head().seq() + " " + v.head().digest()));
-            }
-        });
-        return new Result(revision, out);
+        return run(api, genesis, null);
     }
 
-    private static Domain verify(ChainState state, Changeset genesis, JsonNode s) {
+    /** {@code _trust} and {@code domain} only (every chain when {@code domain} is null). */
+    static Result run(ApiClient api, Changeset genesis, String domain) {
+        ChainState state = ChainState.fromGenesis(genesis, null);
+        long revision = api.get("/v1/changesets/" + Names.TRUST + "?limit=0").path("revision").asLong();
+        Map<String, ChangesetPages.Listed> listed = new LinkedHashMap<>();
+        Map<String, Domain> out = new LinkedHashMap<>();
+        list(api, state, Names.TRUST, revision, listed, out);
+        TreeSet<String> domains = new TreeSet<>();
+        if (domain != null) {
+            domains.add(domain);
+        } else {
+            domains.addAll(state.policy().domains().keySet());
+            domains.add(Names.NODES);
+            for (JsonNode s : listed.get(Names.TRUST).entries()) {
+                // domains a later policy added (or removed again) have chains too
+                s.path("changeset").path("body").path("policy").path("domains").fieldNames().forEachRemaining(domains::add);
+            }
+        }
+        domains.remove(Names.TRUST);
+        domains.forEach(d -> list(api, state, d, revision, listed, out));
+        List<JsonNode> all = new ArrayList<>();
+        listed.values().forEach(l -> all.addAll(l.entries()));
+        all.sort(Comparator.comparingLong(s -> s.path("revision").asLong()));
+        Map<String, List<Changeset>> verified = new LinkedHashMap<>();
+        listed.keySet().forEach(d -> {
+            out.putIfAbsent(d, new Domain(state.head(d), null, 0, 0, null));
+            verified.put(d, new ArrayList<>());
+        });
+        for (JsonNode s : all) {
+            String d = s.path("domain").asText();
+            if (out.get(d).ok()) {
+                out.put(d, verify(state, genesis, s, verified.get(d)));
+            }
+        }
+        listed.forEach((d, l) -> {
+            Domain v = out.get(d);
+            long seq = l.head().path("seq").asLong();
+            long verifiedSeq = v.head() == null ? 0 : v.head().seq();
+            boolean claimed = v.ok() && l.revision() == revision && (seq > 0 || verifiedSeq > 0);
+            if (claimed && (seq != verifiedSeq || !l.head().path("digest").asText().equals(v.head().digest().toString()))) {
+                out.put(d, new Domain(v.head(), "head-mismatch", seq, revision, "the node reports head " + seq + " "
+                        + l.head().path("digest").asText() + " but the chain it served ends at " + verifiedSeq + " "
+                        + (v.head() == null ? "(none)" : v.head().digest())));
+            }
+        });
+        return new Result(revision, out, verified);
+    }
+
+    /** Lists one chain; a domain the node does not have has an empty one, a listing that does not hold together is a break. */
+    private static void list(ApiClient api, ChainState state, String d, long revision, Map<String, ChangesetPages.Listed> listed,
+                             Map<String, Domain> out) {
+        try {
+            listed.put(d, ChangesetPages.fetch(api, d, revision));
+        } catch (CscsException e) {
+            if (e.code() != ErrorCode.MALFORMED && e.code() != ErrorCode.NOT_FOUND && e.code() != ErrorCode.UNKNOWN_DOMAIN) {
+                throw e;
+            }
+            listed.put(d, new ChangesetPages.Listed(Printer.object(), revision, List.of()));
+            if (e.code() == ErrorCode.MALFORMED) {
+                out.put(d, new Domain(state.head(d), e.code().code(), 0, revision, e.getMessage()));
+            }
+        }
+    }
+
+    private static Domain verify(ChainState state, Changeset genesis, JsonNode s, List<Changeset> verified) {
         String d = s.path("domain").asText();
         long seq = s.path("seq").asLong();
         long rev = s.path("revision").asLong();
@@ -115,47 +154,17 @@ final class ClientAudit {
                     throw new CscsException(ErrorCode.UNTRUSTED_ANCHOR, "the node's genesis " + ChangesetCodec.digest(cs.body())
                             + " is not the one given, " + ChangesetCodec.digest(genesis.body()));
                 }
-                return new Domain(state.head(d), null, 0, 0, null);
+            } else {
+                Accepted a = state.accept(cs);
+                if (!a.digest().toString().equals(s.path("digest").asText())) {
+                    throw new CscsException(ErrorCode.MALFORMED, "listed with digest " + s.path("digest").asText()
+                            + " but its body hashes to " + a.digest());
+                }
             }
-            Accepted a = state.accept(cs);
-            if (!a.digest().toString().equals(s.path("digest").asText())) {
-                throw new CscsException(ErrorCode.MALFORMED, "listed with digest " + s.path("digest").asText()
-                        + " but its body hashes to " + a.digest());
-            }
+            verified.add(cs);
             return new Domain(state.head(d), null, 0, 0, null);
         } catch (CscsException e) {
             return new Domain(state.head(d), e.code().code(), seq, rev, e.getMessage());
-        }
-    }
-
-    /** The chain of {@code domain} up to {@code revision}, page by page; its claimed head kept in {@code claimed}. */
-    private static List<JsonNode> fetch(ApiClient api, String domain, long revision, Map<String, JsonNode> claimed) {
-        List<JsonNode> out = new ArrayList<>();
-        long from = 1;
-        while (true) {
-            JsonNode page;
-            try {
-                page = api.get("/v1/changesets/" + domain + "?fromSeq=" + from + "&limit=" + PAGE);
-            } catch (CscsException e) {
-                if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.UNKNOWN_DOMAIN) {
-                    return out;
-                }
-                throw e;
-            }
-            if (page.path("revision").asLong() == revision && from == 1) {
-                claimed.put(domain, page.path("head"));
-            }
-            int n = 0;
-            for (JsonNode s : page.path("changesets")) {
-                n++;
-                if (s.path("revision").asLong() <= revision) {
-                    out.add(s);
-                }
-                from = s.path("seq").asLong() + 1;
-            }
-            if (n < PAGE) {
-                return out;
-            }
         }
     }
 }

@@ -22,10 +22,10 @@ import java.util.Set;
  * on its own, so a dead node shows as unreachable instead of being vouched for by a live one.
  */
 final class ClusterProbe {
-    /** One member as it answered, or why it did not. */
     /** Whether a member answered; {@code UNKNOWN}: no URL of it is known, so it was not asked. */
     enum Reach { YES, NO, UNKNOWN }
 
+    /** One member as it answered, or why it did not. */
     record Member(String id, String role, String api, JsonNode view, String error, Reach reach) {
         boolean reachable() {
             return reach == Reach.YES;

@@ -1,10 +1,12 @@
 package dev.cscs.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cscs.cli.CliFiles;
 import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Printer;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
+import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.Names;
 import java.io.Console;
 import java.nio.file.Path;
@@ -16,19 +18,24 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "revert", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, sortOptions = false,
         description = {"Restore a domain to its state at an earlier seq, as one new signed changeset.",
-            "The chain is read and checked link by link, replayed to seq N and to its head, and the difference",
-            "becomes puts (of changed and removed keys) and deletes (of keys added since). The diff is shown",
+            "The chain is verified here from your genesis (signatures, thresholds, links), replayed to seq N",
+            "and to its head, and the difference becomes puts (of changed and removed keys) and deletes (of",
+            "keys added since), so a node cannot make you sign values of its choosing. The diff is shown",
             "first; on a terminal it asks before signing unless --yes. History is kept: the chain only grows.",
             "Nothing to revert: it says so, exit 0, and no changeset is made."},
         footer = {"", "Examples:", "  cscs history factory-a",
-            "  cscs revert factory-a --to-seq 3 --sign-with ops.key",
-            "  cscs revert factory-a --to-seq 3 --sign-with ops.key --yes"})
+            "  cscs revert factory-a --to-seq 3 --genesis genesis.json --sign-with ops.key",
+            "  cscs revert factory-a --to-seq 3 --genesis genesis.json \\",
+            "      --sign-with ops.key --yes"})
 public final class RevertCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "DOMAIN")
     String domain;
 
     @Option(names = "--to-seq", required = true, paramLabel = "N", description = "The seq whose state to restore (0: empty).")
     long toSeq;
+
+    @Option(names = "--genesis", required = true, paramLabel = "FILE", description = "The cluster's genesis.json: the history is verified from it.")
+    Path genesis;
 
     @Option(names = "--sign-with", required = true, paramLabel = "KEY", description = "A private key to sign with (repeat).")
     List<Path> signWith;
@@ -42,25 +49,26 @@ public final class RevertCommand implements Runnable {
     @Mixin
     GlobalOptions global;
 
-    /** The head seq the last plan was made at. */
-    private long plannedAt;
+    /** The ops that restore seq N's state, planned against the verified head {@code headSeq}. */
+    private record Planned(Plan plan, long headSeq) {
+    }
 
     @Override
     public void run() {
         Names.checkDomain(domain);
+        Changeset g = CliFiles.readChangeset(genesis);
         Submitter s = new Submitter(global);
         Printer p = global.printer();
-        Plan first = plan(s);
-        if (first.inSync()) {
-            p.result(first.json(), domain + ": already as at seq " + toSeq + ", nothing to revert");
+        Planned first = plan(s, g);
+        if (first.plan().inSync()) {
+            p.result(first.plan().json(), domain + ": already as at seq " + toSeq + ", nothing to revert");
             return;
         }
-        p.note(first.human());
+        p.note(first.plan().human());
         confirm();
-        long confirmedAt = plannedAt;
-        Plan[] last = {first};
+        Plan[] last = {first.plan()};
         // the ops shown are the ops signed, unless the chain moved on meanwhile: then they are planned again
-        JsonNode reply = s.submit(domain, head -> head.seq() == confirmedAt ? first.ops() : (last[0] = plan(s)).ops(),
+        JsonNode reply = s.submit(domain, head -> head.seq() == first.headSeq() ? first.plan().ops() : (last[0] = plan(s, g).plan()).ops(),
                 signWith, comment == null ? "revert to seq " + toSeq : comment, "/v1/changesets");
         if (reply == null) {
             p.result(last[0].json(), domain + ": already as at seq " + toSeq + ", nothing to revert");
@@ -69,10 +77,9 @@ public final class RevertCommand implements Runnable {
         Submitter.printAccepted(p, reply);
     }
 
-    private Plan plan(Submitter s) {
-        ChainReplay chain = ChainReplay.read(s.api(), domain);
-        plannedAt = chain.headSeq();
-        return Plan.of(domain, chain.valuesAt(chain.headSeq()), chain.valuesAt(toSeq));
+    private Planned plan(Submitter s, Changeset g) {
+        ChainReplay chain = ChainReplay.verified(s.api(), g, domain);
+        return new Planned(Plan.of(domain, chain.valuesAt(chain.headSeq()), chain.valuesAt(toSeq)), chain.headSeq());
     }
 
     private void confirm() {

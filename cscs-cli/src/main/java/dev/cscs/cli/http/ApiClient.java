@@ -39,10 +39,6 @@ public final class ApiClient {
         this(global.connection().endpoints(), TlsClient.build(global), global.connection().timeout());
     }
 
-    public ApiClient(String endpoint, HttpClient http) {
-        this(List.of(endpoint), http, Duration.ofSeconds(30));
-    }
-
     public ApiClient(List<String> endpoints, HttpClient http, Duration timeout) {
         List<URI> list = new ArrayList<>();
         for (String endpoint : endpoints) {

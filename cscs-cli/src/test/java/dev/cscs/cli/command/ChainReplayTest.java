@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.cscs.cli.Printer;
 import dev.cscs.cli.http.ApiClient;
+import dev.cscs.core.crypto.KeyGen;
+import dev.cscs.core.crypto.PrivateKeyRef;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.model.Changeset;
@@ -18,79 +17,87 @@ import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.Op;
 import dev.cscs.core.testing.Chains;
 import dev.cscs.core.trust.Signing;
-import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The client-side replay refuses a chain a server edited, truncated or reordered. */
+/**
+ * What {@code revert} and {@code get --at-seq} derive their values from: a history verified here
+ * from the genesis. A node that edits, drops, forges or re-signs it, or pages it wrongly, is refused.
+ */
 class ChainReplayTest {
-    private static final Digest ANCHOR = Digest.of("domain added".getBytes(StandardCharsets.UTF_8));
-    private HttpServer server;
+    FakeNode node;
+    ApiClient api;
+
+    @BeforeEach
+    void start() throws Exception {
+        node = new FakeNode();
+        api = new ApiClient(List.of(node.url()), HttpClient.newHttpClient(), Duration.ofSeconds(10));
+        serve("_trust", List.of(entry(Chains.genesis(), 1)));
+    }
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.stop(0);
-        }
+        node.close();
     }
 
-    /** seq 1: put a=1; seq 2: put a=2, put b=1; seq 3: delete b. */
-    private static List<Changeset> chain() {
-        List<Changeset> out = new ArrayList<>();
-        Digest prev = ANCHOR;
-        List<List<Op>> ops = List.of(List.of(put("sysctl/a", "1")), List.of(put("sysctl/a", "2"), put("sysctl/b", "1")),
+    /** seq 1: put a=1; seq 2: put a=2, put b=1; seq 3: delete b; each linked to the one before and signed by {@code key}. */
+    private static List<Changeset> chain(PrivateKeyRef key) {
+        List<List<Op>> ops = List.of(List.of(Chains.put("sysctl/a", "{\"value\":\"1\"}")),
+                List.of(Chains.put("sysctl/a", "{\"value\":\"2\"}"), Chains.put("sysctl/b", "{\"value\":\"1\"}")),
                 List.of(new Op.Delete("sysctl/b")));
+        List<Changeset> out = new ArrayList<>();
+        Digest prev = Chains.state().head("global").digest();
         for (int i = 0; i < ops.size(); i++) {
-            Changeset cs = Signing.sign(Signing.unsigned("global", i + 1, prev, Chains.T0, ops.get(i), null), Chains.signerB(), null);
+            Changeset cs = Signing.sign(Signing.unsigned("global", i + 1, prev, Chains.T0, ops.get(i), null), key, null);
             out.add(cs);
             prev = ChangesetCodec.digest(cs.body());
         }
         return out;
     }
 
-    private static Op put(String key, String value) {
-        return new Op.Put(key, JsonNodeFactory.instance.objectNode().put("value", value));
+    private static ObjectNode entry(Changeset cs, long revision) {
+        ObjectNode o = Printer.object().put("revision", revision).put("domain", cs.body().domain()).put("seq", cs.body().seq())
+                .put("digest", ChangesetCodec.digest(cs.body()).toString());
+        o.set("changeset", ChangesetCodec.toTree(cs));
+        return o;
     }
 
-    /** Serves {@code chain} as GET /v1/changesets/global does, after {@code tamper} edits the reply. */
-    private ApiClient serve(List<Changeset> chain, Consumer<ObjectNode> tamper) throws Exception {
-        ObjectNode reply = Printer.object().put("domain", "global");
-        Changeset last = chain.get(chain.size() - 1);
-        reply.putObject("head").put("seq", last.body().seq()).put("digest", ChangesetCodec.digest(last.body()).toString());
-        ArrayNode list = reply.putArray("changesets");
+    private static List<ObjectNode> entries(List<Changeset> chain) {
+        List<ObjectNode> out = new ArrayList<>();
         for (Changeset cs : chain) {
-            list.addObject().put("domain", "global").put("seq", cs.body().seq())
-                    .put("digest", ChangesetCodec.digest(cs.body()).toString()).set("changeset", ChangesetCodec.toTree(cs));
+            out.add(entry(cs, cs.body().seq() + 1));
         }
-        tamper.accept(reply);
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/v1/changesets/global", x -> {
-            // pages as the real server does: changesets from fromSeq on
-            long from = Long.parseLong(x.getRequestURI().getQuery().replaceAll(".*fromSeq=([0-9]+).*", "$1"));
-            ObjectNode page = reply.deepCopy();
-            ArrayNode kept = page.putArray("changesets");
-            reply.path("changesets").forEach(c -> {
-                if (c.path("seq").asLong() >= from) {
-                    kept.add(c);
-                }
-            });
-            byte[] body = Printer.toJson(page).getBytes(StandardCharsets.UTF_8);
-            x.sendResponseHeaders(200, body.length);
-            x.getResponseBody().write(body);
-            x.close();
-        });
-        server.start();
-        return new ApiClient("http://127.0.0.1:" + server.getAddress().getPort(), HttpClient.newHttpClient());
+        return out;
+    }
+
+    private void serve(String domain, List<ObjectNode> entries) {
+        serve(domain, entries, entries.isEmpty() ? 0 : entries.get(entries.size() - 1).path("seq").asLong());
+    }
+
+    private void serve(String domain, List<ObjectNode> entries, long headSeq) {
+        ObjectNode page = Printer.object().put("domain", domain).put("revision", 4);
+        page.putObject("head").put("seq", headSeq)
+                .put("digest", entries.isEmpty() ? "" : entries.get(entries.size() - 1).path("digest").asText());
+        ArrayNode list = page.putArray("changesets");
+        entries.forEach(list::add);
+        node.answers.put("/v1/changesets/" + domain, page);
+    }
+
+    private void assertRefused(String why) {
+        assertThatThrownBy(() -> ChainReplay.verified(api, Chains.genesis(), "global")).isInstanceOf(CscsException.class)
+                .hasMessageContaining("does not verify from the genesis").hasMessageContaining(why)
+                .matches(e -> ((CscsException) e).code() == ErrorCode.BAD_SIGNATURE);
     }
 
     @Test
-    void anIntactChainReplaysToEachSeq() throws Exception {
-        ChainReplay r = ChainReplay.read(serve(chain(), x -> { }), "global");
+    void anIntactChainReplaysToEachSeq() {
+        serve("global", entries(chain(Chains.signerB())));
+        ChainReplay r = ChainReplay.verified(api, Chains.genesis(), "global");
         assertThat(r.headSeq()).isEqualTo(3);
         assertThat(r.stateAt(0)).isEmpty();
         assertThat(r.stateAt(2).get("sysctl/a").value().path("value").asText()).isEqualTo("2");
@@ -100,38 +107,42 @@ class ChainReplayTest {
     }
 
     @Test
-    void anEditedValueIsCaughtByTheRecomputedDigest() throws Exception {
-        ApiClient api = serve(chain(), x -> ((ObjectNode) x.path("changesets").get(0).path("changeset").path("body").path("ops")
-                .get(0).path("value")).put("value", "9"));
-        assertThatThrownBy(() -> ChainReplay.read(api, "global")).isInstanceOf(CscsException.class)
-                .hasMessageContaining("seq 1: the server's digest").matches(e -> ((CscsException) e).code() == ErrorCode.BAD_SIGNATURE);
+    void aValueEditedAfterSigningIsRefused() {
+        List<ObjectNode> e = entries(chain(Chains.signerB()));
+        ((ObjectNode) e.get(0).path("changeset").path("body").path("ops").get(0).path("value")).put("value", "9");
+        serve("global", e);
+        assertRefused("global seq 1");
     }
 
     @Test
-    void anEditedValueWithARecomputedDigestBreaksTheNextLink() throws Exception {
-        List<Changeset> c = chain();
-        Changeset forged = Signing.unsigned("global", 1, ANCHOR, Chains.T0, List.of(put("sysctl/a", "9")), null);
-        c.set(0, Signing.sign(forged, Chains.signerB(), null));
-        assertThatThrownBy(() -> ChainReplay.read(serve(c, x -> { }), "global"))
-                .hasMessageContaining("seq 2 links to").hasMessageContaining("not to seq 1");
+    void aHistoryRewrittenAndRelinkedUnderAnotherKeyIsRefused() {
+        // every digest and prev link holds, and the head matches: only the signatures give it away
+        serve("global", entries(chain(KeyGen.generate("ed25519"))));
+        assertRefused("global seq 1");
     }
 
     @Test
-    void aDroppedChangesetIsAGap() throws Exception {
-        ApiClient api = serve(chain(), x -> ((ArrayNode) x.path("changesets")).remove(1));
-        assertThatThrownBy(() -> ChainReplay.read(api, "global")).hasMessageContaining("expected global seq 2, got global seq 3");
+    void aDroppedChangesetIsRefused() {
+        List<ObjectNode> e = entries(chain(Chains.signerB()));
+        e.remove(1);
+        serve("global", e);
+        assertRefused("listed global seq 3 where seq 2 comes next");
     }
 
     @Test
-    void aChainThatStopsShortOfTheHeadIsRefused() throws Exception {
-        ApiClient api = serve(chain(), x -> ((ArrayNode) x.path("changesets")).remove(2));
-        assertThatThrownBy(() -> ChainReplay.read(api, "global")).hasMessageContaining("the chain ends at seq 2")
-                .hasMessageContaining("the head is seq 3");
+    void aHeadTheChainDoesNotReachIsRefused() {
+        serve("global", entries(chain(Chains.signerB())), 4);
+        assertRefused("the node reports head 4");
     }
 
     @Test
-    void aHeadThatIsNotTheLastLinkIsRefused() throws Exception {
-        ApiClient api = serve(chain(), x -> ((ObjectNode) x.path("head")).set("digest", new TextNode(ANCHOR.toString())));
-        assertThatThrownBy(() -> ChainReplay.read(api, "global")).hasMessageContaining("but the head is seq 3 (" + ANCHOR);
+    void aNodeThatIgnoresFromSeqIsRefusedInsteadOfBeingReadForever() {
+        List<ObjectNode> full = new ArrayList<>();
+        for (int seq = 1; seq <= ChangesetPages.PAGE; seq++) {
+            full.add(Printer.object().put("revision", seq + 1).put("domain", "global").put("seq", seq));
+        }
+        serve("global", full);
+        node.ignoreFromSeq = true;
+        assertRefused("listed global seq 1 where seq " + (ChangesetPages.PAGE + 1) + " comes next");
     }
 }

@@ -24,7 +24,7 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
 final class KeyChecks {
     static final BigInteger RSA_EXPONENT = BigInteger.valueOf(65537);
     static final int MAX_RSA_BITS = 16384;
-    private static final BigInteger ED25519_P = BigInteger.TWO.pow(255).subtract(BigInteger.valueOf(19));
+    static final BigInteger ED25519_P = BigInteger.TWO.pow(255).subtract(BigInteger.valueOf(19));
     /** The 8 points of order dividing 8 (RFC 8032 curve, canonical encodings). */
     private static final List<byte[]> ED25519_SMALL_ORDER = List.of(
             "0100000000000000000000000000000000000000000000000000000000000000",
@@ -37,6 +37,7 @@ final class KeyChecks {
             "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa")
             .stream().map(HexFormat.of()::parseHex).toList();
     private static final ECCurve P256 = CustomNamedCurves.getByName("P-256").getCurve();
+    static final BigInteger P256_P = P256.getField().getCharacteristic();
 
     private KeyChecks() {
     }
@@ -83,10 +84,9 @@ final class KeyChecks {
         if (w.equals(ECPoint.POINT_INFINITY)) {
             throw bad("ecdsa-p256 public key is the point at infinity");
         }
-        BigInteger p = P256.getField().getCharacteristic();
         BigInteger x = w.getAffineX();
         BigInteger y = w.getAffineY();
-        if (x.signum() < 0 || y.signum() < 0 || x.compareTo(p) >= 0 || y.compareTo(p) >= 0) {
+        if (x.signum() < 0 || y.signum() < 0 || x.compareTo(P256_P) >= 0 || y.compareTo(P256_P) >= 0) {
             throw bad("ecdsa-p256 public key is not canonical: a coordinate is not below p");
         }
         // P-256 has cofactor 1: every point of the curve but infinity is in the prime-order group

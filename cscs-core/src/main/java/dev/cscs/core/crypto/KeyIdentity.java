@@ -17,15 +17,11 @@ import java.util.HexFormat;
  * @param value the identity as lowercase hex
  */
 public record KeyIdentity(KeyType type, String value) {
-    private static final BigInteger ED25519_P = BigInteger.TWO.pow(255).subtract(BigInteger.valueOf(19));
-    private static final BigInteger P256_P =
-            new BigInteger("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff", 16);
-
     static KeyIdentity of(KeyType type, PublicKey key) {
         switch (type) {
             case ED25519: {
                 EdECPoint p = ((EdECPublicKey) key).getPoint();
-                byte[] le = littleEndian32(p.getY().mod(ED25519_P));
+                byte[] le = littleEndian32(p.getY().mod(KeyChecks.ED25519_P));
                 if (p.isXOdd()) {
                     le[31] |= (byte) 0x80;
                 }
@@ -33,7 +29,7 @@ public record KeyIdentity(KeyType type, String value) {
             }
             case EC_P256: {
                 var w = ((ECPublicKey) key).getW();
-                return new KeyIdentity(type, "04" + hex32(w.getAffineX().mod(P256_P)) + hex32(w.getAffineY().mod(P256_P)));
+                return new KeyIdentity(type, "04" + hex32(w.getAffineX().mod(KeyChecks.P256_P)) + hex32(w.getAffineY().mod(KeyChecks.P256_P)));
             }
             default:
                 return new KeyIdentity(type, ((RSAPublicKey) key).getModulus().toString(16));

@@ -55,26 +55,23 @@ public final class YamlReader {
      * after the last) is skipped, and an error names the document by its 1-based index.
      */
     public static List<YNode> readAll(String text, String source) {
-        List<YNode> docs = new ArrayList<>();
-        int[] at = {1};
+        int[] index = {1};
         try {
-            parse(text, source, () -> {
+            return parse(text, source, () -> {
+                List<YNode> docs = new ArrayList<>();
+                // the iterator parses lazily: a syntax error surfaces while fetching the document it is in
                 Iterator<Node> it = new Compose(settings(source)).composeAllFromString(text).iterator();
-                for (int index = 1; ; index++) {
-                    at[0] = index;
-                    if (!it.hasNext()) {
-                        return Optional.empty();
-                    }
+                for (; it.hasNext(); index[0]++) {
                     YNode doc = convert(it.next(), source, 0);
                     if (!(doc instanceof YNode.YScalar && ((YNode.YScalar) doc).isNull())) {
                         docs.add(doc);
                     }
                 }
+                return docs;
             });
         } catch (CscsException e) {
-            throw new CscsException(e.code(), "document " + at[0] + ": " + e.getMessage());
+            throw new CscsException(e.code(), "document " + index[0] + ": " + e.getMessage());
         }
-        return docs;
     }
 
     private static LoadSettings settings(String source) {
@@ -82,7 +79,7 @@ public final class YamlReader {
                 .setMaxAliasesForCollections(10).setAllowRecursiveKeys(false).setCodePointLimit(MAX_CHARS).build();
     }
 
-    private static Optional<Node> parse(String text, String source, Supplier<Optional<Node>> compose) {
+    private static <T> T parse(String text, String source, Supplier<T> compose) {
         if (text.length() > MAX_CHARS) {
             throw new CscsException(ErrorCode.TOO_LARGE, source + ": larger than " + MAX_CHARS + " characters");
         }

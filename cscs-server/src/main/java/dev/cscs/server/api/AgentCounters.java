@@ -29,18 +29,14 @@ final class AgentCounters implements AgentMetrics {
                 .labelNames("applier").register(registry);
         GaugeWithCallback.builder().name("cscs_domain_applied_seq")
                 .help("The seq of each chain this node's agent has applied (0: none yet).").labelNames("domain")
-                .callback(cb -> seqs(last == null ? List.of() : last.applied()).forEach(h -> cb.call(h.seq(), h.domain())))
+                .callback(cb -> (last == null ? List.<DomainHead>of() : last.applied()).forEach(h -> cb.call(h.seq(), h.domain())))
                 .register(registry);
         if (withHeads) {
             GaugeWithCallback.builder().name("cscs_domain_head_seq")
                     .help("The newest seq of each chain this agent has received and verified.").labelNames("domain")
-                    .callback(cb -> seqs(last == null ? List.of() : last.heads()).forEach(h -> cb.call(h.seq(), h.domain())))
+                    .callback(cb -> (last == null ? List.<DomainHead>of() : last.heads()).forEach(h -> cb.call(h.seq(), h.domain())))
                     .register(registry);
         }
-    }
-
-    private static List<DomainHead> seqs(List<DomainHead> heads) {
-        return heads == null ? List.of() : heads;
     }
 
     @Override

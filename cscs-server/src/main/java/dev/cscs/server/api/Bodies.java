@@ -12,7 +12,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.Request;
 
 /**
@@ -46,28 +45,34 @@ final class Bodies implements AutoCloseable {
         if (declared > maxBytes) {
             throw refused(ctx, tooLarge(declared), "content-length " + declared);
         }
-        AtomicBoolean late = new AtomicBoolean();
         Request base = Request.getBaseRequest(ctx.req());
-        ScheduledFuture<?> deadline = timer.schedule(() -> {
-            late.set(true);
-            base.getHttpChannel().abort(new TimeoutException("request body not received within " + timeout.toMillis() + " ms"));
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> deadline = timer.schedule(
+                () -> base.getHttpChannel().abort(new TimeoutException("request body not received within " + timeout.toMillis() + " ms")),
+                timeout.toMillis(), TimeUnit.MILLISECONDS);
         byte[] body;
         try (InputStream in = ctx.bodyInputStream()) {
             body = in.readNBytes(maxBytes + 1);
         } catch (IOException | RuntimeException e) {
-            if (late.get()) {
-                throw refused(ctx, new CscsException(ErrorCode.TIMEOUT, "the request body did not arrive within "
-                        + timeout.toMillis() + " ms (limits.requestTimeout)"), "slow body");
+            if (!deadline.cancel(false)) {
+                throw late(ctx);
             }
             throw CscsException.malformed("cannot read the request body: " + e.getClass().getSimpleName());
-        } finally {
-            deadline.cancel(false);
+        }
+        // a deadline that could not be cancelled has started: the connection is (being) aborted even though the
+        // whole body arrived, so the request is refused here, before anything is submitted whose answer the
+        // client could never get (it would see a reset for a committed write)
+        if (!deadline.cancel(false)) {
+            throw late(ctx);
         }
         if (body.length > maxBytes) {
             throw refused(ctx, tooLarge(body.length), "streamed body");
         }
         return body;
+    }
+
+    private CscsException late(Context ctx) {
+        return refused(ctx, new CscsException(ErrorCode.TIMEOUT, "the request body did not arrive within "
+                + timeout.toMillis() + " ms (limits.requestTimeout)"), "slow body");
     }
 
     private CscsException refused(Context ctx, CscsException e, String what) {

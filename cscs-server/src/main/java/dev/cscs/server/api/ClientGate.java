@@ -64,11 +64,6 @@ final class ClientGate implements Filter {
         }
     }
 
-    /** Requests in handlers from {@code ip} now (for tests and metrics). */
-    int inFlight(String ip) {
-        return inFlight.getOrDefault(ip, 0);
-    }
-
     /** Why {@code query} cannot be decoded as the handlers will decode it, or null if it can. */
     static String badQuery(String query) {
         if (query == null) {

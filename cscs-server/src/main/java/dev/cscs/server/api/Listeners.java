@@ -67,7 +67,7 @@ final class Listeners {
     }
 
     private static void bind(ServerConnector c, HostPort at) {
-        c.setHost(at.host().replace("[", "").replace("]", ""));
+        c.setHost(at.socketHost());
         c.setPort(at.port());
         c.setIdleTimeout(IDLE_TIMEOUT_MS);
     }

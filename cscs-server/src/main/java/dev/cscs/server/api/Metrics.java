@@ -10,7 +10,6 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.function.ToDoubleFunction;
 
 /**
  * A cluster node's own figures on top of its {@link Exposition}: Raft as this node sees it,
@@ -19,7 +18,6 @@ import java.util.function.ToDoubleFunction;
  * {@code sum()} over the nodes is the cluster's total.
  */
 public final class Metrics {
-    private static final String[] ROLES = {"leader", "follower", "candidate", "listener"};
     private final Exposition exposition;
     private final Histogram submitLatency;
     private final Counter accepted;
@@ -45,20 +43,7 @@ public final class Metrics {
         rateLimited = Counter.builder().name("cscs_rate_limited_total")
                 .help("Requests refused with 429 by this node.").register(r);
         watchers = Gauge.builder().name("cscs_watchers").help("Open watch streams on this node.").register(r);
-        raftGauge(r, raft, "cscs_raft_term", "Current Raft term as this node knows it.", RaftInfo::term);
-        raftGauge(r, raft, "cscs_raft_commit_index", "Raft commit index on this node.", RaftInfo::commitIndex);
-        raftGauge(r, raft, "cscs_raft_applied_index", "Last log index this node applied to its state machine.",
-                RaftInfo::appliedIndex);
-        raftGauge(r, raft, "cscs_raft_has_leader", "1 when this node knows a leader, else 0.",
-                info -> info.leaderId() == null ? 0 : 1);
-        GaugeWithCallback.builder().name("cscs_raft_role").help("Raft role of this node (1 for the current role).")
-                .labelNames("role").callback(cb -> {
-                    RaftInfo info = info(raft);
-                    String role = info == null ? "" : info.role();
-                    for (String each : ROLES) {
-                        cb.call(each.equals(role) ? 1 : 0, each);
-                    }
-                }).register(r);
+        r.register(new RaftCollector(() -> info(raft)));
         CounterWithCallback.builder().name("cscs_raft_leader_changes_total")
                 .help("New leaders (or loss of the leader) this node was told of since it started.")
                 .callback(cb -> cb.call(raft.leaderChanges())).register(r);
@@ -66,16 +51,7 @@ public final class Metrics {
                 .labelNames("domain").callback(cb -> raft.store().heads().forEach((d, h) -> cb.call(h.seq(), d))).register(r);
     }
 
-    /** A gauge read from {@link RaftNode#info()} at scrape time; no sample while the group is not running. */
-    private static void raftGauge(PrometheusRegistry r, RaftNode raft, String name, String help, ToDoubleFunction<RaftInfo> value) {
-        GaugeWithCallback.builder().name(name).help(help).callback(cb -> {
-            RaftInfo info = info(raft);
-            if (info != null) {
-                cb.call(value.applyAsDouble(info));
-            }
-        }).register(r);
-    }
-
+    /** Raft as this node sees it, or null while the group is not running. */
     private static RaftInfo info(RaftNode raft) {
         try {
             return raft.info();

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * Decoding of everything a client sends, apart from the routes that use it, so that it can be
  * fuzzed on its own: it returns a value or throws a {@link CscsException}, nothing else.
  * Decoding is a function of the client's bytes alone, so whatever else a decoder throws
- * (a library's IllegalArgumentException on a crafted key, say) is the input's fault too, and
- * {@link #decoding} turns it into a 400 that names the request, never into a 500.
+ * (a library's IllegalArgumentException on a crafted key, say) is caused by the input too:
+ * {@link #decoding} turns it into a 400 that names the request, never into a 500, and logs it
+ * as the decoder's bug (a check that should have named what is wrong).
  */
 final class Requests {
     private static final Logger LOG = LoggerFactory.getLogger(Requests.class);
@@ -43,21 +44,20 @@ final class Requests {
     private Requests() {
     }
 
-    /** Runs a decoder of client input: a typed rejection passes, any other exception becomes {@code malformed}. */
+    /**
+     * Runs a decoder of client input: a typed rejection passes; any other exception is a decoder
+     * that failed to say what is wrong, a bug to fix, so it is logged loudly, and the client gets a
+     * fixed {@code malformed} that names the request and nothing of the decoder's internals.
+     */
     private static <T> T decoding(String what, Supplier<T> decoder) {
         try {
             return decoder.get();
         } catch (CscsException e) {
             throw e;
         } catch (RuntimeException e) {
-            LOG.debug("{} could not be decoded", what, e);
-            throw CscsException.malformed(what + " could not be decoded: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + Names.shown(clip(e.getMessage()))));
+            LOG.warn("{} could not be decoded: an untyped failure of the decoder", what, e);
+            throw CscsException.malformed(what + " could not be decoded");
         }
-    }
-
-    private static String clip(String s) {
-        return s.length() > 120 ? s.substring(0, 120) + "…" : s;
     }
 
     /** A submitted changeset, strictly parsed and schema-checked; {@code membership} for /v1/members. */

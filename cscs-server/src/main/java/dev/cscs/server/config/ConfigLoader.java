@@ -18,9 +18,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** Reads {@code cscsd.yaml}; any problem is a {@code bad-config} error naming the file, line, key and why. */
 public final class ConfigLoader {
+    /** 127.0.0.0/8 as a literal: octets of at most 255 without leading zeros. */
+    private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+    private static final Pattern LOOPBACK_V4 = Pattern.compile("127\\." + OCTET + "\\." + OCTET + "\\." + OCTET);
     public static final List<String> ALL_APPLIERS = List.of("yum", "apt", "sysctl", "firewall", "sshd", "service");
 
     private ConfigLoader() {
@@ -243,8 +247,9 @@ public final class ConfigLoader {
     static HostPort loopback(String s) {
         HostPort hp = HostPort.parse(s);
         String h = hp.host();
-        // a literal address: a name such as 127.example.net could resolve anywhere
-        if (!(h.matches("127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}") || h.equals("localhost") || h.equals("[::1]"))) {
+        // a literal address: a name such as 127.example.net could resolve anywhere, and so could a dotted
+        // quad that is no address (127.999.0.1, or 127.0.0.01, which the JDK does not read as a literal)
+        if (!(LOOPBACK_V4.matcher(h).matches() || h.equals("localhost") || h.equals("[::1]"))) {
             throw new IllegalArgumentException("\"" + s + "\" is not a loopback address; plain HTTP is served on loopback only");
         }
         return hp;

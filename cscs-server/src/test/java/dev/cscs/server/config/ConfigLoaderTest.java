@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
+import dev.cscs.store.raft.HostPort;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -127,8 +128,14 @@ class ConfigLoaderTest {
         String edge = GOOD.replaceAll("(?s)raft:.*?api:", "server: {endpoints: [\"http://10.0.0.1:7400\"]}\napi:");
         assertThat(parse(edge).metricsListen()).isNull();
         assertThat(parse(edge + "metrics: {listen: 127.0.0.1:9465}\n").metricsListen().toString()).isEqualTo("127.0.0.1:9465");
-        assertThat(parse(edge + "metrics: {listen: \"[::1]:9465\"}\n").metricsListen().port()).isEqualTo(9465);
-        for (String outside : new String[] {"10.0.0.5:9465", "0.0.0.0:9465", "127.0.0.1.example.net:9465", "127.evil:9465"}) {
+        HostPort v6 = parse(edge + "metrics: {listen: \"[::1]:9465\"}\n").metricsListen();
+        assertThat(v6.port()).isEqualTo(9465);
+        assertThat(v6.socketHost()).isEqualTo("::1");
+        assertThat(parse(edge + "metrics: {listen: 127.0.0.1:9465}\n").metricsListen().socketHost()).isEqualTo("127.0.0.1");
+        assertThat(parse(edge + "metrics: {listen: 127.255.0.9:9465}\n").metricsListen().toString()).isEqualTo("127.255.0.9:9465");
+        // dotted quads that are no address would be looked up as names
+        for (String outside : new String[] {"10.0.0.5:9465", "0.0.0.0:9465", "127.0.0.1.example.net:9465", "127.evil:9465",
+            "127.999.0.1:9465", "127.0.256.1:9465", "127.0.0.01:9465"}) {
             assertThatThrownBy(() -> parse(edge + "metrics: {listen: \"" + outside + "\"}\n"))
                     .as(outside).hasMessageContaining("metrics.listen").hasMessageContaining("not a loopback address");
         }

@@ -23,6 +23,11 @@ public record HostPort(String host, int port) {
         return new HostPort(m.group(1), Integer.parseInt(m.group(2)));
     }
 
+    /** The host as socket APIs take it: an IPv6 address without the brackets of the {@code host:port} form. */
+    public String socketHost() {
+        return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    }
+
     @Override
     public String toString() {
         return host + ":" + port;

@@ -159,7 +159,7 @@ final class Membership {
     private static boolean listening(String raft) {
         try (java.net.Socket s = new java.net.Socket()) {
             HostPort hp = HostPort.parse(raft);
-            s.connect(new java.net.InetSocketAddress(hp.host().replace("[", "").replace("]", ""), hp.port()), 500);
+            s.connect(new java.net.InetSocketAddress(hp.socketHost(), hp.port()), 500);
             return true;
         } catch (java.io.IOException | RuntimeException e) {
             return false;

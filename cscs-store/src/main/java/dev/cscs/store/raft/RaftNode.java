@@ -186,7 +186,7 @@ public final class RaftNode implements Closeable {
     private static RaftProperties serverProperties(RaftSettings s) {
         RaftProperties p = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(p, List.of(s.dataDir().resolve("raft").toFile()));
-        GrpcConfigKeys.Server.setHost(p, s.listen().host().replace("[", "").replace("]", ""));
+        GrpcConfigKeys.Server.setHost(p, s.listen().socketHost());
         GrpcConfigKeys.Server.setPort(p, s.listen().port());
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(s.electionMin().toMillis(), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(s.electionMax().toMillis(), TimeUnit.MILLISECONDS));
