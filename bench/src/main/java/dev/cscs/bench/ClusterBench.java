@@ -12,8 +12,9 @@ import java.util.Locale;
  * acknowledged after commit by a quorum; and SIGKILL of the leader, timed to the next
  * acknowledged write through a survivor.
  *
- * <pre>bench/run latency|failover|apply [writes|rounds|changes]</pre>
- * {@code apply} times a signed put until the file is on disk on all three nodes.
+ * <pre>bench/run latency|failover|apply|watch [writes|rounds|changes|watchers]</pre>
+ * {@code apply} times a signed put until the file is on disk on all three nodes; {@code watch}
+ * times a signed put to its event at every one of many watchers ({@link WatchBench}).
  */
 public final class ClusterBench {
     /** One client writes as fast as commits allow: the per-client rate limit (20/s) would time it instead. */
@@ -29,6 +30,10 @@ public final class ClusterBench {
         Path jar = Path.of(System.getProperty("cscs.jar", "cscs-dist/target/cscs.jar"));
         System.out.printf(Locale.ROOT, "cscs bench %s (%d), %d cores, %s%n", mode, n, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
+        if ("watch".equals(mode)) {
+            WatchBench.run(jar, args.length > 1 ? n : 1000);
+            return;
+        }
         if ("apply".equals(mode)) {
             Result r = cscsApply(jar, n);
             System.out.println("cscs  " + r.stats.summary());
@@ -81,7 +86,7 @@ public final class ClusterBench {
         }
     }
 
-    private static Head advance(ProcessCluster c, String via, Head head, String key) {
+    static Head advance(ProcessCluster c, String via, Head head, String key) {
         ProcessCluster.Response r = c.put(via, head, "sysctl/net.bench." + key, "{\"value\":\"" + head.seq() + "\"}");
         if (r.status() != 201) {
             throw new IllegalStateException("write failed: " + r.body());

@@ -116,6 +116,11 @@ public final class ProcessCluster implements AutoCloseable {
         awaitLeader();
     }
 
+    /** The OS process id of the running server {@code id}. */
+    public long pid(String id) {
+        return processes.get(id).pid();
+    }
+
     /** SIGKILL, as a power cut would. */
     public void kill9(String id) throws InterruptedException {
         Process p = processes.remove(id);

@@ -21,7 +21,6 @@ import java.util.NavigableMap;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
@@ -55,7 +54,7 @@ public final class ConfigStore {
     private final NavigableMap<Long, LogEntry.Join> acceptedJoins = new TreeMap<>();
     /** The revision of each node's latest recorded status, so that a restore re-checks it where it was applied. */
     private final Map<String, Long> statusRevision = new TreeMap<>();
-    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final Watchers watchers = new Watchers();
     private long lastRevision;
     /** The highest revision whose changeset left the event index; a watch from before it gets a snapshot. */
     private long compactedThrough = -1;
@@ -86,8 +85,7 @@ public final class ConfigStore {
             lock.writeLock().unlock();
         }
         if (outcome instanceof Outcome.Accepted) {
-            Delivery d = new Delivery.Events(List.of(((Outcome.Accepted) outcome).stored()));
-            subscriptions.forEach(s -> s.offer(d));
+            watchers.publish(new Delivery.Events(List.of(((Outcome.Accepted) outcome).stored())));
         }
         return outcome;
     }
@@ -283,7 +281,7 @@ public final class ConfigStore {
         try {
             Subscription[] self = new Subscription[1];
             Subscription s = new Subscription(domains, fromRevision, consumer, () -> snapshotFor(self[0]),
-                    () -> subscriptions.remove(self[0]));
+                    () -> watchers.remove(self[0]));
             self[0] = s;
             // on the subscriber's thread, before it is registered: nothing published can overtake it
             if (fromRevision >= compactedThrough) {
@@ -291,7 +289,7 @@ public final class ConfigStore {
             } else {
                 s.deliverNow(new Delivery.Snapshot(lastRevision, fullChains(s)));
             }
-            subscriptions.add(s);
+            watchers.add(s);
             return s;
         } finally {
             lock.writeLock().unlock();
@@ -321,7 +319,6 @@ public final class ConfigStore {
         if (!other.genesis.digest().equals(genesis.digest())) {
             throw new IllegalArgumentException("a store of another cluster");
         }
-        List<Subscription> watchers;
         lock.writeLock().lock();
         try {
             other.lock.readLock().lock();
@@ -354,10 +351,8 @@ public final class ConfigStore {
             } finally {
                 other.lock.readLock().unlock();
             }
-            watchers = new ArrayList<>(subscriptions);
-            for (Subscription s : watchers) {
-                s.offer(new Delivery.Snapshot(lastRevision, fullChains(s)));
-            }
+            // taken on the publisher thread, so it is ordered after every event published before it
+            watchers.publishEach(this::snapshotFor);
         } finally {
             lock.writeLock().unlock();
         }

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executor;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * The consumer never runs on the thread that applies the log: a slow or throwing watcher
  * must not stall or stop Raft. What the store publishes is queued (at most
  * {@link #MAX_PENDING} deliveries) and handed to the consumer in order, one at a time, on a
- * delivery thread. A watcher that falls further behind loses its queue and, once it is free
+ * thread of a small shared pool ({@link #DELIVERY_THREADS}, so thousands of watchers cost no
+ * more threads than one): a consumer should hand the delivery on rather than block, since a
+ * blocked one holds a pool thread. A watcher that falls further behind loses its queue and, once it is free
  * again, receives a {@link Delivery.Snapshot} of the full chains at the then-current revision
  * instead: the same resync a watch from before the compacted history gets. Events after the
  * snapshot follow; none is delivered twice.
@@ -30,14 +32,19 @@ import org.slf4j.LoggerFactory;
 public final class Subscription implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Subscription.class);
     static final int MAX_PENDING = 1000;
+    /** Threads of the shared delivery pool: a fixed few, however many watchers there are. */
+    static final int DELIVERY_THREADS = 4;
     private static final AtomicInteger THREADS = new AtomicInteger();
-    /** Idle delivery threads die after a minute; each subscription uses at most one at a time. */
-    private static final Executor DELIVERY = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), r -> {
+    private static final ThreadPoolExecutor DELIVERY = new ThreadPoolExecutor(DELIVERY_THREADS, DELIVERY_THREADS, 60,
+            TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
                 Thread t = new Thread(r, "cscs-watch-delivery-" + THREADS.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });
+
+    static {
+        DELIVERY.allowCoreThreadTimeOut(true); // an idle node keeps none of them
+    }
 
     private final Set<String> domains;
     private final Consumer<Delivery> consumer;
@@ -81,7 +88,14 @@ public final class Subscription implements AutoCloseable {
             }
             draining = true;
         }
-        DELIVERY.execute(this::drain);
+        try {
+            DELIVERY.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            synchronized (pending) {
+                draining = false; // else no later offer would ever start a drain again
+            }
+            LOG.error("the delivery pool refused a watcher's delivery; it is queued for the next one", e);
+        }
     }
 
     private void drain() {

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** A watcher runs off the thread that applies: a slow or failing one never holds the store back. */
@@ -76,6 +77,52 @@ class SubscriptionTest {
         assertThat(got.get(1)).isInstanceOfSatisfying(Delivery.Snapshot.class,
                 snap -> assertThat(snap.changesets()).extracting(StoredChangeset::revision).contains(2L, 3L));
         assertThat(got).hasSizeLessThan(n); // the dropped queue was not replayed one by one
+    }
+
+    private static long deliveryThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("cscs-watch-delivery")).count();
+    }
+
+    @Test
+    void thousandsOfWatchersAllReceiveAChangeOnAFewSharedThreads() {
+        int watchers = 2000;
+        AtomicInteger received = new AtomicInteger();
+        for (int i = 0; i < watchers; i++) {
+            s.subscribe(Set.of("global"), 0, d -> {
+                if (d instanceof Delivery.Events && ((Delivery.Events) d).changesets().stream().anyMatch(c -> c.revision() == 1)) {
+                    received.incrementAndGet();
+                }
+            });
+        }
+
+        assertThat(write(1, 1)).isInstanceOf(Outcome.Accepted.class);
+
+        Eventually.await("all " + watchers + " watchers received revision 1", DEADLINE, () -> received.get() == watchers);
+        assertThat(deliveryThreads()).isLessThanOrEqualTo(Subscription.DELIVERY_THREADS);
+    }
+
+    @Test
+    void aWatcherThatBlocksHoldsOneDeliveryThreadAndTheOthersStillReceiveEveryChange() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        s.subscribe(Set.of(), 0, d -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        AtomicInteger received = new AtomicInteger();
+        for (int i = 0; i < 100; i++) {
+            s.subscribe(Set.of(), 0, d -> received.addAndGet(((Delivery.Events) d).changesets().size()));
+        }
+        try {
+            for (int r = 1; r <= 5; r++) {
+                write(r, r);
+            }
+            Eventually.await("100 watchers got 5 changes each", DEADLINE, () -> received.get() == 500);
+        } finally {
+            release.countDown();
+        }
     }
 
     private static long lastRevision(List<Delivery> got) {

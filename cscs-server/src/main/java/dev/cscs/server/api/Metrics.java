@@ -10,6 +10,7 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.function.LongSupplier;
 
 /**
  * A cluster node's own figures on top of its {@link Exposition}: Raft as this node sees it,
@@ -79,6 +80,13 @@ public final class Metrics {
 
     void watcherClosed() {
         watchers.dec();
+    }
+
+    /** The watch events this node encoded: one per event and node however many watchers it has. */
+    void watchEncodes(LongSupplier encoded) {
+        CounterWithCallback.builder().name("cscs_watch_events_encoded_total")
+                .help("Watch events this node encoded for its watchers; once per event, however many watchers receive it.")
+                .callback(cb -> cb.call(encoded.getAsLong())).register(exposition.registry());
     }
 
     void rateLimited() {

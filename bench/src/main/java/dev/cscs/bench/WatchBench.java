@@ -1,0 +1,100 @@
+package dev.cscs.bench;
+
+import dev.cscs.core.model.Head;
+import dev.cscs.core.testing.Eventually;
+import dev.cscs.core.testing.SseCrowd;
+import dev.cscs.dist.ProcessCluster;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The watch fan-out at fleet size: {@code N} plain HTTP watchers (each from its own loopback
+ * address, as devices would be) spread over three server processes, then signed puts, each
+ * timed from the start of the submission to its event at every watcher.
+ *
+ * <pre>bench/run watch [watchers] (default 1000; 20 puts)</pre>
+ */
+final class WatchBench {
+    private static final Duration OPEN_DEADLINE = Duration.ofSeconds(180);
+    private static final Duration EVENT_DEADLINE = Duration.ofSeconds(60);
+    private static final int PUTS = Integer.getInteger("bench.puts", 20);
+
+    private WatchBench() {
+    }
+
+    static void run(Path jar, int watchers) throws Exception {
+        Path dir = Files.createTempDirectory("cscs-bench-watch");
+        try (ProcessCluster c = new ProcessCluster(dir, jar, 3, "limits: {writesPerSecond: 0}")) {
+            c.startAll();
+            String leader = c.awaitLeader();
+            String via = c.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+            Head head = c.head(via);
+            for (int i = 0; i < 200; i++) { // the JIT's first compilations are start-up, not fan-out
+                head = ClusterBench.advance(c, via, head, "warmup");
+            }
+            Map<String, ProcFigures> idle = figures(c);
+            List<InetSocketAddress> servers = new ArrayList<>();
+            c.ids().forEach(id -> servers.add(new InetSocketAddress("127.0.0.1", URI.create(c.url(id)).getPort())));
+
+            Stats putLatency = new Stats();
+            Stats delivery = new Stats();
+            int complete = 0;
+            int worst = watchers;
+            try (SseCrowd crowd = new SseCrowd(servers, "/v1/watch?domains=global&fromRevision=" + Long.MAX_VALUE / 2, watchers)) {
+                long t0 = System.nanoTime();
+                if (!Eventually.poll(OPEN_DEADLINE, () -> crowd.open() == watchers)) {
+                    System.out.printf(Locale.ROOT, "only %d of %d watches opened within %d s%n", crowd.open(), watchers,
+                            OPEN_DEADLINE.toSeconds());
+                }
+                System.out.printf(Locale.ROOT, "%d watches open in %.1f s%n", crowd.open(), (System.nanoTime() - t0) / 1e9);
+                Map<String, ProcFigures> watching = figures(c);
+                for (int i = 0; i < PUTS; i++) {
+                    crowd.expect("net.bench.watch" + i + "\"");
+                    long start = System.nanoTime();
+                    head = ClusterBench.advance(c, via, head, "watch" + i);
+                    putLatency.add(System.nanoTime() - start);
+                    int seen = crowd.awaitSeen(EVENT_DEADLINE);
+                    for (long d : crowd.delaysNanos(start)) {
+                        if (d >= 0) {
+                            delivery.add(d);
+                        }
+                    }
+                    complete += seen == watchers ? 1 : 0;
+                    worst = Math.min(worst, seen);
+                }
+                print(watchers, idle, watching, figures(c), putLatency, delivery, complete, worst);
+            }
+        }
+    }
+
+    private static Map<String, ProcFigures> figures(ProcessCluster c) {
+        Map<String, ProcFigures> out = new LinkedHashMap<>();
+        c.ids().forEach(id -> out.put(id, ProcFigures.of(c.pid(id))));
+        return out;
+    }
+
+    private static void print(int watchers, Map<String, ProcFigures> idle, Map<String, ProcFigures> watching,
+                              Map<String, ProcFigures> after, Stats putLatency, Stats delivery, int complete, int worst) {
+        System.out.printf(Locale.ROOT, "watchers            %d over %d nodes%n", watchers, idle.size());
+        System.out.printf(Locale.ROOT, "puts delivered to every watcher: %d of %d (fewest watchers reached by one put: %d)%n",
+                complete, putLatency.count(), worst);
+        System.out.println("put latency         " + putLatency.summary());
+        System.out.println("put -> event, every watcher: " + delivery.summary());
+        idle.forEach((id, before) -> {
+            ProcFigures w = watching.get(id);
+            ProcFigures a = after.get(id);
+            double perWatcher = (w.rssKb() - before.rssKb()) * 1024.0 / Math.max(1, watchers / idle.size());
+            System.out.printf(Locale.ROOT, "%s RSS %d -> %d MB with watchers (%.1f KB per watcher), %d MB after the puts; "
+                    + "threads %d -> %d%n", id, before.rssKb() / 1024, w.rssKb() / 1024, perWatcher / 1024,
+                    a.rssKb() / 1024, before.threads(), a.threads());
+        });
+    }
+}
