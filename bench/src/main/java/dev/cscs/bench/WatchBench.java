@@ -1,5 +1,6 @@
 package dev.cscs.bench;
 
+import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.Head;
 import dev.cscs.core.testing.Eventually;
 import dev.cscs.core.testing.SseCrowd;
@@ -24,7 +25,7 @@ import java.util.Map;
  */
 final class WatchBench {
     private static final Duration OPEN_DEADLINE = Duration.ofSeconds(180);
-    private static final Duration EVENT_DEADLINE = Duration.ofSeconds(60);
+    private static final Duration EVENT_DEADLINE = Duration.ofSeconds(30);
     private static final int PUTS = Integer.getInteger("bench.puts", 20);
 
     private WatchBench() {
@@ -40,6 +41,9 @@ final class WatchBench {
             for (int i = 0; i < 200; i++) { // the JIT's first compilations are start-up, not fan-out
                 head = ClusterBench.advance(c, via, head, "warmup");
             }
+            ProcessCluster.Response last = c.put(via, head, "sysctl/net.bench.start", "{\"value\":\"1\"}");
+            head = new Head(last.body().path("seq").asLong(), Digest.parse(last.body().path("digest").asText()));
+            long from = last.body().path("revision").asLong(); // the watches start here: no history to catch up on
             Map<String, ProcFigures> idle = figures(c);
             List<InetSocketAddress> servers = new ArrayList<>();
             c.ids().forEach(id -> servers.add(new InetSocketAddress("127.0.0.1", URI.create(c.url(id)).getPort())));
@@ -48,7 +52,7 @@ final class WatchBench {
             Stats delivery = new Stats();
             int complete = 0;
             int worst = watchers;
-            try (SseCrowd crowd = new SseCrowd(servers, "/v1/watch?domains=global&fromRevision=" + Long.MAX_VALUE / 2, watchers)) {
+            try (SseCrowd crowd = new SseCrowd(servers, "/v1/watch?domains=global&fromRevision=" + from, watchers)) {
                 long t0 = System.nanoTime();
                 if (!Eventually.poll(OPEN_DEADLINE, () -> crowd.open() == watchers)) {
                     System.out.printf(Locale.ROOT, "only %d of %d watches opened within %d s%n", crowd.open(), watchers,

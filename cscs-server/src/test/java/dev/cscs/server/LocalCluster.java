@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetCodec;
+import dev.cscs.core.model.Op;
 import dev.cscs.core.testing.Chains;
 import dev.cscs.server.config.ConfigLoader;
 import java.io.IOException;
@@ -32,6 +33,9 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<String, Integer> raftPorts = new LinkedHashMap<>();
     private final TestPki pki;
     private final HttpClient http;
+    private final List<String> peers;
+    private final String limits;
+    private final boolean agents;
 
     public record Response(int status, JsonNode body) {
     }
@@ -74,25 +78,50 @@ public final class LocalCluster implements AutoCloseable {
             hb.sslContext(pki.client("operator").sslContext(why -> { }));
         }
         this.http = hb.build();
+        this.peers = List.copyOf(peers);
+        this.limits = limits;
+        this.agents = agents;
         for (int i = 0; i < n; i++) {
             String id = "n" + (i + 1);
-            Path cfg = dir.resolve(id + ".yaml");
-            String security = pki == null ? "insecure: true" : pki.tlsConfig(dir, id);
-            Files.writeString(cfg, String.join("\n",
-                    "node: {id: " + id + ", dataDir: " + dir.resolve(id) + ", domains: [global, factory-a]}",
-                    "raft:",
-                    "  listen: 127.0.0.1:" + raftPorts[i],
-                    "  peers: [" + String.join(", ", peers) + "]",
-                    raftExtra.isEmpty() ? "" : "  " + raftExtra,
-                    "api: {listen: 127.0.0.1:" + apiPorts.get(id) + "}",
-                    "trust: {genesis: " + dir.resolve("genesis.json") + "}",
-                    security,
-                    agents ? "agent: {root: " + dir.resolve(id).resolve("root") + ", quietPeriod: 20ms, quietMax: 500ms, "
-                            + "statusInterval: 1s, commitConfirm: 2s, appliers: [yum, apt, sysctl, service]}" : "agent: {enabled: false}",
-                    "limits: {" + limits + "}",
-                    "log: {dir: " + dir.resolve(id).resolve("log") + "}", ""));
-            daemons.put(id, Daemon.start(ConfigLoader.load(cfg)));
+            daemons.put(id, Daemon.start(ConfigLoader.load(writeConfig(id, raftExtra))));
         }
+    }
+
+    private Path writeConfig(String id, String raftExtra) throws IOException {
+        Path cfg = dir.resolve(id + ".yaml");
+        String security = pki == null ? "insecure: true" : pki.tlsConfig(dir, id);
+        Files.writeString(cfg, String.join("\n",
+                "node: {id: " + id + ", dataDir: " + dir.resolve(id) + ", domains: [global, factory-a]}",
+                "raft:",
+                "  listen: 127.0.0.1:" + raftPorts.get(id),
+                "  peers: [" + String.join(", ", peers) + "]",
+                raftExtra.isEmpty() ? "" : "  " + raftExtra,
+                "api: {listen: 127.0.0.1:" + apiPorts.get(id) + "}",
+                "trust: {genesis: " + dir.resolve("genesis.json") + "}",
+                security,
+                agents ? "agent: {root: " + dir.resolve(id).resolve("root") + ", quietPeriod: 20ms, quietMax: 500ms, "
+                        + "statusInterval: 1s, commitConfirm: 2s, appliers: [yum, apt, sysctl, service]}" : "agent: {enabled: false}",
+                "limits: {" + limits + "}",
+                "log: {dir: " + dir.resolve(id).resolve("log") + "}", ""));
+        return cfg;
+    }
+
+    /**
+     * Starts {@code id} as a replica (a non-voting member) of the bootstrapped voters. The
+     * cluster adds it to Raft once a signed {@code _nodes} record names it: see
+     * {@link #replicaRecord}.
+     */
+    public Daemon addReplica(String id) throws IOException {
+        raftPorts.put(id, freePort());
+        apiPorts.put(id, freePort());
+        Daemon d = Daemon.start(ConfigLoader.load(writeConfig(id, "role: replica")));
+        daemons.put(id, d);
+        return d;
+    }
+
+    /** The {@code _nodes} op that makes {@code id} (started by {@link #addReplica}) a replica. */
+    public Op replicaRecord(String id) {
+        return Chains.put("node/" + id, "{\"role\":\"replica\",\"raft\":\"127.0.0.1:" + raftPorts.get(id) + "\"}");
     }
 
     /** Stops node {@code id} (as SIGTERM would); {@link #restart} brings it back with its data. */
