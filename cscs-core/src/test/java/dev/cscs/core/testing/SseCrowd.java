@@ -29,7 +29,7 @@ public final class SseCrowd implements AutoCloseable {
 
     private final class Watcher {
         final SocketChannel channel;
-        final ByteBuffer line = ByteBuffer.allocate(1 << 20);
+        final ByteBuffer line = ByteBuffer.allocate(32 * 1024); // a longer line is cut there: markers sit near the start
         volatile boolean headersSeen;
         volatile long seenAt;
 

@@ -17,6 +17,12 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  */
 final class Listeners {
     static final long IDLE_TIMEOUT_MS = 60_000;
+    /**
+     * Jetty's per-response output buffer (32 kB by default). Every open watch holds one while
+     * its events are written, so at fleet size it is most of a watch's memory; API answers are
+     * small, and a larger one is written in several pieces.
+     */
+    static final int OUTPUT_BUFFER_BYTES = 4096;
 
     private Listeners() {
     }
@@ -26,7 +32,7 @@ final class Listeners {
         f.setSslContext(ssl);
         f.setNeedClientAuth(true);
         f.setIncludeProtocols("TLSv1.3", "TLSv1.2");
-        HttpConfiguration https = new HttpConfiguration(base);
+        HttpConfiguration https = configuration(base);
         // clients dial node IPs, often without SNI; the certificate is checked by the client, not by SNI here
         https.addCustomizer(new SecureRequestCustomizer(false));
         ServerConnector c = new ServerConnector(server, new SslConnectionFactory(f, "http/1.1"), new HttpConnectionFactory(https));
@@ -36,7 +42,7 @@ final class Listeners {
     }
 
     static ServerConnector plain(Server server, HttpConfiguration base, HostPort at) {
-        ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(new HttpConfiguration(base)));
+        ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(configuration(base)));
         bind(c, at);
         return c;
     }
@@ -64,6 +70,12 @@ final class Listeners {
                                 ? why + " (the client presented no certificate; give --cert and --key)" : why);
             }
         }
+    }
+
+    private static HttpConfiguration configuration(HttpConfiguration base) {
+        HttpConfiguration c = new HttpConfiguration(base);
+        c.setOutputBufferSize(OUTPUT_BUFFER_BYTES);
+        return c;
     }
 
     private static void bind(ServerConnector c, HostPort at) {
