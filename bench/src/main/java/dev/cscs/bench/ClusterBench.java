@@ -12,12 +12,13 @@ import java.util.Locale;
  * acknowledged after commit by a quorum; and SIGKILL of the leader, timed to the next
  * acknowledged write through a survivor.
  *
- * <pre>bench/run latency|failover|apply [writes|rounds|changes]</pre>
- * {@code apply} times a signed put until the file is on disk on all three nodes.
+ * <pre>bench/run latency|failover|apply|footprint [writes|rounds|changes|writes]</pre>
+ * {@code apply} times a signed put until the file is on disk on all three nodes;
+ * {@code footprint} measures memory, threads and idle CPU of the shipped roles ({@link FootprintBench}).
  */
 public final class ClusterBench {
     /** One client writes as fast as commits allow: the per-client rate limit (20/s) would time it instead. */
-    private static final String UNLIMITED = "limits: {writesPerSecond: 0}";
+    static final String UNLIMITED = "limits: {writesPerSecond: 0}";
     private static final int WARMUP_WRITES = Integer.getInteger("bench.warmup", 1000);
 
     private ClusterBench() {
@@ -25,10 +26,14 @@ public final class ClusterBench {
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "latency";
-        int n = args.length > 1 ? Integer.parseInt(args[1]) : ("latency".equals(mode) ? 500 : 5);
+        int n = args.length > 1 ? Integer.parseInt(args[1]) : ("latency".equals(mode) || "footprint".equals(mode) ? 500 : 5);
         Path jar = Path.of(System.getProperty("cscs.jar", "cscs-dist/target/cscs.jar"));
         System.out.printf(Locale.ROOT, "cscs bench %s (%d), %d cores, %s%n", mode, n, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
+        if ("footprint".equals(mode)) {
+            FootprintBench.run(jar, n);
+            return;
+        }
         if ("apply".equals(mode)) {
             Result r = cscsApply(jar, n);
             System.out.println("cscs  " + r.stats.summary());
@@ -81,7 +86,7 @@ public final class ClusterBench {
         }
     }
 
-    private static Head advance(ProcessCluster c, String via, Head head, String key) {
+    static Head advance(ProcessCluster c, String via, Head head, String key) {
         ProcessCluster.Response r = c.put(via, head, "sysctl/net.bench." + key, "{\"value\":\"" + head.seq() + "\"}");
         if (r.status() != 201) {
             throw new IllegalStateException("write failed: " + r.body());
