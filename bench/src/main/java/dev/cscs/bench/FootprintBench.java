@@ -44,7 +44,7 @@ final class FootprintBench {
             Process agent = new ProcessBuilder(argv).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("d1.out").toFile())).start();
             try {
-                Head head = c.head(via);
+                Head head = c.awaitHead(via);
                 String last = null;
                 for (int i = 0; i < writes; i++) {
                     last = "net.bench.k" + (i % 50) + " = " + head.seq();

@@ -53,14 +53,7 @@ class EdgeAgentFootprintIT {
                     agent(c, "d1", "target/cscs.jar", fatLog),
                     agent(c, "d2", "target/cscs-agent.jar", slimLog));
             try {
-                // the node answers /readyz before it has applied the genesis
-                Head head = Eventually.get("the head of global", ProcessCluster.DEADLINE, () -> {
-                    try {
-                        return c.head("n1");
-                    } catch (RuntimeException e) {
-                        return null;
-                    }
-                });
+                Head head = c.awaitHead("n1");
                 ProcessCluster.Response r = c.put("n1", head, "sysctl/net.ipv4.ip_forward", "{\"value\":\"0\"}");
                 assertThat(r.status()).as(r.body().toString()).isEqualTo(201);
                 for (String id : List.of("d1", "d2")) {

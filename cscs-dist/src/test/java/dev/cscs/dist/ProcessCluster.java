@@ -145,6 +145,17 @@ public final class ProcessCluster implements AutoCloseable {
         return new Head(h.path("seq").asLong(), Digest.parse(h.path("digest").asText()));
     }
 
+    /** The head of {@code global} once {@code via} answers with one (a node may be ready before it has applied the genesis). */
+    public Head awaitHead(String via) {
+        return Eventually.get("the head of global on " + via, DEADLINE, () -> {
+            try {
+                return head(via);
+            } catch (RuntimeException e) {
+                return null;
+            }
+        });
+    }
+
     /** Signs and submits the next changeset of {@code global} through {@code via}. */
     public Response put(String via, Head head, String key, String valueJson) {
         return post(via, "/v1/changesets", ChangesetCodec.toCompactJson(change(head, key, valueJson)));
