@@ -12,13 +12,14 @@ import java.util.Locale;
  * acknowledged after commit by a quorum; and SIGKILL of the leader, timed to the next
  * acknowledged write through a survivor.
  *
- * <pre>bench/run latency|failover|apply|watch [writes|rounds|changes|watchers]</pre>
+ * <pre>bench/run latency|failover|apply|watch|footprint [writes|rounds|changes|watchers|writes]</pre>
  * {@code apply} times a signed put until the file is on disk on all three nodes; {@code watch}
- * times a signed put to its event at every one of many watchers ({@link WatchBench}).
+ * times a signed put to its event at every one of many watchers ({@link WatchBench});
+ * {@code footprint} measures memory, threads and idle CPU of the shipped roles ({@link FootprintBench}).
  */
 public final class ClusterBench {
     /** One client writes as fast as commits allow: the per-client rate limit (20/s) would time it instead. */
-    private static final String UNLIMITED = "limits: {writesPerSecond: 0}";
+    static final String UNLIMITED = "limits: {writesPerSecond: 0}";
     private static final int WARMUP_WRITES = Integer.getInteger("bench.warmup", 1000);
 
     private ClusterBench() {
@@ -26,12 +27,16 @@ public final class ClusterBench {
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "latency";
-        int n = args.length > 1 ? Integer.parseInt(args[1]) : ("latency".equals(mode) ? 500 : 5);
+        int n = args.length > 1 ? Integer.parseInt(args[1]) : ("latency".equals(mode) || "footprint".equals(mode) ? 500 : 5);
         Path jar = Path.of(System.getProperty("cscs.jar", "cscs-dist/target/cscs.jar"));
         System.out.printf(Locale.ROOT, "cscs bench %s (%d), %d cores, %s%n", mode, n, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
         if ("watch".equals(mode)) {
             WatchBench.run(jar, args.length > 1 ? n : 1000);
+            return;
+        }
+        if ("footprint".equals(mode)) {
+            FootprintBench.run(jar, n);
             return;
         }
         if ("apply".equals(mode)) {

@@ -5,6 +5,7 @@ import dev.cscs.core.model.Head;
 import dev.cscs.core.testing.Eventually;
 import dev.cscs.core.testing.SseCrowd;
 import dev.cscs.dist.ProcessCluster;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ final class WatchBench {
             ProcessCluster.Response last = c.put(via, head, "sysctl/net.bench.start", "{\"value\":\"1\"}");
             head = new Head(last.body().path("seq").asLong(), Digest.parse(last.body().path("digest").asText()));
             long from = last.body().path("revision").asLong(); // the watches start here: no history to catch up on
-            Map<String, ProcFigures> idle = figures(c);
+            Map<String, ProcStat> idle = figures(c);
             List<InetSocketAddress> servers = new ArrayList<>();
             c.ids().forEach(id -> servers.add(new InetSocketAddress("127.0.0.1", URI.create(c.url(id)).getPort())));
 
@@ -59,7 +60,7 @@ final class WatchBench {
                             OPEN_DEADLINE.toSeconds());
                 }
                 System.out.printf(Locale.ROOT, "%d watches open in %.1f s%n", crowd.open(), (System.nanoTime() - t0) / 1e9);
-                Map<String, ProcFigures> watching = figures(c);
+                Map<String, ProcStat> watching = figures(c);
                 for (int i = 0; i < PUTS; i++) {
                     crowd.expect("net.bench.watch" + i + "\"");
                     long start = System.nanoTime();
@@ -79,22 +80,24 @@ final class WatchBench {
         }
     }
 
-    private static Map<String, ProcFigures> figures(ProcessCluster c) {
-        Map<String, ProcFigures> out = new LinkedHashMap<>();
-        c.ids().forEach(id -> out.put(id, ProcFigures.of(c.pid(id))));
+    private static Map<String, ProcStat> figures(ProcessCluster c) throws IOException {
+        Map<String, ProcStat> out = new LinkedHashMap<>();
+        for (String id : c.ids()) {
+            out.put(id, ProcStat.of(c.pid(id)));
+        }
         return out;
     }
 
-    private static void print(int watchers, Map<String, ProcFigures> idle, Map<String, ProcFigures> watching,
-                              Map<String, ProcFigures> after, Stats putLatency, Stats delivery, int complete, int worst) {
+    private static void print(int watchers, Map<String, ProcStat> idle, Map<String, ProcStat> watching,
+                              Map<String, ProcStat> after, Stats putLatency, Stats delivery, int complete, int worst) {
         System.out.printf(Locale.ROOT, "watchers            %d over %d nodes%n", watchers, idle.size());
         System.out.printf(Locale.ROOT, "puts delivered to every watcher: %d of %d (fewest watchers reached by one put: %d)%n",
                 complete, putLatency.count(), worst);
         System.out.println("put latency         " + putLatency.summary());
         System.out.println("put -> event, every watcher: " + delivery.summary());
         idle.forEach((id, before) -> {
-            ProcFigures w = watching.get(id);
-            ProcFigures a = after.get(id);
+            ProcStat w = watching.get(id);
+            ProcStat a = after.get(id);
             double perWatcher = (w.rssKb() - before.rssKb()) * 1024.0 / Math.max(1, watchers / idle.size());
             System.out.printf(Locale.ROOT, "%s RSS %d -> %d MB with watchers (%.1f KB per watcher), %d MB after the puts; "
                     + "threads %d -> %d%n", id, before.rssKb() / 1024, w.rssKb() / 1024, perWatcher / 1024,

@@ -51,7 +51,20 @@ public final class Cli implements Runnable {
 
     /** The command line with every CLI verb; the distribution adds {@code server}, {@code agent} and {@code demo}. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Cli());
+        return configured(new CommandLine(new Cli()));
+    }
+
+    /**
+     * One verb alone, as {@code cscs NAME}, with errors and exit codes as in the full command
+     * line: for an entry point that must not load the other verbs (the edge agent's).
+     */
+    public static CommandLine single(Object verb, String name) {
+        CommandLine cl = configured(new CommandLine(verb));
+        cl.setCommandName("cscs " + name);
+        return paragraphs(cl);
+    }
+
+    private static CommandLine configured(CommandLine cl) {
         cl.setExecutionExceptionHandler((ex, line, parsed) -> handle(ex, line));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         // values are written @FILE (e.g. `cscs put D K @value.json`): never let picocli read them as argument files

@@ -17,6 +17,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // the edge agent's path builds no other verb: it must load nothing of the server (AgentMain)
+        if (args.length > 0 && "agent".equals(args[0])) {
+            AgentMain.main(args);
+        }
         System.exit(commandLine().execute(args));
     }
 }

@@ -37,12 +37,12 @@ public final class ProcessCluster implements AutoCloseable {
     public static final Duration DEADLINE = Duration.ofSeconds(60);
 
     private final Path dir;
-    private final Path jar;
     private final PrivateKeyRef root = KeyGen.generate("ed25519");
     private final PrivateKeyRef signer = KeyGen.generate("ed25519");
     private final Map<String, Integer> apiPorts = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private List<String> command;
 
     public record Response(int status, JsonNode body) {
     }
@@ -54,7 +54,7 @@ public final class ProcessCluster implements AutoCloseable {
     /** With {@code agents}, each node's agent applies to its own sandbox root, {@code <dir>/<id>/root}. */
     public ProcessCluster(Path dir, Path jar, int n, String extraConfig, boolean agents) throws IOException {
         this.dir = dir;
-        this.jar = jar;
+        this.command = List.of("java", "-Xmx256m", "-jar", jar.toString());
         Changeset genesis = Signing.genesis(new PolicyBuilder().roots(1, List.of(root.publicKey()))
                 .operators(1, List.of(root.publicKey())).domain("global", 1, List.of(signer.publicKey()), null).build(),
                 Instant.now(), List.of(root), "process cluster");
@@ -102,8 +102,9 @@ public final class ProcessCluster implements AutoCloseable {
 
     public void start(String id) {
         try {
-            ProcessBuilder pb = new ProcessBuilder("java", "-Xmx256m", "-jar", jar.toString(), "server", "--config",
-                    dir.resolve(id + ".yaml").toString());
+            List<String> argv = new ArrayList<>(command);
+            argv.addAll(List.of("server", "--config", dir.resolve(id + ".yaml").toString()));
+            ProcessBuilder pb = new ProcessBuilder(argv);
             pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(id + ".out").toFile()));
             processes.put(id, pb.start());
         } catch (IOException e) {
@@ -114,11 +115,6 @@ public final class ProcessCluster implements AutoCloseable {
     public void startAll() {
         ids().forEach(this::start);
         awaitLeader();
-    }
-
-    /** The OS process id of the running server {@code id}. */
-    public long pid(String id) {
-        return processes.get(id).pid();
     }
 
     /** SIGKILL, as a power cut would. */
@@ -149,11 +145,30 @@ public final class ProcessCluster implements AutoCloseable {
         return new Head(h.path("seq").asLong(), Digest.parse(h.path("digest").asText()));
     }
 
+    /** The head of {@code global} once {@code via} answers with one (a node may be ready before it has applied the genesis). */
+    public Head awaitHead(String via) {
+        return Eventually.get("the head of global on " + via, DEADLINE, () -> {
+            try {
+                return head(via);
+            } catch (RuntimeException e) {
+                return null;
+            }
+        });
+    }
+
     /** Signs and submits the next changeset of {@code global} through {@code via}. */
     public Response put(String via, Head head, String key, String valueJson) {
-        Changeset cs = Signing.sign(Signing.unsigned("global", head.seq() + 1, head.digest(), Instant.now(),
+        return post(via, "/v1/changesets", ChangesetCodec.toCompactJson(change(head, key, valueJson)));
+    }
+
+    /** The next changeset of {@code global} after {@code head}, signed by its signer. */
+    public Changeset change(Head head, String key, String valueJson) {
+        return Signing.sign(Signing.unsigned("global", head.seq() + 1, head.digest(), Instant.now(),
                 List.of(new Op.Put(key, readTree(valueJson))), null), signer, null);
-        return post(via, "/v1/changesets", ChangesetCodec.toCompactJson(cs));
+    }
+
+    public Path genesis() {
+        return dir.resolve("genesis.json");
     }
 
     public Response get(String id, String path) {
@@ -192,6 +207,38 @@ public final class ProcessCluster implements AutoCloseable {
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
+    }
+
+    /**
+     * What starts a node, before {@code server --config FILE}: {@code java -Xmx256m -jar cscs.jar}
+     * unless set, e.g. to the launcher with its shipped JVM defaults (an {@code exec} chain keeps the
+     * JVM's pid the process's, as {@link #pid} needs).
+     */
+    public void command(List<String> prefix) {
+        command = List.copyOf(prefix);
+    }
+
+    /** The pid of node {@code id}'s process, for /proc figures. */
+    public long pid(String id) {
+        return processes.get(id).pid();
+    }
+
+    /**
+     * An edge agent's config file, {@code <dir>/<id>.yaml}: it streams {@code global} from every
+     * node and applies sysctl to its own sandbox root, {@code <dir>/<id>/root}.
+     */
+    public Path edgeConfig(String id) throws IOException {
+        List<String> urls = new ArrayList<>();
+        ids().forEach(n -> urls.add(url(n)));
+        Path file = dir.resolve(id + ".yaml");
+        Files.writeString(file, String.join("\n",
+                "node: {id: " + id + ", dataDir: " + dir.resolve(id) + ", domains: [global]}",
+                "server: {endpoints: [" + String.join(", ", urls) + "]}",
+                "trust: {genesis: " + dir.resolve("genesis.json") + "}",
+                "insecure: true",
+                "agent: {root: " + root(id) + ", quietPeriod: 10ms, quietMax: 200ms, appliers: [sysctl]}",
+                "log: {dir: " + dir.resolve(id).resolve("log") + "}", ""));
+        return file;
     }
 
     @Override

@@ -2,9 +2,7 @@ package dev.cscs.server;
 
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
-import dev.cscs.core.json.Limits;
 import dev.cscs.core.model.Changeset;
-import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.agent.Agent;
 import dev.cscs.server.api.ApiServer;
 import dev.cscs.server.config.ServerConfig;
@@ -61,7 +59,7 @@ public final class Daemon implements AutoCloseable {
             peers = joined.peers();
             replica = true;
         } else {
-            genesis = loadGenesis(config);
+            genesis = NodeSetup.genesis(config);
         }
         Files.createDirectories(config.dataDir());
         ConfigStore store = new ConfigStore(genesis, config.anchor(), config.raft().eventHistory());
@@ -124,24 +122,6 @@ public final class Daemon implements AutoCloseable {
             }
         });
         return ids;
-    }
-
-    static Changeset loadGenesis(ServerConfig config) throws IOException {
-        if (config.genesis() == null) {
-            throw new CscsException(ErrorCode.BAD_CONFIG, config.source() + ": trust.genesis: this node needs the genesis "
-                    + "file (anchor-only nodes get it when they join)");
-        }
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(config.genesis());
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new CscsException(ErrorCode.BAD_CONFIG, "trust.genesis " + config.genesis() + ": no such file");
-        }
-        try {
-            return ChangesetCodec.parse(bytes, Limits.DEFAULT);
-        } catch (CscsException e) {
-            throw new CscsException(ErrorCode.BAD_CONFIG, "trust.genesis " + config.genesis() + ": " + e.getMessage());
-        }
     }
 
     public RaftNode raft() {

@@ -78,7 +78,7 @@ public final class EdgeDaemon implements AutoCloseable {
             register(config, http, endpoints, identity);
         }
         Path root = config.agent().root();
-        AgentConfig ac = NodeAgent.agentConfig(config, List.of());
+        AgentConfig ac = NodeSetup.agentConfig(config, List.of());
         Reachability server = within -> reachable(http, endpoints, within);
         Exposition exposition = config.metricsListen() == null ? null : new Exposition();
         if (exposition != null && tls != null) {
@@ -122,7 +122,7 @@ public final class EdgeDaemon implements AutoCloseable {
     /** The genesis from the config file, or fetched from a server and checked against the anchor. */
     private static Changeset genesis(ServerConfig config, HttpClient http, List<URI> endpoints) throws IOException {
         if (config.genesis() != null) {
-            return Daemon.loadGenesis(config);
+            return NodeSetup.genesis(config);
         }
         for (URI e : endpoints) {
             try {

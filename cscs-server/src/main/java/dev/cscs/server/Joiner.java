@@ -58,7 +58,7 @@ final class Joiner {
         Changeset genesis = ChangesetCodec.fromTree(saved.get("genesis"), Limits.DEFAULT);
         Digest digest = ChangesetCodec.digest(genesis.body());
         ChainState.fromGenesis(genesis, config.anchor());
-        if (config.genesis() != null && !digest.equals(ChangesetCodec.digest(Daemon.loadGenesis(config).body()))) {
+        if (config.genesis() != null && !digest.equals(ChangesetCodec.digest(NodeSetup.genesis(config).body()))) {
             throw new CscsException(ErrorCode.UNTRUSTED_ANCHOR, "the cluster at " + config.raft().join().endpoint()
                     + " has genesis " + digest + ", not the one in " + config.genesis());
         }

@@ -35,7 +35,7 @@ final class NodeAgent {
             ports.add(config.apiLocal().port());
         }
         Path root = config.agent().root();
-        AgentConfig ac = agentConfig(config, ports);
+        AgentConfig ac = NodeSetup.agentConfig(config, ports);
         Reachability quorum = within -> {
             try {
                 raft.barrier(within);
@@ -50,15 +50,6 @@ final class NodeAgent {
         agent.start();
         LOG.info("agent started: domains {}, root {}{}", config.domains(), root, ac.live() ? " (live)" : " (files only)");
         return agent;
-    }
-
-    /** The agent's settings from the config file; it touches the live kernel and services only when its root is /. */
-    static AgentConfig agentConfig(ServerConfig config, List<Integer> protectedPorts) {
-        ServerConfig.Agent a = config.agent();
-        return new AgentConfig(config.nodeId(), config.domains(), a.root(), a.appliers(), a.reconcileInterval(),
-                a.quietPeriod(), a.quietMax(), a.statusInterval(), a.dryRun(),
-                a.root().toAbsolutePath().normalize().equals(Path.of("/")), protectedPorts, a.commitConfirm(),
-                config.dataDir().resolve("agent"), config.logDir().resolve("audit.jsonl"));
     }
 
     private static void publish(RaftNode raft, String node, PrivateKeyRef identity, StatusReport report) {
