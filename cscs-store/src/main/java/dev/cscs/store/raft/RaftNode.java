@@ -96,7 +96,7 @@ public final class RaftNode implements Closeable {
         this.server = b.build();
         this.client = newClient(group);
         this.clientPeers = ids(group.getPeers());
-        this.membership = new Membership(this, later);
+        this.membership = new Membership(this, later, settings.autopilot());
         machine.onConfigurationChange(() -> later.execute(this::followMembers));
         machine.onApplied(membership::maybeReconcile);
         machine.onLeaderChange(() -> {
@@ -272,6 +272,21 @@ public final class RaftNode implements Closeable {
     /** Proposes a join; completes when it is applied, or with the reason it was refused. */
     public CompletableFuture<JsonNode> join(dev.cscs.core.trust.JoinToken token, String raftAddress, String origin) {
         return send(LogEntryCodec.encode(new LogEntry.Join(origin, Signing.rfc3339(java.time.Instant.now()), token, raftAddress)));
+    }
+
+    /** Records an autopilot action as an alert about {@code member}; never throttled (the autopilot paces itself). */
+    void recordAutopilot(String member, String message) {
+        LogEntry.RecordAlert alert = new LogEntry.RecordAlert(settings.nodeId(), Signing.rfc3339(java.time.Instant.now()),
+                dev.cscs.store.Alert.AUTOPILOT, message, member, 0);
+        send(LogEntryCodec.encode(alert)).exceptionally(e -> {
+            LOG.warn("could not record the autopilot alert about {}: {}", member, e.getMessage());
+            return null;
+        });
+    }
+
+    /** The autopilot this node runs when it leads, or {@code null}: for {@code GET /v1/members}. */
+    public AutopilotSettings autopilot() {
+        return settings.autopilot();
     }
 
     private void leaderRejected(String origin, String subject, CscsException reason) {
