@@ -49,7 +49,7 @@ final class Membership {
         this.autopilot = autopilot == null ? null : new Autopilot(autopilot);
         if (autopilot != null) {
             // time alone (a voter going silent) must wake the loop, not only registry and leader changes
-            retries.scheduleWithFixedDelay(() -> executor.execute(this::reconcileSafely), 1, 1, TimeUnit.SECONDS);
+            retries.scheduleWithFixedDelay(() -> executor.execute(this::tick), 1, 1, TimeUnit.SECONDS);
         }
     }
 
@@ -91,6 +91,18 @@ final class Membership {
         conf.getCurrentPeers(RaftPeerRole.FOLLOWER).forEach(p -> out.add(new MemberInfo(p.getId().toString(), p.getAddress(), "voter")));
         conf.getCurrentPeers(RaftPeerRole.LISTENER).forEach(p -> out.add(new MemberInfo(p.getId().toString(), p.getAddress(), "replica")));
         return out;
+    }
+
+    /** The autopilot's clock: a reconcile on the leader; elsewhere, or before the group runs, nothing. */
+    private void tick() {
+        try {
+            if (!node.division().getInfo().isLeader()) {
+                return;
+            }
+        } catch (RuntimeException e) {
+            return;
+        }
+        reconcileSafely();
     }
 
     private void reconcileSafely() {

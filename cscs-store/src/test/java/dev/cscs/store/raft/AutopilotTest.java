@@ -89,7 +89,8 @@ class AutopilotTest {
 
     @Test
     void aSilentReplicaIsNeverGivenAVote() {
-        Member quiet = new Member("d", Vote.LISTENER, Registered.REPLICA, Duration.ofSeconds(2), Duration.ZERO, true, 100, false);
+        // upFor as if the unbroken-contact rule said nothing: only liveness keeps it out
+        Member quiet = new Member("d", Vote.LISTENER, Registered.REPLICA, Duration.ofSeconds(2), LONG, true, 100, false);
         assertThat(decide(leader("a"), voter("b"), silentVoter("c", Duration.ofMinutes(5)), quiet)).isEmpty();
     }
 
