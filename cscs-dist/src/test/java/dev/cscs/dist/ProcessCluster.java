@@ -146,7 +146,11 @@ public final class ProcessCluster implements AutoCloseable {
     }
 
     public String awaitLeader() {
-        return Eventually.get("a leader", DEADLINE, () -> {
+        return awaitLeader(DEADLINE);
+    }
+
+    public String awaitLeader(Duration within) {
+        return Eventually.get("a leader", within, () -> {
             for (String id : processes.keySet()) {
                 try {
                     Response r = get(id, "/readyz");
