@@ -198,12 +198,14 @@ public final class RaftNode implements Closeable {
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(s.electionMin().toMillis(), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(s.electionMax().toMillis(), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
-        // A voter that was demoted or removed while it was down (the autopilot does that) still reads
-        // itself as a voter in its old log. Campaigning before the leader reaches it, it is told to shut
-        // down (Ratis: a candidate not among the voters, behind the configuration entry). So a
-        // restarted node waits longer for its first election than the leader takes to retry it.
-        RaftServerConfigKeys.Log.Appender.setRetryPolicy(p, "1ms,10, " + APPENDER_RETRY.toMillis() + "ms,100000000");
-        if (recovering(s)) {
+        // A voter the autopilot demoted while it was down still reads itself as a voter in its old log.
+        // Campaigning before the leader reaches it, it is told to shut down (Ratis: a candidate not among
+        // the voters, behind the configuration entry). So, with the autopilot, the leader retries an
+        // unreachable member often and a restarted node waits longer for its first election than that.
+        if (s.autopilot() != null) {
+            RaftServerConfigKeys.Log.Appender.setRetryPolicy(p, "1ms,10, " + APPENDER_RETRY.toMillis() + "ms,100000000");
+        }
+        if (s.autopilot() != null && recovering(s)) {
             Duration first = FIRST_ELECTION.compareTo(s.electionMax().multipliedBy(2)) > 0 ? FIRST_ELECTION
                     : s.electionMax().multipliedBy(2);
             RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(first.toMillis(), TimeUnit.MILLISECONDS));
