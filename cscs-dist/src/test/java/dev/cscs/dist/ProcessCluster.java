@@ -40,6 +40,7 @@ public final class ProcessCluster implements AutoCloseable {
     private final PrivateKeyRef root = KeyGen.generate("ed25519");
     private final PrivateKeyRef signer = KeyGen.generate("ed25519");
     private final Map<String, Integer> apiPorts = new LinkedHashMap<>();
+    private final Map<String, Integer> raftPorts = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private List<String> command;
@@ -53,6 +54,16 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** With {@code agents}, each node's agent applies to its own sandbox root, {@code <dir>/<id>/root}. */
     public ProcessCluster(Path dir, Path jar, int n, String extraConfig, boolean agents) throws IOException {
+        this(dir, jar, n, 0, "", extraConfig, agents);
+    }
+
+    /**
+     * {@code voters} bootstrap voters and {@code replicas} nodes started with {@code raft.role: replica}
+     * (register them with {@link #register}); {@code raftConfig} is added inside each node's {@code raft:}
+     * mapping, e.g. {@code ", autopilot: {voters: 3}"}.
+     */
+    public ProcessCluster(Path dir, Path jar, int voters, int replicas, String raftConfig, String extraConfig, boolean agents)
+            throws IOException {
         this.dir = dir;
         this.command = List.of("java", "-Xmx256m", "-jar", jar.toString());
         Changeset genesis = Signing.genesis(new PolicyBuilder().roots(1, List.of(root.publicKey()))
@@ -60,17 +71,19 @@ public final class ProcessCluster implements AutoCloseable {
                 Instant.now(), List.of(root), "process cluster");
         Files.write(dir.resolve("genesis.json"), ChangesetCodec.toPrettyJson(genesis));
         List<String> peers = new ArrayList<>();
-        List<Integer> raft = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-            raft.add(LocalProcesses.freePort());
+        for (int i = 1; i <= voters + replicas; i++) {
+            raftPorts.put("n" + i, LocalProcesses.freePort());
             apiPorts.put("n" + i, LocalProcesses.freePort());
-            peers.add("n" + i + "@127.0.0.1:" + raft.get(i - 1));
+            if (i <= voters) {
+                peers.add("n" + i + "@127.0.0.1:" + raftPorts.get("n" + i));
+            }
         }
-        for (int i = 1; i <= n; i++) {
+        for (int i = 1; i <= voters + replicas; i++) {
             String id = "n" + i;
             Files.writeString(dir.resolve(id + ".yaml"), String.join("\n",
                     "node: {id: " + id + ", dataDir: " + dir.resolve(id) + ", domains: [global]}",
-                    "raft: {listen: 127.0.0.1:" + raft.get(i - 1) + ", peers: [" + String.join(", ", peers) + "]}",
+                    "raft: {listen: 127.0.0.1:" + raftPorts.get(id) + (i > voters ? ", role: replica" : "")
+                            + ", peers: [" + String.join(", ", peers) + "]" + raftConfig + "}",
                     "api: {listen: 127.0.0.1:" + apiPorts.get(id) + "}",
                     "trust: {genesis: " + dir.resolve("genesis.json") + "}",
                     "insecure: true",
@@ -79,6 +92,15 @@ public final class ProcessCluster implements AutoCloseable {
                     "log: {dir: " + dir.resolve(id).resolve("log") + "}",
                     extraConfig, ""));
         }
+    }
+
+    /** Registers {@code id} in {@code _nodes} with {@code role} (voter or replica), signed by the operator key. */
+    public Response register(String via, String id, String role) {
+        JsonNode h = get(via, "/v1/changesets/_nodes?limit=0").body().path("head");
+        Changeset cs = Signing.sign(Signing.unsigned("_nodes", h.path("seq").asLong() + 1, Digest.parse(h.path("digest").asText()),
+                Instant.now(), List.of(new Op.Put("node/" + id, readTree("{\"role\":\"" + role + "\",\"raft\":\"127.0.0.1:"
+                        + raftPorts.get(id) + "\",\"api\":\"" + url(id) + "\"}"))), null), root, null);
+        return post(via, "/v1/members", ChangesetCodec.toCompactJson(cs));
     }
 
     public Path root(String id) {
@@ -125,7 +147,11 @@ public final class ProcessCluster implements AutoCloseable {
     }
 
     public String awaitLeader() {
-        return Eventually.get("a leader", DEADLINE, () -> {
+        return awaitLeader(DEADLINE);
+    }
+
+    public String awaitLeader(Duration within) {
+        return Eventually.get("a leader", within, () -> {
             for (String id : processes.keySet()) {
                 try {
                     Response r = get(id, "/readyz");

@@ -66,7 +66,7 @@ public final class Daemon implements AutoCloseable {
         ValueValidator validator = Validation.appliers();
         RaftSettings settings = new RaftSettings(config.nodeId(), config.dataDir(), r.listen(), r.advertise(), replica,
                 peers, r.electionMin(), r.electionMax(), r.snapshotEvery(), r.eventHistory(), config.limits(),
-                transport.grpc(), RaftSettings.LOG_SEGMENT_BYTES, config.alertInterval());
+                transport.grpc(), RaftSettings.LOG_SEGMENT_BYTES, config.alertInterval(), r.autopilot());
         if (transport.peers() != null) {
             java.util.Set<String> initial = new java.util.TreeSet<>(transport.peers().get());
             peers.forEach(p -> initial.add(p.id()));

@@ -253,7 +253,9 @@ public final class ConfigStore {
         while (alerts.size() > MAX_ALERTS) {
             alerts.removeFirst();
         }
-        rejectionsByCode.merge(a.code(), 1L + a.repeated(), Long::sum);
+        if (!Alert.AUTOPILOT.equals(a.code())) {
+            rejectionsByCode.merge(a.code(), 1L + a.repeated(), Long::sum);
+        }
     }
 
     /** Verifies {@code cs} as the next link of its chain against the current state, changing nothing. */

@@ -55,17 +55,40 @@ public final class MemberCommand implements Runnable {
             ClusterProbe.Result health = ClusterProbe.run(global);
             Map<String, ClusterProbe.Member> probed = new HashMap<>();
             health.members().stream().filter(x -> x.id() != null).forEach(x -> probed.put(x.id(), x));
-            Table t = new Table("ID", "ROLE", "ADDRESS", "REACHABLE", "LEADER");
+            Table t = new Table("ID", "ROLE", "ADDRESS", "REACHABLE", "LEADER", "NOTE");
             for (JsonNode x : m.path("members")) {
                 ClusterProbe.Member p = probed.get(x.path("id").asText());
                 t.row(x.path("id").asText(), x.path("role").asText(), x.path("address").asText(), p == null ? "?" : p.cell(),
-                        x.path("id").asText().equals(health.leader()) ? "*" : "");
+                        x.path("id").asText().equals(health.leader()) ? "*" : "", note(x.path("id").asText(), x.path("autopilot")));
             }
             ObjectNode out = m.deepCopy();
             out.set("health", health.toJson());
             global.printer().result(out, t + "\n" + HealthCommand.summary(health) + "\nterm " + m.path("term").asLong()
-                    + ", commit index " + m.path("commitIndex").asLong() + " (as seen by " + m.path("self").asText() + ")");
+                    + ", commit index " + m.path("commitIndex").asLong() + " (as seen by " + m.path("self").asText() + ")"
+                    + autopilot(m.path("autopilot")));
             return health.healthy() ? ExitCode.OK.code() : ExitCode.UNAVAILABLE.code();
+        }
+
+        /** "promoted to voter by autopilot in place of n1: … (at T)": the member's latest autopilot action. */
+        static String note(String id, JsonNode a) {
+            if (a.isMissingNode() || a.isNull()) {
+                return "";
+            }
+            String msg = a.path("message").asText();
+            return (msg.startsWith(id + " ") ? msg.substring(id.length() + 1) : msg) + " (at " + a.path("time").asText() + ")";
+        }
+
+        static String autopilot(JsonNode a) {
+            if (!a.path("enabled").asBoolean()) {
+                return "\nautopilot: off (the registry's roles decide who votes)";
+            }
+            StringBuilder b = new StringBuilder("\nautopilot: " + a.path("voters").asInt() + " voters, a voter silent for "
+                    + a.path("replaceAfterMs").asLong() / 1000 + "s is replaced, a replica silent for "
+                    + a.path("removeDeadAfterMs").asLong() / 1000 + "s is removed");
+            for (JsonNode r : a.path("removed")) {
+                b.append("\n  ").append(r.path("id").asText()).append(": ").append(note(r.path("id").asText(), r));
+            }
+            return b.toString();
         }
     }
 

@@ -143,16 +143,46 @@ final class ReadRoutes {
         RaftInfo info = raft.info();
         ObjectNode out = Json.object().put("self", info.nodeId()).put("leader", info.leaderId()).put("term", info.term())
                 .put("commitIndex", info.commitIndex()).put("appliedIndex", info.appliedIndex());
+        ConfigStore store = raft.store();
+        Map<String, Alert> steered = lastAutopilotActions(store);
         ArrayNode members = out.putArray("members");
         for (MemberInfo m : raft.members()) {
-            members.addObject().put("id", m.id()).put("address", m.address()).put("role", m.role())
+            ObjectNode row = members.addObject().put("id", m.id()).put("address", m.address()).put("role", m.role())
                     .put("leader", m.id().equals(info.leaderId()));
+            Alert a = steered.remove(m.id());
+            if (a != null) {
+                row.set("autopilot", autopilotNote(a));
+            }
         }
+        ObjectNode autopilot = out.putObject("autopilot").put("enabled", raft.autopilot() != null);
+        if (raft.autopilot() != null) {
+            autopilot.put("voters", raft.autopilot().voters())
+                    .put("replaceAfterMs", raft.autopilot().replaceAfter().toMillis())
+                    .put("removeDeadAfterMs", raft.autopilot().removeDeadAfter().toMillis())
+                    .put("minIntervalMs", raft.autopilot().minInterval().toMillis());
+        }
+        // what the autopilot took out of the configuration is no longer a member: its note goes here
+        ArrayNode removed = autopilot.putArray("removed");
+        steered.forEach((id, a) -> removed.add(autopilotNote(a).put("id", id)));
         ObjectNode registry = out.putObject("registry");
-        ConfigStore store = raft.store();
         store.values(Names.NODES).forEach((k, kv) -> registry.set(k.substring("node/".length()), kv.value()));
         out.set("registryHead", head(store.head(Names.NODES)));
         Json.send(ctx, 200, out);
+    }
+
+    /** The latest autopilot alert about each member, from the replicated alerts (so every node answers alike). */
+    private static Map<String, Alert> lastAutopilotActions(ConfigStore store) {
+        Map<String, Alert> out = new java.util.TreeMap<>();
+        for (Alert a : store.alerts()) {
+            if (Alert.AUTOPILOT.equals(a.code()) && a.subject() != null) {
+                out.put(a.subject(), a);
+            }
+        }
+        return out;
+    }
+
+    private static ObjectNode autopilotNote(Alert a) {
+        return Json.object().put("time", a.time()).put("by", a.origin()).put("message", a.message());
     }
 
     private void alerts(Context ctx) {

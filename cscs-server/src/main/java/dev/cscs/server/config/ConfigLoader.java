@@ -7,6 +7,7 @@ import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.Names;
 import dev.cscs.core.yaml.YNode;
 import dev.cscs.core.yaml.YamlReader;
+import dev.cscs.store.raft.AutopilotSettings;
 import dev.cscs.store.raft.HostPort;
 import dev.cscs.store.raft.Peer;
 import dev.cscs.store.raft.RaftSettings;
@@ -156,8 +157,31 @@ public final class ConfigLoader {
         }
         long snapshotEvery = r.number("snapshotEvery", 10_000, 10, 100_000_000);
         int history = (int) r.number("eventHistory", 10_000, 1, 10_000_000);
+        AutopilotSettings autopilot = autopilot(r.section("autopilot"));
         r.noOthers();
-        return new ServerConfig.Raft(listen, advertise, role.equals("replica"), peers, join, min, max, snapshotEvery, history);
+        return new ServerConfig.Raft(listen, advertise, role.equals("replica"), peers, join, min, max, snapshotEvery, history,
+                autopilot);
+    }
+
+    /** {@code raft.autopilot}: absent, the registry's roles alone decide who votes. */
+    private static AutopilotSettings autopilot(Section a) {
+        if (a == null) {
+            return null;
+        }
+        int voters = (int) a.number("voters", 3, 1, 9);
+        Duration replaceAfter = a.duration("replaceAfter", AutopilotSettings.REPLACE_AFTER);
+        Duration removeDeadAfter = a.duration("removeDeadAfter", AutopilotSettings.REMOVE_DEAD_AFTER);
+        Duration minInterval = a.duration("minInterval", replaceAfter.compareTo(AutopilotSettings.MIN_INTERVAL) < 0
+                ? replaceAfter : AutopilotSettings.MIN_INTERVAL);
+        a.noOthers();
+        try {
+            return new AutopilotSettings(voters, replaceAfter, removeDeadAfter, minInterval);
+        } catch (IllegalArgumentException e) {
+            // the settings name the field first ("voters: 4 is not 3 or 5"): point at its line
+            String field = e.getMessage().substring(0, e.getMessage().indexOf(':'));
+            throw Section.fail(a.has(field) ? a.node(field) : a.self(), "raft.autopilot." + field,
+                    e.getMessage().substring(field.length() + 2));
+        }
     }
 
     private static ServerConfig.Edge edge(Section s) {

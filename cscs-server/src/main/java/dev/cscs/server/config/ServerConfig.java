@@ -3,6 +3,7 @@ package dev.cscs.server.config;
 import dev.cscs.core.json.Limits;
 import dev.cscs.core.model.Digest;
 import dev.cscs.server.api.ApiLimits;
+import dev.cscs.store.raft.AutopilotSettings;
 import dev.cscs.store.raft.HostPort;
 import dev.cscs.store.raft.Peer;
 import java.nio.file.Path;
@@ -35,8 +36,10 @@ public record ServerConfig(Path source, String nodeId, Path dataDir, List<String
         public enum Format { TEXT, JSON }
     }
 
+    /** @param autopilot {@code raft.autopilot}, or null: then the registry's roles alone decide who votes */
     public record Raft(HostPort listen, HostPort advertise, boolean replica, List<Peer> peers, Join join,
-                       Duration electionMin, Duration electionMax, long snapshotEvery, int eventHistory) {
+                       Duration electionMin, Duration electionMax, long snapshotEvery, int eventHistory,
+                       AutopilotSettings autopilot) {
     }
 
     public record Join(String endpoint, Path token) {

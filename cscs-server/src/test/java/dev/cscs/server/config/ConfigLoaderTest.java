@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
+import dev.cscs.store.raft.AutopilotSettings;
 import dev.cscs.store.raft.HostPort;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,6 +69,12 @@ class ConfigLoaderTest {
         "bad log format|  dir: /var/log/cscs|  dir: /var/log/cscs\\n  format: xml|cscsd.yaml:23:|log.format: \"xml\" is not one of text, json",
         "upper-case log level|  dir: /var/log/cscs|  dir: /var/log/cscs\\n  level: WARN|cscsd.yaml:23:|log.level: \"WARN\" is not one of",
         "duplicate key|  dryRun: false|  dryRun: false\\n  dryRun: true|cscsd.yaml:|duplicate",
+        "autopilot of four voters|  role: voter|  role: voter\\n  autopilot: {voters: 4}|cscsd.yaml:8:|raft.autopilot.voters: 4 is not 3 or 5",
+        "autopilot replacing too soon|  role: voter|  role: voter\\n  autopilot:\\n    replaceAfter: 1s|cscsd.yaml:9:|raft.autopilot.replaceAfter: needs at least 3s",
+        "autopilot removing before replacing|  role: voter|  role: voter\\n  autopilot: {replaceAfter: 1m, removeDeadAfter: 30s}|cscsd.yaml:8:|raft.autopilot.removeDeadAfter: needs to be longer than replaceAfter",
+        "autopilot interval over replaceAfter|  role: voter|  role: voter\\n  autopilot: {replaceAfter: 5s, minInterval: 6s}|cscsd.yaml:8:|raft.autopilot.minInterval: needs 0s <= minInterval <= replaceAfter",
+        "autopilot typo|  role: voter|  role: voter\\n  autopilot: {voter: 3}|cscsd.yaml:8:|raft.autopilot.voter: unknown key",
+        "autopilot not a mapping|  role: voter|  role: voter\\n  autopilot: on|cscsd.yaml:8:|raft.autopilot: must be a mapping",
     })
     void aBrokenFileNamesTheLineTheKeyAndWhy(String name, String from, String to, String where, String why) {
         String yaml = GOOD.replace(from, to.replace("\\n", "\n"));
@@ -76,6 +83,17 @@ class ConfigLoaderTest {
                 .isInstanceOfSatisfying(CscsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_CONFIG))
                 .hasMessageContaining(where)
                 .hasMessageContaining(why);
+    }
+
+    @Test
+    void theAutopilotIsOffUnlessConfiguredAndTakesItsDefaults() {
+        assertThat(parse(GOOD).raft().autopilot()).isNull();
+        String peers = "  peers: [n1@127.0.0.1:7401, n2@127.0.0.1:7411, n3@127.0.0.1:7421]";
+        assertThat(parse(GOOD.replace(peers, peers + "\n  autopilot: {}")).raft().autopilot()).isEqualTo(
+                new AutopilotSettings(3, Duration.ofSeconds(30), Duration.ofHours(24), Duration.ofSeconds(10)));
+        assertThat(parse(GOOD.replace(peers, peers + "\n  autopilot: {voters: 5, replaceAfter: 5s, removeDeadAfter: 1h}"))
+                .raft().autopilot()).isEqualTo(new AutopilotSettings(5, Duration.ofSeconds(5), Duration.ofHours(1),
+                Duration.ofSeconds(5)));
     }
 
     @Test

@@ -1,13 +1,14 @@
 package dev.cscs.store.raft;
 
 import dev.cscs.store.NodeView;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeer;
@@ -21,13 +22,18 @@ import org.slf4j.LoggerFactory;
  * triggered: after every registry change and every leader change it computes the desired
  * voters and listeners and, if they differ, sets them. Bootstrap peers the registry does not
  * name are left as they are. A replica becomes a voter only once it has caught up.
+ *
+ * <p>With {@code raft.autopilot} the registry still decides who is a member, but no longer who
+ * votes: a member keeps the vote it has, a new one joins as a replica, and once a second (and after
+ * every change) the {@link Autopilot} decides at most one step over a {@link MemberHealth} view.
  */
 final class Membership {
     private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
-    /** How close (in log entries) a replica must be to the commit index before it may vote. */
-    static final long CAUGHT_UP_SLACK = 16;
 
     private final RaftNode node;
+    private final Autopilot autopilot;
+    private final MemberHealth health = new MemberHealth(Clock.systemUTC());
+    private volatile Instant lastAction;
     private final java.util.concurrent.Executor executor;
     private final ScheduledExecutorService retries = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "cscs-membership-retry");
@@ -37,9 +43,14 @@ final class Membership {
     private volatile int seenRegistry;
     private final java.util.Set<String> awaited = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    Membership(RaftNode node, java.util.concurrent.Executor executor) {
+    Membership(RaftNode node, java.util.concurrent.Executor executor, AutopilotSettings autopilot) {
         this.node = node;
         this.executor = executor;
+        this.autopilot = autopilot == null ? null : new Autopilot(autopilot);
+        if (autopilot != null) {
+            // time alone (a voter going silent) must wake the loop, not only registry and leader changes
+            retries.scheduleWithFixedDelay(() -> executor.execute(this::tick), 1, 1, TimeUnit.SECONDS);
+        }
     }
 
     void maybeReconcile() {
@@ -51,6 +62,9 @@ final class Membership {
     }
 
     void leaderChanged() {
+        // a new leader first watches for a full interval: its silence clocks start now
+        lastAction = health.now();
+        health.reset();
         schedule(0);
     }
 
@@ -77,6 +91,18 @@ final class Membership {
         conf.getCurrentPeers(RaftPeerRole.FOLLOWER).forEach(p -> out.add(new MemberInfo(p.getId().toString(), p.getAddress(), "voter")));
         conf.getCurrentPeers(RaftPeerRole.LISTENER).forEach(p -> out.add(new MemberInfo(p.getId().toString(), p.getAddress(), "replica")));
         return out;
+    }
+
+    /** The autopilot's clock: a reconcile on the leader; elsewhere, or before the group runs, nothing. */
+    private void tick() {
+        try {
+            if (!node.division().getInfo().isLeader()) {
+                return;
+            }
+        } catch (RuntimeException e) {
+            return;
+        }
+        reconcileSafely();
     }
 
     private void reconcileSafely() {
@@ -124,9 +150,12 @@ final class Membership {
                 waiting = true;
                 continue;
             }
-            if ("voter".equals(r.role())) {
+            if (autopilot != null) {
+                // the vote is the autopilot's: a member keeps the one it has, a new one joins without
+                (voters.containsKey(r.id()) ? wantVoters : wantListeners).put(r.id(), peer);
+            } else if ("voter".equals(r.role())) {
                 // a new voter first catches up as a listener; only then does it get a vote
-                if (voters.containsKey(r.id()) || (listeners.containsKey(r.id()) && caughtUp(d, r.id()))) {
+                if (voters.containsKey(r.id()) || (listeners.containsKey(r.id()) && MemberHealth.caughtUp(d, r.id()))) {
                     wantVoters.put(r.id(), peer);
                 } else {
                     wantListeners.put(r.id(), peer);
@@ -144,12 +173,52 @@ final class Membership {
             return;
         }
         if (wantVoters.keySet().equals(voters.keySet()) && wantListeners.keySet().equals(listeners.keySet())) {
+            if (autopilot != null) {
+                steer(d, voters, listeners);
+            }
             return;
         }
         LOG.info("membership: voters {} -> {}, replicas {} -> {}", voters.keySet(), wantVoters.keySet(),
                 listeners.keySet(), wantListeners.keySet());
-        RaftClientReply reply = node.client().admin().setConfiguration(new ArrayList<>(wantVoters.values()),
-                new ArrayList<>(wantListeners.values()));
+        setConfiguration(d, wantVoters, wantListeners);
+    }
+
+    /** One autopilot step, if the view calls for one: carried out, logged and sent as an alert. */
+    private void steer(RaftServer.Division d, Map<String, RaftPeer> voters, Map<String, RaftPeer> listeners)
+            throws java.io.IOException {
+        Autopilot.View view = health.view(d, node.store().nodes(), lastAction);
+        Autopilot.Step step = autopilot.decide(view).orElse(null);
+        if (step == null) {
+            return;
+        }
+        Map<String, RaftPeer> wantVoters = new LinkedHashMap<>(voters);
+        Map<String, RaftPeer> wantListeners = new LinkedHashMap<>(listeners);
+        switch (step.action()) {
+            case REPLACE:
+                wantListeners.put(step.inPlaceOf(), wantVoters.remove(step.inPlaceOf()));
+                wantVoters.put(step.member(), wantListeners.remove(step.member()));
+                break;
+            case PROMOTE:
+                wantVoters.put(step.member(), wantListeners.remove(step.member()));
+                break;
+            case DEMOTE:
+                wantListeners.put(step.member(), wantVoters.remove(step.member()));
+                break;
+            default:
+                wantListeners.remove(step.member());
+        }
+        lastAction = view.now();
+        setConfiguration(d, wantVoters, wantListeners);
+        step.notes().forEach((member, note) -> {
+            LOG.warn("autopilot: {}", note);
+            node.recordAutopilot(member, note);
+        });
+    }
+
+    private void setConfiguration(RaftServer.Division d, Map<String, RaftPeer> voters, Map<String, RaftPeer> listeners)
+            throws java.io.IOException {
+        RaftClientReply reply = node.client().admin().setConfiguration(new ArrayList<>(voters.values()),
+                new ArrayList<>(listeners.values()));
         if (!reply.isSuccess()) {
             throw new java.io.IOException(RaftNode.rootMessage(reply.getException()));
         }
@@ -164,16 +233,6 @@ final class Membership {
         } catch (java.io.IOException | RuntimeException e) {
             return false;
         }
-    }
-
-    private static boolean caughtUp(RaftServer.Division d, String id) {
-        long commit = d.getRaftLog().getLastCommittedIndex();
-        for (CommitInfoProto c : d.getCommitInfos()) {
-            if (c.getServer().getId().toStringUtf8().equals(id)) {
-                return c.getCommitIndex() + CAUGHT_UP_SLACK >= commit;
-            }
-        }
-        return false;
     }
 
     private static Map<String, RaftPeer> byId(java.util.Collection<RaftPeer> peers) {

@@ -15,6 +15,8 @@ import dev.cscs.store.ValueValidator;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
@@ -58,6 +61,10 @@ public final class RaftNode implements Closeable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** One ReadIndex attempt; a barrier retries until its own deadline. */
     static final Duration READ_ATTEMPT = Duration.ofMillis(500);
+    /** How often the leader retries a member it cannot reach (Ratis' default grows to 5 s). */
+    static final Duration APPENDER_RETRY = Duration.ofMillis(500);
+    /** A restarted node's first election timeout: well past a few of the leader's retries. */
+    static final Duration FIRST_ELECTION = Duration.ofSeconds(3);
 
     private final RaftSettings settings;
     private final RaftGroup group;
@@ -96,7 +103,7 @@ public final class RaftNode implements Closeable {
         this.server = b.build();
         this.client = newClient(group);
         this.clientPeers = ids(group.getPeers());
-        this.membership = new Membership(this, later);
+        this.membership = new Membership(this, later, settings.autopilot());
         machine.onConfigurationChange(() -> later.execute(this::followMembers));
         machine.onApplied(membership::maybeReconcile);
         machine.onLeaderChange(() -> {
@@ -191,6 +198,20 @@ public final class RaftNode implements Closeable {
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(s.electionMin().toMillis(), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(s.electionMax().toMillis(), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
+        // A voter the autopilot demoted while it was down still reads itself as a voter in its old log.
+        // Campaigning before the leader reaches it, it is told to shut down (Ratis: a candidate not among
+        // the voters, behind the configuration entry). So, with the autopilot, the leader retries an
+        // unreachable member often and a restarted node waits longer for its first election than that.
+        if (s.autopilot() != null) {
+            RaftServerConfigKeys.Log.Appender.setRetryPolicy(p, "1ms,10, " + APPENDER_RETRY.toMillis() + "ms,100000000");
+        }
+        if (s.autopilot() != null && recovering(s)) {
+            Duration first = FIRST_ELECTION.compareTo(s.electionMax().multipliedBy(2)) > 0 ? FIRST_ELECTION
+                    : s.electionMax().multipliedBy(2);
+            RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(first.toMillis(), TimeUnit.MILLISECONDS));
+            RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p,
+                    TimeDuration.valueOf(first.plus(s.electionMax()).toMillis(), TimeUnit.MILLISECONDS));
+        }
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Read.setTimeout(p, TimeDuration.valueOf(READ_ATTEMPT.toMillis(), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
@@ -209,6 +230,15 @@ public final class RaftNode implements Closeable {
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(1024, s.snapshotEvery() / 2)));
         GrpcConfigKeys.setMessageSizeMax(p, org.apache.ratis.util.SizeInBytes.valueOf("16MB"));
         return p;
+    }
+
+    /** Whether this node has Raft storage already, i.e. restarts rather than bootstraps. */
+    private static boolean recovering(RaftSettings s) {
+        try (Stream<Path> groups = Files.list(s.dataDir().resolve("raft"))) {
+            return groups.findAny().isPresent();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static RaftProperties clientProperties() {
@@ -272,6 +302,21 @@ public final class RaftNode implements Closeable {
     /** Proposes a join; completes when it is applied, or with the reason it was refused. */
     public CompletableFuture<JsonNode> join(dev.cscs.core.trust.JoinToken token, String raftAddress, String origin) {
         return send(LogEntryCodec.encode(new LogEntry.Join(origin, Signing.rfc3339(java.time.Instant.now()), token, raftAddress)));
+    }
+
+    /** Records an autopilot action as an alert about {@code member}; never throttled (the autopilot paces itself). */
+    void recordAutopilot(String member, String message) {
+        LogEntry.RecordAlert alert = new LogEntry.RecordAlert(settings.nodeId(), Signing.rfc3339(java.time.Instant.now()),
+                dev.cscs.store.Alert.AUTOPILOT, message, member, 0);
+        send(LogEntryCodec.encode(alert)).exceptionally(e -> {
+            LOG.warn("could not record the autopilot alert about {}: {}", member, e.getMessage());
+            return null;
+        });
+    }
+
+    /** The autopilot this node runs when it leads, or {@code null}: for {@code GET /v1/members}. */
+    public AutopilotSettings autopilot() {
+        return settings.autopilot();
     }
 
     private void leaderRejected(String origin, String subject, CscsException reason) {

@@ -20,11 +20,13 @@ import org.apache.ratis.conf.Parameters;
  * @param tls gRPC TLS parameters, or {@code null} for plaintext
  * @param logSegmentBytes Raft log segment size; only closed segments below a snapshot are purged
  * @param alertInterval at most one alert per origin and reason per interval; the rest are counted
+ * @param autopilot the leader's voter target and replacement of silent members, or {@code null} for none:
+ *                  then the registry's roles alone decide who votes
  */
 public record RaftSettings(String nodeId, Path dataDir, HostPort listen, HostPort advertise, boolean replica,
                            List<Peer> peers, Duration electionMin, Duration electionMax, long snapshotEvery,
                            int eventHistory, Limits limits, Parameters tls, long logSegmentBytes,
-                           Duration alertInterval) {
+                           Duration alertInterval, AutopilotSettings autopilot) {
     public static final Duration ELECTION_MIN = Duration.ofMillis(200);
     public static final Duration ELECTION_MAX = Duration.ofMillis(400);
     public static final long LOG_SEGMENT_BYTES = 8L << 20;
@@ -32,6 +34,14 @@ public record RaftSettings(String nodeId, Path dataDir, HostPort listen, HostPor
 
     public RaftSettings {
         peers = List.copyOf(peers);
+    }
+
+    /** Without autopilot. */
+    public RaftSettings(String nodeId, Path dataDir, HostPort listen, HostPort advertise, boolean replica, List<Peer> peers,
+                        Duration electionMin, Duration electionMax, long snapshotEvery, int eventHistory, Limits limits,
+                        Parameters tls, long logSegmentBytes, Duration alertInterval) {
+        this(nodeId, dataDir, listen, advertise, replica, peers, electionMin, electionMax, snapshotEvery, eventHistory, limits,
+                tls, logSegmentBytes, alertInterval, null);
     }
 
     /**
