@@ -34,7 +34,7 @@ public final class ClusterBench {
                 System.getProperty("java.version"));
         if ("fleet".equals(mode)) {
             FleetRun.Plan plan = new FleetRun.Plan(n, Integer.getInteger("fleet.perJvm", 250), Integer.getInteger("fleet.puts", 5),
-                    Duration.ofSeconds(60));
+                    Duration.ofSeconds(60), Duration.ofSeconds(5));
             FleetRun.run(jar, plan, System.out).print(System.out);
             return;
         }

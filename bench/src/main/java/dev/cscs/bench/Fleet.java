@@ -34,6 +34,11 @@ final class Fleet implements AutoCloseable {
     /** Every agent applies yum/fleet to this file of its root: the yum applier writes files and runs no tool. */
     static final String FILE = "etc/yum.repos.d/cscs-fleet.repo";
     static final String KEY = "yum/fleet";
+    /**
+     * Agents each JVM starts at once. Each start is a linearizable read (the genesis) and a Raft
+     * write (the join): 8 per JVM, 32 in all, lost the leader of a cluster on a loaded 2-core machine.
+     */
+    static final int STARTS_PER_JVM = Integer.getInteger("fleet.startsPerJvm", 4);
 
     record Agent(String id, String home, Path dir) {
         Path file() {
@@ -105,7 +110,7 @@ final class Fleet implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder("bash", "-c", "ulimit -n 65536 2>/dev/null || ulimit -n \"$(ulimit -Hn)\"; "
                     + "exec \"$0\" \"$@\"", java.toString(), "-Xmx" + heap, "-Xss512k", "-XX:+UseSerialGC",
                     "-XX:TieredStopAtLevel=1", "-cp", cp, FleetAgents.class.getName(), list.toString(),
-                    dir.resolve("logs").toString(), "agents-" + k, "8");
+                    dir.resolve("logs").toString(), "agents-" + k, Integer.toString(STARTS_PER_JVM));
             pb.redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("jvm-" + k + ".err").toFile()));
             Process p = pb.start();
             jvms.add(p);
@@ -162,12 +167,17 @@ final class Fleet implements AutoCloseable {
 
     /** Open watch streams on server {@code id} (its {@code cscs_watchers} gauge), -1 when it does not answer. */
     int watchers(String id) {
+        return (int) metric(id, "cscs_watchers");
+    }
+
+    /** The value of an unlabelled metric of server {@code id}, -1 when it does not answer or has none. */
+    double metric(String id, String name) {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(cluster.url(id) + "/metrics"))
                     .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
             for (String line : r.body().split("\n")) {
-                if (line.startsWith("cscs_watchers ")) {
-                    return (int) Double.parseDouble(line.substring("cscs_watchers ".length()).strip());
+                if (line.startsWith(name + " ")) {
+                    return Double.parseDouble(line.substring(name.length() + 1).strip());
                 }
             }
             return -1;

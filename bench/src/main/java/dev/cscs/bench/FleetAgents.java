@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One JVM of the fleet: starts real edge agents, one per {@code cscsd.yaml} listed in the file
  * given, a few at a time (each registers through a Raft write), and reports each on stdout as
- * {@code up <id>} or {@code failed <id> <why>}, then {@code done}. It runs until its stdin
- * closes (the harness stops it, or died), then exits.
+ * {@code up <id>} or {@code failed <id> <why>}, then {@code done}. It exits when its stdin
+ * closes (the harness stops it, or died), at any point.
  *
  * <pre>java dev.cscs.bench.FleetAgents &lt;list of configs&gt; &lt;log dir&gt; &lt;name&gt; [concurrent starts]</pre>
  */
@@ -32,6 +32,9 @@ public final class FleetAgents {
             }
         }
         EdgeAgentApi.logTo(Path.of(args[1]), args[2]);
+        Thread parent = new Thread(FleetAgents::exitWithTheHarness, "fleet-stdin");
+        parent.setDaemon(true);
+        parent.start();
         int concurrent = args.length > 3 ? Integer.parseInt(args[3]) : 8;
         List<AutoCloseable> running = new ArrayList<>();
         ExecutorService starts = Executors.newFixedThreadPool(concurrent);
@@ -58,11 +61,20 @@ public final class FleetAgents {
         starts.shutdown();
         starts.awaitTermination(30, TimeUnit.MINUTES);
         say("done");
-        InputStream in = System.in;
-        while (in.read() >= 0) {
-            // the harness never writes: EOF is the signal to stop
+        parent.join();
+    }
+
+    /** The harness never writes: EOF, when it closes stdin or dies, ends this JVM, starting or not. */
+    private static void exitWithTheHarness() {
+        try {
+            InputStream in = System.in;
+            while (in.read() >= 0) {
+                // nothing is sent
+            }
+        } catch (IOException e) {
+            // as good as EOF
         }
-        // daemon threads only: the agents' sockets close with the process
+        // the agents' threads are daemons and their sockets close with the process
         System.exit(0);
     }
 

@@ -42,6 +42,8 @@ final class FleetReport {
     Map<String, String> notStarted = new LinkedHashMap<>();
     Map<String, Integer> watchersConnected = new LinkedHashMap<>();
     Map<String, Integer> watchersAfterStorm = new LinkedHashMap<>();
+    Map<String, Long> rateLimited = new LinkedHashMap<>();
+    Map<String, Long> leaderChanges = new LinkedHashMap<>();
     long serverRssBeforeKb;
     long serverRssAfterKb;
     double serverIdleCpuBefore;
@@ -152,7 +154,7 @@ final class FleetReport {
                         + "p99 %.0f ms, max %.0f ms |%n", victim, moved.count(), moved.pct(50), moved.pct(99), moved.pct(100));
             }
             row(out, "change put after the kill -> applied on all", afterKill);
-            out.printf(Locale.ROOT, "| %s restarted, ready after | %.1f s |%n", victim, restartSeconds);
+            out.printf(Locale.ROOT, "| %s restarted at once, ready (/readyz 200) after the kill | %.1f s |%n", victim, restartSeconds);
         }
         if (afterRestart != null) {
             row(out, "change put after the restart -> applied on all", afterRestart);
@@ -165,6 +167,9 @@ final class FleetReport {
         }
         out.println();
         out.println("  open watch streams per server after the storm: " + watchersAfterStorm);
+        // every agent is 127.0.0.1 to the servers' per-client limits: a 429 here is the harness's address, not a device's
+        out.println("  requests refused 429 (per-client limits; all agents share 127.0.0.1), since each server's start: " + rateLimited);
+        out.println("  Raft leader changes seen by each server since its start: " + leaderChanges);
         printMissing(out, "never applied a measured put", neverApplied());
         printMissing(out, "not back after the kill or the restart", notBack());
     }

@@ -37,8 +37,9 @@ final class FleetRun {
      * @param perJvm        agents per JVM
      * @param puts          measured puts (after the first apply, which creates the files)
      * @param applyDeadline how long each change may take to reach every agent; then the missing are listed
+     * @param idleWindow    how long server CPU is sampled for the idle figures
      */
-    record Plan(int agents, int perJvm, int puts, Duration applyDeadline) {
+    record Plan(int agents, int perJvm, int puts, Duration applyDeadline, Duration idleWindow) {
     }
 
     private final ProcessCluster cluster;
@@ -62,12 +63,22 @@ final class FleetRun {
             String leader = c.awaitLeader();
             String via = c.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
             FleetRun run = new FleetRun(c, via, plan, log);
-            for (int i = 0; i < 30; i++) {
+            for (int i = 0; i < 10; i++) {
                 run.writer.put(Fleet.KEY, "{\"baseurl\":\"" + url("warmup-" + i) + "\"}");
             }
             log.printf("cluster up (leader %s, writes through %s); provisioning %d agents in %s%n", leader, via, agents, agentsDir);
             try (Fleet fleet = new Fleet(c, agentsDir, agents)) {
-                return run.measure(fleet);
+                // Ctrl-C or SIGTERM of the harness must not leave 3 servers and N agents running
+                Thread stop = new Thread(() -> {
+                    fleet.close();
+                    c.close();
+                }, "fleet-stop");
+                Runtime.getRuntime().addShutdownHook(stop);
+                try {
+                    return run.measure(fleet);
+                } finally {
+                    Runtime.getRuntime().removeShutdownHook(stop);
+                }
             }
         } finally {
             if (Boolean.getBoolean("fleet.keep")) {
@@ -110,7 +121,7 @@ final class FleetRun {
         try (AppliedWatch watch = new AppliedWatch(files)) {
             r.first = deliver(watch, servers, "v0", System.nanoTime());
             // the status reports that follow an apply are not idle load
-            Thread.sleep(5000);
+            Thread.sleep(plan.idleWindow().toMillis());
             r.serverIdleCpuAfter = idleCpu(servers);
             r.serverRssAfterKb = servers(servers).rssKb();
             r.agentJvmRssKb = ProcStat.sum(fleet.jvmPids()).rssKb();
@@ -158,18 +169,22 @@ final class FleetRun {
         try {
             long killed = System.nanoTime();
             cluster.kill9(victim);
-            log.println("killed " + victim + " (kill -9)");
-            r.afterKill = deliver(watch, survivors, "after-kill", killed);
-            long restarted = System.nanoTime();
+            // restarted at once, as a supervisor would: its JVM boots while its agents fail over
             cluster.start(victim);
-            awaitReady(victim, Duration.ofSeconds(60));
-            r.restartSeconds = (System.nanoTime() - restarted) / 1e9;
+            log.println("killed " + victim + " (kill -9) and started it again");
+            r.afterKill = deliver(watch, survivors, "after-kill", killed);
+            awaitReady(victim, Duration.ofSeconds(90));
+            r.restartSeconds = (System.nanoTime() - killed) / 1e9;
             r.afterRestart = deliver(watch, survivors, "after-restart", System.nanoTime());
         } finally {
             prober.stop();
         }
         awaitWatchers(fleet, cluster.ids(), fleet.agents().size() - fleet.notUp().size(), Duration.ofSeconds(10),
                 r.watchersAfterStorm);
+        for (String id : cluster.ids()) {
+            r.rateLimited.put(id, (long) fleet.metric(id, "cscs_rate_limited_total"));
+            r.leaderChanges.put(id, (long) fleet.metric(id, "cscs_raft_leader_changes_total"));
+        }
         // an agent still starting when the launch wait ended may be up by now: the report says where each one ended
         r.notStarted.putAll(fleet.notUp());
     }
@@ -219,11 +234,11 @@ final class FleetRun {
         return ProcStat.sum(pids);
     }
 
-    /** Server CPU over 5 s of no writes, in % of one core, all servers together. */
+    /** Server CPU over the idle window (no writes), in % of one core, all servers together. */
     private double idleCpu(List<String> ids) throws InterruptedException {
         long c0 = servers(ids).cpuMillis();
         long t0 = System.nanoTime();
-        Thread.sleep(5000);
+        Thread.sleep(plan.idleWindow().toMillis());
         return 100.0 * (servers(ids).cpuMillis() - c0) / ((System.nanoTime() - t0) / 1e6);
     }
 

@@ -18,7 +18,8 @@ class FleetSmokeIT {
     void twoHundredRealAgentsApplyEveryChangeAndAllComeBackAfterAServerIsKilled() throws Exception {
         Path jar = Path.of(System.getProperty("cscs.jar", "../cscs-dist/target/cscs.jar"));
         int agents = Integer.getInteger("fleet.smoke.agents", 200);
-        FleetReport r = FleetRun.run(jar, new FleetRun.Plan(agents, 100, 3, Duration.ofSeconds(15)), System.out);
+        FleetReport r = FleetRun.run(jar, new FleetRun.Plan(agents, 100, 2, Duration.ofSeconds(15),
+                Duration.ofSeconds(2)), System.out);
         r.print(System.out);
 
         assertThat(r.notStarted).as("agents that did not start").isEmpty();
