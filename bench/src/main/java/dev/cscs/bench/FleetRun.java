@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -135,13 +136,25 @@ final class FleetRun {
         return r;
     }
 
-    /** Puts {@code yum/fleet} = {@code label}'s URL and waits until every agent's file has it. */
+    /**
+     * Puts {@code yum/fleet} = {@code label}'s URL and waits until every agent's file has it. A
+     * put that never lands is a finding too: every agent is then counted as never having applied it.
+     */
     private FleetReport.Delivery deliver(AppliedWatch watch, List<String> servers, String label, long t0) throws Exception {
         long cpu0 = servers(servers).cpuMillis();
         long p0 = System.nanoTime();
-        writer.put(Fleet.KEY, "{\"baseurl\":\"" + url(label) + "\"}");
-        double putMs = (System.nanoTime() - p0) / 1e6;
-        long[] at = watch.await("baseurl=" + url(label), t0, System.nanoTime() + plan.applyDeadline().toNanos());
+        long[] at;
+        double putMs;
+        try {
+            writer.put(Fleet.KEY, "{\"baseurl\":\"" + url(label) + "\"}");
+            putMs = (System.nanoTime() - p0) / 1e6;
+            at = watch.await("baseurl=" + url(label), t0, System.nanoTime() + plan.applyDeadline().toNanos());
+        } catch (IllegalStateException e) {
+            log.println(label + ": " + e.getMessage());
+            putMs = Double.NaN;
+            at = new long[plan.agents()];
+            Arrays.fill(at, -1);
+        }
         FleetReport.Delivery d = new FleetReport.Delivery(label, putMs, at, servers(servers).cpuMillis() - cpu0);
         int missing = d.appliedAt().length - d.stats().count();
         if (missing > 0) {
@@ -258,6 +271,12 @@ final class FleetRun {
             String last = "no attempt";
             while (System.nanoTime() < end) {
                 try {
+                    ProcessCluster.Response h = cluster.get(via, "/v1/changesets/global?limit=0");
+                    if (h.status() != 200) {
+                        last = "reading the head: HTTP " + h.status() + " " + h.body();
+                        Thread.sleep(100);
+                        continue;
+                    }
                     Head head = cluster.head(via);
                     ProcessCluster.Response resp = cluster.put(via, head, key, value);
                     if (resp.status() == 201) {
