@@ -2,6 +2,7 @@ package dev.cscs.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ final class AppliedWatch implements AutoCloseable {
      * whose file did not by {@code deadline} (a {@code System.nanoTime()}).
      */
     long[] await(String line, long t0, long deadline) throws InterruptedException {
-        byte[] wanted = ("\n" + line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] wanted = ("\n" + line + "\n").getBytes(StandardCharsets.UTF_8);
         long[] at = new long[files.size()];
         Arrays.fill(at, -1);
         BitSet pending = new BitSet();
