@@ -4,6 +4,7 @@ import dev.cscs.core.model.Head;
 import dev.cscs.dist.ProcessCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -12,10 +13,11 @@ import java.util.Locale;
  * acknowledged after commit by a quorum; and SIGKILL of the leader, timed to the next
  * acknowledged write through a survivor.
  *
- * <pre>bench/run latency|failover|apply|watch|footprint [writes|rounds|changes|watchers|writes]</pre>
+ * <pre>bench/run latency|failover|apply|watch|footprint|fleet [writes|rounds|changes|watchers|writes|agents]</pre>
  * {@code apply} times a signed put until the file is on disk on all three nodes; {@code watch}
  * times a signed put to its event at every one of many watchers ({@link WatchBench});
- * {@code footprint} measures memory, threads and idle CPU of the shipped roles ({@link FootprintBench}).
+ * {@code footprint} measures memory, threads and idle CPU of the shipped roles ({@link FootprintBench});
+ * {@code fleet} runs N real edge agents against them ({@link FleetRun}).
  */
 public final class ClusterBench {
     /** One client writes as fast as commits allow: the per-client rate limit (20/s) would time it instead. */
@@ -27,7 +29,8 @@ public final class ClusterBench {
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "latency";
-        int n = args.length > 1 ? Integer.parseInt(args[1]) : ("latency".equals(mode) || "footprint".equals(mode) ? 500 : 5);
+        int n = args.length > 1 ? Integer.parseInt(args[1])
+                : "latency".equals(mode) || "footprint".equals(mode) ? 500 : "fleet".equals(mode) ? 1000 : 5;
         Path jar = Path.of(System.getProperty("cscs.jar", "cscs-dist/target/cscs.jar"));
         System.out.printf(Locale.ROOT, "cscs bench %s (%d), %d cores, %s%n", mode, n, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
@@ -37,6 +40,12 @@ public final class ClusterBench {
         }
         if ("footprint".equals(mode)) {
             FootprintBench.run(jar, n);
+            return;
+        }
+        if ("fleet".equals(mode)) {
+            FleetRun.Plan plan = new FleetRun.Plan(n, Integer.getInteger("fleet.perJvm", 250), Integer.getInteger("fleet.puts", 5),
+                    Duration.ofSeconds(60), Duration.ofSeconds(5));
+            FleetRun.run(jar, plan, System.out).print(System.out);
             return;
         }
         if ("apply".equals(mode)) {

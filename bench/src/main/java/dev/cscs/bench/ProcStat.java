@@ -30,6 +30,28 @@ record ProcStat(long rssKb, int threads, long cpuTicks) {
         return new ProcStat(rss, threads, cpu);
     }
 
+    /** The sum over {@code pids} (threads and RSS added up), e.g. of a cluster's servers. */
+    static ProcStat sum(Iterable<Long> pids) {
+        long rss = 0;
+        int threads = 0;
+        long cpu = 0;
+        for (long pid : pids) {
+            try {
+                ProcStat s = of(pid);
+                rss += s.rssKb;
+                threads += s.threads;
+                cpu += s.cpuTicks;
+            } catch (IOException e) {
+                throw new IllegalStateException("process " + pid + " is gone: " + e.getMessage(), e);
+            }
+        }
+        return new ProcStat(rss, threads, cpu);
+    }
+
+    long cpuMillis() {
+        return cpuTicks * 1000 / TICKS_PER_SECOND;
+    }
+
     double rssMb() {
         return rssKb / 1024.0;
     }

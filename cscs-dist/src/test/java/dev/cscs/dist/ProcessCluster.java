@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cscs.core.crypto.KeyFiles;
 import dev.cscs.core.crypto.KeyGen;
 import dev.cscs.core.crypto.PrivateKeyRef;
+import dev.cscs.core.crypto.PublicKeyRef;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.Head;
 import dev.cscs.core.model.Op;
 import dev.cscs.core.testing.Eventually;
+import dev.cscs.core.trust.JoinToken;
 import dev.cscs.core.trust.PolicyBuilder;
 import dev.cscs.core.trust.Signing;
 import java.io.IOException;
@@ -42,6 +44,7 @@ public final class ProcessCluster implements AutoCloseable {
     private final Map<String, Integer> apiPorts = new LinkedHashMap<>();
     private final Map<String, Integer> raftPorts = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Digest anchor;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private List<String> command;
 
@@ -70,6 +73,7 @@ public final class ProcessCluster implements AutoCloseable {
                 .operators(1, List.of(root.publicKey())).domain("global", 1, List.of(signer.publicKey()), null).build(),
                 Instant.now(), List.of(root), "process cluster");
         Files.write(dir.resolve("genesis.json"), ChangesetCodec.toPrettyJson(genesis));
+        this.anchor = ChangesetCodec.digest(genesis.body());
         List<String> peers = new ArrayList<>();
         for (int i = 1; i <= voters + replicas; i++) {
             raftPorts.put("n" + i, LocalProcesses.freePort());
@@ -116,6 +120,16 @@ public final class ProcessCluster implements AutoCloseable {
     public Path writeSignerKey(Path file) {
         KeyFiles.writePrivate(file, signer, null);
         return file;
+    }
+
+    /** The genesis digest: what a device is provisioned with as {@code trust.anchor}. */
+    public Digest anchor() {
+        return anchor;
+    }
+
+    /** An operator-signed join token for {@code node} holding {@code key} (role agent, replica or voter). */
+    public JoinToken joinToken(String node, String role, List<String> domains, PublicKeyRef key) {
+        return JoinToken.issue(node, role, domains, key, Instant.now(), Duration.ofHours(2), List.of(root));
     }
 
     public List<String> ids() {

@@ -25,7 +25,8 @@ import java.util.Objects;
  */
 public final class HttpChangesetFeed implements ChangesetFeed {
     /**
-     * @param backoffMin     first reconnect delay, and the delay after a connection that worked
+     * @param backoffMin     the shortest reconnect delay: the first one (after a connection that worked) is drawn
+     *                       from [backoffMin, 2·backoffMin], so agents dropped together do not return together
      * @param backoffMax     the delay never grows past this
      * @param idleTimeout    no byte for this long means a dead connection (keepalive 15 s + 15 s grace)
      * @param maxEventBytes  the largest event accepted; a snapshot holds every changeset of the watched chains

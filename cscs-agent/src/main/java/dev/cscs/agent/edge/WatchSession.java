@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * One subscription: a thread that keeps a watch stream open, one connection at a time. It
  * starts at the first endpoint; a connection that fails before delivering anything (refused,
  * an HTTP error, garbage) moves on to the next endpoint and backs off further; a connection
- * that worked and then dropped is retried at once after the minimum backoff. Every
- * reconnect resumes from the last revision delivered.
+ * that worked and then dropped is retried after the shortest jittered wait (between the minimum
+ * backoff and twice it). Every reconnect resumes from the last revision delivered.
  */
 final class WatchSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WatchSession.class);
