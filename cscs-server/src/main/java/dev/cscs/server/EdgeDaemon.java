@@ -128,6 +128,11 @@ public final class EdgeDaemon implements AutoCloseable {
             try {
                 HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(e + "/v1/changesets/_trust?fromSeq=1&limit=1"))
                         .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+                if (r.statusCode() != 200) { // the server's own error, not "not a JSON object" from parsing it
+                    LOG.warn("cannot fetch the genesis from {}: HTTP {} {}", e, r.statusCode(),
+                            JSON.readTree(r.body()).path("error").path("message").asText(""));
+                    continue;
+                }
                 JsonNode first = JSON.readTree(r.body()).path("changesets").path(0).path("changeset");
                 Changeset g = ChangesetCodec.fromTree(first, Limits.DEFAULT);
                 ChainState.fromGenesis(g, config.anchor());
