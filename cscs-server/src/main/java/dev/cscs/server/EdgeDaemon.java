@@ -167,7 +167,7 @@ public final class EdgeDaemon implements AutoCloseable {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(endpoints.get(0) + "/v1/join"))
                     .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
                     .build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 201 && r.statusCode() != 200) { // 200: an earlier try was applied, its answer lost
+            if (r.statusCode() != 201) {
                 throw new CscsException(ErrorCode.BAD_TOKEN, "the cluster refused the registration: " + r.body());
             }
         } catch (InterruptedException e) {

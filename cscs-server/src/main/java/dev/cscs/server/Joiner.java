@@ -97,7 +97,7 @@ final class Joiner {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             JsonNode answer = JSON.readTree(r.body());
-            if (r.statusCode() != 201 && r.statusCode() != 200) { // 200: an earlier try was applied, its answer lost
+            if (r.statusCode() != 201) {
                 JsonNode e = answer.path("error");
                 throw new CscsException(ErrorCode.fromCode(e.path("code").asText("unavailable")),
                         "the cluster refused the join: " + e.path("message").asText("HTTP " + r.statusCode()));

@@ -3,17 +3,7 @@ package dev.cscs.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cscs.core.crypto.KeyFiles;
-import dev.cscs.core.crypto.KeyGen;
-import dev.cscs.core.crypto.Signer;
-import dev.cscs.core.model.Signature;
-import dev.cscs.server.api.JoinProof;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import dev.cscs.core.crypto.PassphraseSource;
 import dev.cscs.core.crypto.PrivateKeyRef;
 import dev.cscs.core.error.CscsException;
@@ -36,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Signed joins over mutual TLS: a provisioned node joins as a replica once; replays, expired and forged tokens are refused. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JoinIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     LocalCluster cluster;
     TestPki pki;
     Path dir;
@@ -134,36 +123,5 @@ class JoinIT {
         } finally {
             n8.close();
         }
-    }
-
-    private int postJoin(HttpClient client, JoinToken token, PrivateKeyRef key, String raft) throws Exception {
-        ObjectNode body = JSON.createObjectNode();
-        body.set("token", token.toJson());
-        body.put("raft", raft);
-        byte[] sig = Signer.sign(key, token.keyAlg(), JoinProof.payload(token.id(), raft));
-        Signature proof = Signature.of(key.keyid(), token.keyAlg(), sig);
-        body.putObject("proof").put("keyid", proof.keyid()).put("alg", proof.alg().wireName()).put("sig", proof.sig());
-        return client.send(HttpRequest.newBuilder(URI.create(cluster.url("n1") + "/v1/join"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    @Test
-    void aJoinWhoseAnswerWasLostIsAnsweredAgainWithoutANewEntryButTheSpentTokenServesNoOtherJoin() throws Exception {
-        PrivateKeyRef key = KeyGen.generate("ecdsa-p256");
-        JoinToken token = JoinToken.issue("edge9", "agent", List.of("global"), key.publicKey(), Instant.now(),
-                Duration.ofHours(1), List.of(Chains.root()));
-        HttpClient edge = HttpClient.newBuilder().sslContext(pki.client("edge9").sslContext(why -> { })).build();
-        var store = cluster.daemon("n1").raft().store();
-
-        assertThat(postJoin(edge, token, key, "")).isEqualTo(201);
-        Eventually.await("n1 applied the join", Duration.ofSeconds(30), () -> store.joinedWith(token, ""));
-        long applied = store.lastRevision();
-        assertThat(postJoin(edge, token, key, "")).as("the same join again, as after a lost answer").isEqualTo(200);
-        assertThat(store.lastRevision()).as("nothing was written for the retry").isEqualTo(applied);
-
-        assertThat(postJoin(edge, token, key, "127.0.0.1:1")).as("the spent token with another Raft address").isEqualTo(403);
-        PrivateKeyRef other = KeyGen.generate("ecdsa-p256");
-        assertThat(postJoin(edge, token, other, "")).as("the spent token with another key's proof").isEqualTo(403);
     }
 }

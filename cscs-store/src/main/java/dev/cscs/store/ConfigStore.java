@@ -168,19 +168,6 @@ public final class ConfigStore {
         }
     }
 
-    /**
-     * Whether {@code token} was spent by a join of the same node, with the same key and Raft
-     * address, that this store applied: a retry of a join whose answer was lost. It changes
-     * nothing to answer it, and refusing it would leave the node unable ever to register.
-     */
-    public boolean joinedWith(dev.cscs.core.trust.JoinToken token, String raftAddress) {
-        return read(() -> {
-            NodeView v = joined.get(token.node());
-            return usedTokens.contains(token.id().hex()) && v != null && v.spki().equals(token.key().spkiBase64())
-                    && v.keyAlg().equals(token.keyAlg().wireName()) && v.raft().equals(raftAddress);
-        });
-    }
-
     /** The leader's check of a join before it reaches the log (the same check runs again on apply). */
     public void checkJoin(dev.cscs.core.trust.JoinToken token, java.time.Instant now) {
         lock.readLock().lock();

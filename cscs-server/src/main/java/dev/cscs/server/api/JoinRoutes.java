@@ -18,9 +18,6 @@ import java.security.cert.X509Certificate;
  * the token's key (a signature over the token id and its Raft address), over mutual TLS with
  * a certificate for the same node id. The token is then proposed through Raft, where it is
  * verified again and spent; the answer tells the node the genesis and the current members.
- * A node whose answer was lost sends the same request again: when this node has applied that
- * very join (same token, key and Raft address), it answers 200 with the same body and writes
- * nothing; anything else with a spent token is refused.
  */
 final class JoinRoutes {
     private final String nodeId;
@@ -45,30 +42,24 @@ final class JoinRoutes {
         SubmitRoutes.admit(ctx, rate, metrics, raft, nodeId, "join requests");
         byte[] body = bodies.read(ctx);
         Requests.JoinRequest req;
-        boolean retry;
         try {
-            req = Requests.join(body); // the proof of the token's key is checked here, before anything is answered
+            req = Requests.join(body);
             checkCertificate(ctx, req.token().node());
-            retry = raft.store().joinedWith(req.token(), req.raft());
-            if (!retry) {
-                raft.store().checkJoin(req.token(), java.time.Instant.now());
-            }
+            raft.store().checkJoin(req.token(), java.time.Instant.now());
         } catch (CscsException e) {
             raft.recordAlert(nodeId, e, SubmitRoutes.fromClient(ctx, "join request " + Digest.of(body).shortForm()));
             throw e;
         }
         JoinToken token = req.token();
         String raftAddress = req.raft();
-        if (!retry) {
-            SubmitRoutes.await(raft.join(token, raftAddress, nodeId));
-        }
+        SubmitRoutes.await(raft.join(token, raftAddress, nodeId));
         ObjectNode out = Json.object().put("node", token.node()).put("role", token.role());
         out.set("genesis", ChangesetCodec.toTree(raft.store().genesis().changeset()));
         ArrayNode members = out.putArray("members");
         for (MemberInfo m : raft.members()) {
             members.addObject().put("id", m.id()).put("address", m.address()).put("role", m.role());
         }
-        Json.send(ctx, retry ? 200 : 201, out);
+        Json.send(ctx, 201, out);
     }
 
     /** Over TLS, the client certificate must be for the node the token names. */
