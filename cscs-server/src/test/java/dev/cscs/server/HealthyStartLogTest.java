@@ -35,7 +35,11 @@ class HealthyStartLogTest {
         Logging.configure(new ServerConfig.Log(logDir, ServerConfig.Log.Level.INFO, ServerConfig.Log.Format.TEXT), "n1", "cscsd",
                 false, false);
         TestPki pki = new TestPki(Files.createDirectories(dir.resolve("pki")), "test CA");
-        try (LocalCluster cluster = new LocalCluster(dir, 3, pki)) {
+        // The nodes start one after another here; with the default 200 ms election timeout two of
+        // them can elect a leader before the third listens, and the leader then rightly warns that
+        // it cannot reach it. A first election after 3 s leaves the start of all three before it.
+        try (LocalCluster cluster = new LocalCluster(dir, 3, pki, "changesetBytes: 65536, alertInterval: 0s", false,
+                "electionTimeoutMin: 3s\n  electionTimeoutMax: 4s")) {
             for (String id : cluster.ids()) {
                 Eventually.await(id + " ready", Duration.ofSeconds(60), () -> cluster.get(id, "/readyz").status() == 200);
             }
