@@ -47,7 +47,7 @@ final class AppliedWatch implements AutoCloseable {
      * whose file did not by {@code deadline} (a {@code System.nanoTime()}).
      */
     long[] await(String line, long t0, long deadline) throws InterruptedException {
-        byte[] wanted = ("\n" + line + "\n").getBytes(StandardCharsets.UTF_8);
+        String wanted = "\n" + line + "\n";
         long[] at = new long[files.size()];
         Arrays.fill(at, -1);
         BitSet pending = new BitSet();
@@ -80,13 +80,13 @@ final class AppliedWatch implements AutoCloseable {
         }
     }
 
-    private void rescan(BitSet pending, byte[] wanted, long[] at, long t0) {
+    private void rescan(BitSet pending, String wanted, long[] at, long t0) {
         for (int i = pending.nextSetBit(0); i >= 0; i = pending.nextSetBit(i + 1)) {
             check(i, pending, wanted, at, t0);
         }
     }
 
-    private void check(int i, BitSet pending, byte[] wanted, long[] at, long t0) {
+    private void check(int i, BitSet pending, String wanted, long[] at, long t0) {
         if (holds(files.get(i), wanted)) {
             at[i] = System.nanoTime() - t0;
             pending.clear(i);
@@ -102,18 +102,8 @@ final class AppliedWatch implements AutoCloseable {
         }
     }
 
-    private static boolean holds(Path file, byte[] wanted) {
-        byte[] b = read(file);
-        outer:
-        for (int i = 0; i + wanted.length <= b.length; i++) {
-            for (int j = 0; j < wanted.length; j++) {
-                if (b[i + j] != wanted[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
+    private static boolean holds(Path file, String wanted) {
+        return new String(read(file), StandardCharsets.UTF_8).contains(wanted);
     }
 
     @Override

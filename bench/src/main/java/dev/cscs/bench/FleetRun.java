@@ -1,6 +1,7 @@
 package dev.cscs.bench;
 
 import dev.cscs.core.model.Head;
+import dev.cscs.core.testing.Eventually;
 import dev.cscs.dist.ProcessCluster;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -211,33 +212,26 @@ final class FleetRun {
         }
     }
 
-    private void awaitReady(String id, Duration within) throws InterruptedException {
-        long end = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < end) {
+    private void awaitReady(String id, Duration within) {
+        boolean ready = Eventually.poll(within, () -> {
             try {
-                if (cluster.get(id, "/readyz").status() == 200) {
-                    return;
-                }
+                return cluster.get(id, "/readyz").status() == 200;
             } catch (RuntimeException e) {
-                // not listening yet
+                return false; // not listening yet
             }
-            Thread.sleep(100);
+        });
+        if (!ready) {
+            log.println(id + " not ready within " + within.toSeconds() + " s after its restart");
         }
-        log.println(id + " not ready within " + within.toSeconds() + " s after its restart");
     }
 
     /** Waits until the servers' watch streams add up to {@code expected}, or the deadline; records the last count. */
-    private static void awaitWatchers(Fleet fleet, List<String> servers, int expected, Duration within, Map<String, Integer> out)
-            throws InterruptedException {
-        long end = System.nanoTime() + within.toNanos();
-        do {
+    private static void awaitWatchers(Fleet fleet, List<String> servers, int expected, Duration within, Map<String, Integer> out) {
+        Eventually.poll(within, () -> {
             out.clear();
             servers.forEach(s -> out.put(s, fleet.watchers(s)));
-            if (out.values().stream().mapToInt(Integer::intValue).sum() >= expected) {
-                return;
-            }
-            Thread.sleep(250);
-        } while (System.nanoTime() < end);
+            return out.values().stream().mapToInt(Integer::intValue).sum() >= expected;
+        });
     }
 
     /** CPU time and RSS of the servers {@code ids}, added up. */

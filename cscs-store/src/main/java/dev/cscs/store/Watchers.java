@@ -36,10 +36,6 @@ final class Watchers {
         registered.remove(s);
     }
 
-    int size() {
-        return registered.size();
-    }
-
     /** Offers {@code d} to every watcher registered when the publisher thread gets to it. */
     void publish(Delivery d) {
         publishEach(s -> d);

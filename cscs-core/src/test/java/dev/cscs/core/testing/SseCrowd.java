@@ -24,7 +24,7 @@ public final class SseCrowd implements AutoCloseable {
     private final List<Watcher> watchers = new ArrayList<>();
     private final Thread reader;
     private final AtomicInteger open = new AtomicInteger();
-    private volatile byte[] marker;
+    private volatile String marker;
     private volatile boolean closed;
 
     private final class Watcher {
@@ -45,7 +45,7 @@ public final class SseCrowd implements AutoCloseable {
             if (!headersSeen && b.length == 0 || !headersSeen && b.length == 1 && b[0] == '\r') {
                 headersSeen = true;
                 open.incrementAndGet();
-            } else if (seenAt == 0 && contains(b, marker)) {
+            } else if (seenAt == 0 && !marker.isEmpty() && new String(b, StandardCharsets.UTF_8).contains(marker)) {
                 seenAt = System.nanoTime();
             }
         }
@@ -58,7 +58,7 @@ public final class SseCrowd implements AutoCloseable {
 
     /** As above, awaiting {@code marker} from the first byte on (e.g. in what a watch catches up on). */
     public SseCrowd(List<InetSocketAddress> servers, String pathAndQuery, int n, String marker) throws IOException {
-        this.marker = marker.getBytes(StandardCharsets.UTF_8);
+        this.marker = marker;
         selector = Selector.open();
         byte[] request = ("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
@@ -90,7 +90,7 @@ public final class SseCrowd implements AutoCloseable {
     /** From now on, records for each watcher when a line with {@code text} arrives. */
     public void expect(String text) {
         watchers.forEach(w -> w.seenAt = 0);
-        marker = text.getBytes(StandardCharsets.UTF_8);
+        marker = text;
     }
 
     /** The delay from {@code sinceNanos} to the arrival of the marker, per watcher; -1 where it did not arrive. */
@@ -151,22 +151,6 @@ public final class SseCrowd implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static boolean contains(byte[] hay, byte[] needle) {
-        if (needle.length == 0) {
-            return false;
-        }
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 
     @Override

@@ -70,12 +70,15 @@ final class WatchRoutes {
         client.keepAlive();
         WatchStream stream = new WatchStream(client, frames, pumps);
         AtomicReference<Subscription> sub = new AtomicReference<>();
-        client.onClose(() -> {
+        Runnable unsubscribe = () -> {
             open.remove(stream);
             Subscription s = sub.getAndSet(null);
             if (s != null) {
                 s.close();
             }
+        };
+        client.onClose(() -> {
+            unsubscribe.run();
             ofClient.decrementAndGet();
             metrics.watcherClosed();
         });
@@ -89,11 +92,7 @@ final class WatchRoutes {
         sub.set(store.subscribe(domains, from, stream::offer));
         open.add(stream);
         if (client.terminated()) { // closed while subscribing: onClose ran before there was anything to close
-            open.remove(stream);
-            Subscription s = sub.getAndSet(null);
-            if (s != null) {
-                s.close();
-            }
+            unsubscribe.run();
         }
     }
 
