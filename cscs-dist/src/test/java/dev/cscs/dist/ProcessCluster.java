@@ -46,6 +46,7 @@ public final class ProcessCluster implements AutoCloseable {
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Digest anchor;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final int voters;
     private List<String> command;
 
     public record Response(int status, JsonNode body) {
@@ -68,6 +69,7 @@ public final class ProcessCluster implements AutoCloseable {
     public ProcessCluster(Path dir, Path jar, int voters, int replicas, String raftConfig, String extraConfig, boolean agents)
             throws IOException {
         this.dir = dir;
+        this.voters = voters;
         this.command = List.of("java", "-Xmx256m", "-jar", jar.toString());
         Changeset genesis = Signing.genesis(new PolicyBuilder().roots(1, List.of(root.publicKey()))
                 .operators(1, List.of(root.publicKey())).domain("global", 1, List.of(signer.publicKey()), null).build(),
@@ -148,9 +150,24 @@ public final class ProcessCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts every node and returns once each voter answers {@code /readyz} with 200: one ready node
+     * is not enough, two voters elect a leader while the third JVM may still be starting.
+     */
     public void startAll() {
         ids().forEach(this::start);
-        awaitLeader();
+        ids().subList(0, voters).forEach(this::awaitReady);
+    }
+
+    /** Waits until {@code id} listens and knows a leader. */
+    public void awaitReady(String id) {
+        Eventually.await(id + " ready", DEADLINE, () -> {
+            try {
+                return get(id, "/readyz").status() == 200;
+            } catch (RuntimeException e) {
+                return false; // not listening yet
+            }
+        });
     }
 
     /** SIGKILL, as a power cut would. */

@@ -133,9 +133,17 @@ final class AttackCluster implements AutoCloseable {
 
     // ---- processes ----
 
+    /** Returns once every node answers {@code /readyz} with 200, not just the first two that elected a leader. */
     void startAll() {
         ids().forEach(id -> start(id, config(id)));
         awaitLeader();
+        ids().forEach(id -> Eventually.await(id + " ready", DEADLINE, () -> {
+            try {
+                return get(id, "/readyz").status() == 200;
+            } catch (RuntimeException e) {
+                return false; // not listening yet
+            }
+        }));
     }
 
     /** Starts {@code java -jar cscs.jar server --config FILE} as process {@code name}; output goes to {@code <name>.out}. */

@@ -2,6 +2,7 @@ package dev.cscs.dist.attack;
 
 import static dev.cscs.core.testing.Chains.put;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.cscs.core.crypto.WeakKeys;
@@ -11,6 +12,7 @@ import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.Op;
 import dev.cscs.core.model.Signature;
+import dev.cscs.core.testing.Eventually;
 import dev.cscs.core.trust.Signing;
 import dev.cscs.store.LogEntry;
 import dev.cscs.store.LogEntryCodec;
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -114,12 +117,12 @@ class InputAttacksIT extends AttackFixture {
         }
         assertThat(refusals.heads()).isEqualTo(heads);
         sandboxes.assertUnchanged(before);
-        org.assertj.core.api.Assertions.assertThatCode(() -> awaitAlertFromAnyOf(mark, "malformed", List.of("n2", "unknown")))
+        assertThatCode(() -> awaitAlertFromAnyOf(mark, "malformed", List.of("n2", "unknown")))
                 .as("the leader's refusal of an undecodable entry is recorded in _alerts").doesNotThrowAnyException();
     }
 
     private void awaitAlertFromAnyOf(long mark, String code, List<String> origins) {
-        dev.cscs.core.testing.Eventually.await("an alert " + code + " from one of " + origins, Duration.ofSeconds(15),
+        Eventually.await("an alert " + code + " from one of " + origins, Duration.ofSeconds(15),
                 () -> cluster.alerts("n1").stream().anyMatch(a -> a.path("revision").asLong() > mark
                         && a.path("code").asText().equals(code) && origins.contains(a.path("origin").asText())));
     }
@@ -127,7 +130,8 @@ class InputAttacksIT extends AttackFixture {
     /**
      * Crafted join tokens from a client that holds no token: keys that are no curve point, of
      * small order, or not a key at all, and broken shapes. Each is a documented 4xx (a 500 with a
-     * stack trace was the finding), no member is added, and no node logs an ERROR or a trace.
+     * stack trace was the finding), no member is added, and no node logs an ERROR or a trace for
+     * them (only what they logged counts: a start-up warning from Ratis is not theirs).
      */
     @Test
     void craftedJoinTokensAreRefusedWith4xxAndNoNodeLogsAStackTrace() {
@@ -145,6 +149,8 @@ class InputAttacksIT extends AttackFixture {
         joins.add(join("", "00"));
         joins.add("{\"token\":{\"body\":[],\"signatures\":{}},\"raft\":7,\"proof\":null}");
         joins.add("{\"token\":\"" + "A".repeat(2000) + "\"}");
+        Map<String, Integer> marks = new HashMap<>();
+        cluster.ids().forEach(id -> marks.put(id, cluster.log(id).length()));
         for (String j : joins) {
             AttackCluster.Response r = cluster.post("n2", "/v1/join", j.getBytes(StandardCharsets.UTF_8));
             assertThat(r.status()).as(j + " -> " + r.body()).isBetween(400, 499);
@@ -152,9 +158,8 @@ class InputAttacksIT extends AttackFixture {
             assertThat(r.message()).as(j).doesNotContain("Exception", "\tat ");
         }
         assertThat(cluster.get("n1", "/v1/members").body().path("members").size()).isEqualTo(members);
-        for (String id : cluster.ids()) {
-            assertThat(cluster.log(id)).as(id + "'s log").doesNotContain(" ERROR ", "\tat ", "Exception:");
-        }
+        marks.forEach((id, mark) -> assertThat(cluster.log(id).substring(mark)).as("what %s logged", id)
+                .doesNotContain(" ERROR ", "\tat ", "Exception:"));
     }
 
     private static String join(String spkiBase64, String keyid) {
