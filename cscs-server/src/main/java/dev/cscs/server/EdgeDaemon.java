@@ -9,6 +9,7 @@ import dev.cscs.agent.AgentMetrics;
 import dev.cscs.agent.applier.Reachability;
 import dev.cscs.agent.edge.HttpChangesetFeed;
 import dev.cscs.agent.edge.HttpStatusSink;
+import dev.cscs.agent.os.AtomicFiles;
 import dev.cscs.core.crypto.PassphraseSource;
 import dev.cscs.core.crypto.PrivateKeyRef;
 import dev.cscs.core.crypto.Signer;
@@ -30,6 +31,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -147,6 +149,12 @@ public final class EdgeDaemon implements AutoCloseable {
         throw new CscsException(ErrorCode.UNAVAILABLE, "no server gave a genesis matching the trust anchor " + config.anchor());
     }
 
+    /**
+     * Registers the device's key with its join token, through the first server that answers. A
+     * token already used is this device's own earlier join whose answer was lost (a timeout, a
+     * power cut before the marker was written): the token names this key, and only its holder
+     * can make the proof, so the key is registered and the device goes on.
+     */
     private static void register(ServerConfig config, HttpClient http, List<URI> endpoints, PrivateKeyRef identity)
             throws IOException {
         Path marker = config.dataDir().resolve("agent-registered");
@@ -163,20 +171,47 @@ public final class EdgeDaemon implements AutoCloseable {
         Signature proof = Signature.of(identity.keyid(), token.keyAlg(),
                 Signer.sign(identity, token.keyAlg(), JoinProof.payload(token.id(), "")));
         body.putObject("proof").put("keyid", proof.keyid()).put("alg", proof.alg().wireName()).put("sig", proof.sig());
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(endpoints.get(0) + "/v1/join"))
-                    .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 201) {
-                throw new CscsException(ErrorCode.BAD_TOKEN, "the cluster refused the registration: " + r.body());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CscsException(ErrorCode.UNAVAILABLE, "interrupted");
+        HttpResponse<byte[]> r = join(http, endpoints, JSON.writeValueAsBytes(body));
+        JsonNode error = r.statusCode() == 201 ? null : errorOf(r);
+        if (error != null && !(error.path("code").asText().equals(ErrorCode.BAD_TOKEN.code())
+                && error.path("message").asText().endsWith("was already used"))) {
+            throw new CscsException(ErrorCode.BAD_TOKEN, "the cluster refused the registration: HTTP " + r.statusCode() + " "
+                    + error.path("code").asText() + ": " + error.path("message").asText());
         }
-        Files.createDirectories(config.dataDir());
-        Files.writeString(marker, token.id() + "\n");
-        LOG.info("registered {} with the cluster; its status reports are now verified", config.nodeId());
+        AtomicFiles.write(marker, (token.id() + "\n").getBytes(StandardCharsets.UTF_8), AtomicFiles.DEFAULT_MODE);
+        LOG.info(error == null ? "registered {} with the cluster; its status reports are now verified"
+                : "{} was registered by an earlier start whose answer was lost (its token is spent); its status reports are verified",
+                config.nodeId());
+    }
+
+    /** The {@code error} object of an answer; an answer that is not one (a proxy's page) becomes its status line. */
+    private static JsonNode errorOf(HttpResponse<byte[]> r) {
+        try {
+            JsonNode error = JSON.readTree(r.body()).path("error");
+            if (error.isObject()) {
+                return error;
+            }
+        } catch (IOException e) {
+            // not JSON: said below
+        }
+        return JSON.createObjectNode().put("code", "http-" + r.statusCode()).put("message", "an answer that is not a CSCS error");
+    }
+
+    /** The join's answer from the first server that gives one; every server unreachable is an error naming each. */
+    private static HttpResponse<byte[]> join(HttpClient http, List<URI> endpoints, byte[] body) {
+        List<String> failures = new ArrayList<>();
+        for (URI e : endpoints) {
+            try {
+                return http.send(HttpRequest.newBuilder(URI.create(e + "/v1/join")).timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException ex) {
+                failures.add(e + ": " + ex);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new CscsException(ErrorCode.UNAVAILABLE, "interrupted");
+            }
+        }
+        throw new CscsException(ErrorCode.UNAVAILABLE, "no server answered the registration: " + String.join("; ", failures));
     }
 
     private static String signed(String node, PrivateKeyRef identity, String reportJson) {
