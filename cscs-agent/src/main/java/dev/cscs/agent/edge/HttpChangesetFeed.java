@@ -22,6 +22,8 @@ import java.util.Objects;
  * even when nothing changed meanwhile. A connection silent for
  * {@link Settings#idleTimeout()} is dead. A malformed or oversized event drops the connection
  * with a message saying what was wrong ({@link FeedListener#onDisconnected}) and reconnects.
+ * The first endpoint is the preferred one: after a failover the feed goes back to it once its
+ * {@code /readyz} answers 200 again, resuming where it was.
  */
 public final class HttpChangesetFeed implements ChangesetFeed {
     /**
@@ -30,16 +32,20 @@ public final class HttpChangesetFeed implements ChangesetFeed {
      * @param backoffMax     the delay never grows past this
      * @param idleTimeout    no byte for this long means a dead connection (keepalive 15 s + 15 s grace)
      * @param maxEventBytes  the largest event accepted; a snapshot holds every changeset of the watched chains
+     * @param returnAfter    streaming from another endpoint than the first, check the first this often (jittered up to
+     *                       twice it) and go back to it once it is ready: a server that restarts gets its agents back
      */
-    public record Settings(Duration backoffMin, Duration backoffMax, Duration idleTimeout, int maxEventBytes) {
+    public record Settings(Duration backoffMin, Duration backoffMax, Duration idleTimeout, int maxEventBytes,
+                           Duration returnAfter) {
         public static final Settings DEFAULT = new Settings(Duration.ofMillis(200), Duration.ofSeconds(30),
-                Duration.ofSeconds(30), 16 << 20);
+                Duration.ofSeconds(30), 16 << 20, Duration.ofMinutes(1));
 
         public Settings {
             if (backoffMin.isNegative() || backoffMin.isZero() || backoffMax.compareTo(backoffMin) < 0
-                    || idleTimeout.isNegative() || idleTimeout.isZero() || maxEventBytes < 4096) {
+                    || idleTimeout.isNegative() || idleTimeout.isZero() || maxEventBytes < 4096
+                    || returnAfter.isNegative() || returnAfter.isZero()) {
                 throw new IllegalArgumentException("bad watch settings: " + backoffMin + ".." + backoffMax + ", idle "
-                        + idleTimeout + ", max event " + maxEventBytes);
+                        + idleTimeout + ", max event " + maxEventBytes + ", return after " + returnAfter);
             }
         }
     }

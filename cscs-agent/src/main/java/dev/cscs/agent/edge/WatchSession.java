@@ -3,6 +3,7 @@ package dev.cscs.agent.edge;
 import dev.cscs.agent.edge.HttpChangesetFeed.Settings;
 import dev.cscs.agent.feed.FeedListener;
 import dev.cscs.core.sse.SseParser;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -25,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * starts at the first endpoint; a connection that fails before delivering anything (refused,
  * an HTTP error, garbage) moves on to the next endpoint and backs off further; a connection
  * that worked and then dropped is retried after the shortest jittered wait (between the minimum
- * backoff and twice it). Every reconnect resumes from the last revision delivered.
+ * backoff and twice it). Every reconnect resumes from the last revision delivered. On another
+ * endpoint than the first, it checks the first every {@code returnAfter} (jittered) and moves
+ * back to it once it is ready, so the agents of a server that restarted come home and the
+ * server that took them over is not left with twice its share.
  */
 final class WatchSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WatchSession.class);
@@ -39,6 +43,9 @@ final class WatchSession implements AutoCloseable {
     private volatile long resume;
     private volatile boolean closed;
     private volatile Connection current;
+    /** The endpoint in use; only the session's thread moves it. */
+    private int index;
+    private long nextHomeCheck;
 
     WatchSession(List<URI> endpoints, HttpClient client, Settings settings, List<String> domains, long from,
                  FeedListener listener) {
@@ -60,13 +67,18 @@ final class WatchSession implements AutoCloseable {
 
     private void run() {
         int failures = 0;
-        int index = 0;
         while (!closed) {
             URI base = endpoints.get(index);
             Connection c = open(base);
             String why = await(c);
             if (closed) {
                 break;
+            }
+            if (c.goingHome) {
+                LOG.info("watch {}: {}; moving back from revision {}", base, why, resume);
+                index = 0;
+                failures = 0;
+                continue;
             }
             LOG.warn("watch {}: {}; reconnecting from revision {}", base, why, resume);
             try {
@@ -79,6 +91,7 @@ final class WatchSession implements AutoCloseable {
             } else {
                 failures++;
                 index = (index + 1) % endpoints.size();
+                nextHomeCheck = System.nanoTime() + jitteredReturn();
             }
             try {
                 Thread.sleep(backoff.delay(failures).toMillis());
@@ -135,6 +148,9 @@ final class WatchSession implements AutoCloseable {
                 long idle = System.nanoTime() - c.lastActivity;
                 if (idle > settings.idleTimeout().toNanos()) {
                     c.end("no data for " + Duration.ofNanos(idle).toMillis() + " ms (keepalives stopped): the connection is dead");
+                } else if (index != 0 && c.healthy && homeIsReady()) {
+                    c.goingHome = true;
+                    c.end(endpoints.get(0) + ", the first endpoint, is ready again");
                 }
             } catch (InterruptedException e) {
                 c.end("closed");
@@ -145,6 +161,29 @@ final class WatchSession implements AutoCloseable {
                 return String.valueOf(e.getCause());
             }
         }
+    }
+
+    /** Whether the first endpoint answers {@code /readyz} with 200; asked at most once per jittered {@code returnAfter}. */
+    private boolean homeIsReady() {
+        long now = System.nanoTime();
+        if (now - nextHomeCheck < 0) {
+            return false;
+        }
+        nextHomeCheck = now + jitteredReturn();
+        String b = endpoints.get(0).toString().replaceAll("/+$", "");
+        try {
+            return client.send(HttpRequest.newBuilder(URI.create(b + "/readyz")).timeout(Duration.ofSeconds(2)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private long jitteredReturn() {
+        return (long) (settings.returnAfter().toNanos() * (1 + Math.random()));
     }
 
     @Override
@@ -183,6 +222,8 @@ final class WatchSession implements AutoCloseable {
         volatile long lastActivity = System.nanoTime();
         volatile boolean healthy;
         volatile boolean broken;
+        /** Ended by the session to go back to the first endpoint, not by a failure. */
+        volatile boolean goingHome;
         volatile CompletableFuture<HttpResponse<Void>> response;
         private volatile Flow.Subscription subscription;
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class HttpChangesetFeedTest {
     static final Duration WAIT = Duration.ofSeconds(10);
     static final HttpChangesetFeed.Settings FAST = new HttpChangesetFeed.Settings(Duration.ofMillis(10),
-            Duration.ofMillis(100), Duration.ofSeconds(30), 64 << 10);
+            Duration.ofMillis(100), Duration.ofSeconds(30), 64 << 10, Duration.ofMinutes(1));
     SseServer server;
     Recorder rec = new Recorder();
     AutoCloseable subscription;
@@ -182,8 +182,26 @@ class HttpChangesetFeedTest {
     }
 
     @Test
+    void afterAFailoverTheFeedGoesBackToTheFirstEndpointOnceItIsReadyAndResumes() throws Exception {
+        try (SseServer second = new SseServer()) {
+            server.then(SseServer.httpError(503, "{\"error\":{\"code\":\"unavailable\",\"message\":\"restarting\"}}"))
+                    .then((ex, out) -> out.changeset(chain.get(1)).hold());
+            second.then((ex, out) -> out.raw(": keepalive\n\n").changeset(chain.get(0)).hold());
+            subscribe(new HttpChangesetFeed.Settings(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofSeconds(30),
+                    64 << 10, Duration.ofMillis(100)), server.uri(), second.uri());
+
+            Eventually.await("the change the first endpoint holds, once back on it", WAIT, () -> rec.items.size() == 2);
+            assertThat(rec.items).extracting(FeedItem::revision).containsExactly(1L, 2L);
+            assertThat(server.watchQueries).hasSize(2).last().asString().endsWith("fromRevision=1");
+            assertThat(server.readyChecks).as("/readyz asked before moving back").isPositive();
+            assertThat(rec.disconnects).as("moving back is not a disconnect").singleElement().asString().contains("HTTP 503");
+        }
+    }
+
+    @Test
     void aSilentConnectionIsDeadAfterTheIdleTimeoutAndTheFeedResumes() {
-        var settings = new HttpChangesetFeed.Settings(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMillis(300), 64 << 10);
+        var settings = new HttpChangesetFeed.Settings(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMillis(300), 64 << 10,
+                Duration.ofMinutes(1));
         server.then((ex, out) -> out.changeset(chain.get(0)).hold())
                 .then((ex, out) -> out.changeset(chain.get(1)).hold());
         subscribe(settings, server.uri());

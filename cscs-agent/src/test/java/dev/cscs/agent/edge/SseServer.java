@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A tiny watch server on 127.0.0.1: each connection to {@code /v1/watch} plays the next
  * scripted behaviour (events, then close or hold); with no script left it holds the stream open
- * and silent. {@code POST /v1/status} answers the next scripted status code and keeps the body.
+ * and silent. {@code POST /v1/status} answers the next scripted status code and keeps the body;
+ * {@code GET /readyz} is always 200.
  */
 final class SseServer implements AutoCloseable {
     /** What one watch connection does; returning closes the stream. */
@@ -76,12 +77,14 @@ final class SseServer implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     final List<String> watchQueries = new CopyOnWriteArrayList<>();
     final List<String> statusBodies = new CopyOnWriteArrayList<>();
+    volatile int readyChecks;
 
     SseServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(pool);
         server.createContext("/v1/watch", this::watch);
         server.createContext("/v1/status", this::status);
+        server.createContext("/readyz", this::ready);
         server.start();
     }
 
@@ -135,6 +138,14 @@ final class SseServer implements AutoCloseable {
             statusBodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             Integer code = statusCodes.poll();
             ex.sendResponseHeaders(code == null ? 204 : code, -1);
+        }
+    }
+
+    /** Always ready: the tests script failures on the watch itself. */
+    private void ready(HttpExchange ex) throws IOException {
+        try (ex) {
+            readyChecks++;
+            ex.sendResponseHeaders(200, -1);
         }
     }
 
