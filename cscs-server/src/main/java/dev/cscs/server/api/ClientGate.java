@@ -17,7 +17,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What every request passes before a handler runs. A client address may have at most
+ * What every request passes before a handler runs. A client ({@link ClientKey}: its certificate's
+ * subject over mutual TLS, else its address) may have at most
  * {@code concurrentPerClient} requests in handlers at once (each holds one of the server's
  * threads), so slow or stuck clients at one address cannot take the threads that others and
  * the health checks need; the one over the limit gets 429 at once. A query string that is not
@@ -29,7 +30,7 @@ final class ClientGate implements Filter {
     private final Metrics metrics;
     private final RaftNode raft;
     private final String nodeId;
-    /** Addresses with requests in handlers; an address leaves the map with its last request. */
+    /** Clients with requests in handlers; a client leaves the map with its last request. */
     private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
 
     ClientGate(int perClient, Metrics metrics, RaftNode raft, String nodeId) {
@@ -42,7 +43,7 @@ final class ClientGate implements Filter {
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
-        String ip = req.getRemoteAddr();
+        String ip = ClientKey.of(req);
         String badQuery = badQuery(req.getQueryString());
         if (badQuery != null) {
             refuse((HttpServletResponse) response, CscsException.malformed(badQuery));

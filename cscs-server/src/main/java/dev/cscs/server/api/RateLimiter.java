@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Token buckets per client address for the write endpoints: a steady rate with a burst on
+ * Token buckets per client ({@link ClientKey}) for the write endpoints: a steady rate with a burst on
  * top. A flood from one origin gets 429 without costing the node anything beyond this map;
  * the map is bounded, and idle buckets are forgotten.
  */

@@ -75,9 +75,10 @@ final class SubmitRoutes {
 
     /** Refuses the request with 429 (and an alert) when the client is over its write rate. */
     static void admit(Context ctx, RateLimiter rate, Metrics metrics, RaftNode raft, String nodeId, String what) {
-        if (!rate.allow(ctx.ip())) {
+        String client = ClientKey.of(ctx.req());
+        if (!rate.allow(client)) {
             metrics.rateLimited();
-            CscsException e = new CscsException(ErrorCode.RATE_LIMITED, "too many " + what + " from " + ctx.ip());
+            CscsException e = new CscsException(ErrorCode.RATE_LIMITED, "too many " + what + " from " + client);
             raft.recordAlert(nodeId, e, fromClient(ctx, "rate limit"));
             throw e;
         }

@@ -57,7 +57,7 @@ final class WatchRoutes {
     private void open(SseClient client) {
         Set<String> domains = Requests.watchDomains(client.ctx().queryParam("domains"));
         long from = Requests.watchFrom(client.ctx().header("Last-Event-ID"), client.ctx().queryParam("fromRevision"));
-        String who = client.ctx().ip();
+        String who = ClientKey.of(client.ctx().req());
         AtomicInteger ofClient = perClient.computeIfAbsent(who, k -> new AtomicInteger());
         if (ofClient.incrementAndGet() > maxPerClient) {
             ofClient.decrementAndGet();
