@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 /** The node's HTTP API (DESIGN.md §7) on Javalin: routes, one error mapping, health and metrics. */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    /** How many committed entries a node may still have to apply and answer ready (a burst of writes is absorbed in a second). */
+    static final long READY_APPLY_LAG = 1000;
     private final Javalin app;
     private final WatchRoutes watch;
     private final Metrics metrics;
@@ -71,10 +73,13 @@ public final class ApiServer implements AutoCloseable {
         app.get("/healthz", ctx -> Json.send(ctx, 200, Json.object().put("status", "ok").put("node", nodeId)));
         app.get("/readyz", ctx -> {
             RaftInfo info = raft.info();
-            boolean ready = info.leaderId() != null;
-            ObjectNode body = Json.object().put("ready", ready).put("node", nodeId).put("role", info.role())
-                    .put("leader", info.leaderId()).put("appliedIndex", info.appliedIndex());
-            Json.send(ctx, ready ? 200 : 503, body);
+            String notReady = notReadyBecause(info);
+            ObjectNode body = Json.object().put("ready", notReady == null).put("node", nodeId).put("role", info.role())
+                    .put("leader", info.leaderId()).put("appliedIndex", info.appliedIndex()).put("commitIndex", info.commitIndex());
+            if (notReady != null) {
+                body.put("reason", notReady);
+            }
+            Json.send(ctx, notReady == null ? 200 : 503, body);
         });
         app.get("/metrics", ctx -> ctx.contentType(Exposition.CONTENT_TYPE).result(metrics.exposition().scrape()));
         OpenApi.register(app);
@@ -94,6 +99,20 @@ public final class ApiServer implements AutoCloseable {
                 Json.send(ctx, 404, Json.error(new CscsException(ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.method() + " " + ctx.path())));
             }
         });
+    }
+
+    /**
+     * Why this node should not take traffic, or {@code null}: it knows no leader, or it has applied
+     * too little of what it knows is committed. A node thousands of entries behind once answered
+     * ready while its watchers waited for changes it had not applied (issue 11).
+     */
+    static String notReadyBecause(RaftInfo info) {
+        if (info.leaderId() == null) {
+            return "no leader known";
+        }
+        long behind = info.commitIndex() - info.appliedIndex();
+        return behind > READY_APPLY_LAG ? "applying: " + behind + " committed entries not applied yet (ready at "
+                + READY_APPLY_LAG + " or fewer)" : null;
     }
 
     public ApiServer start() {
