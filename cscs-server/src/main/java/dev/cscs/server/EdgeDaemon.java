@@ -18,6 +18,7 @@ import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.json.Limits;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetCodec;
+import dev.cscs.core.model.Names;
 import dev.cscs.core.model.Signature;
 import dev.cscs.core.tls.TlsMaterial;
 import dev.cscs.core.trust.ChainState;
@@ -132,7 +133,7 @@ public final class EdgeDaemon implements AutoCloseable {
                         .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
                 if (r.statusCode() != 200) { // the server's own error, not "not a JSON object" from parsing it
                     LOG.warn("cannot fetch the genesis from {}: HTTP {} {}", e, r.statusCode(),
-                            JSON.readTree(r.body()).path("error").path("message").asText(""));
+                            Names.shown(JSON.readTree(r.body()).path("error").path("message").asText("")));
                     continue;
                 }
                 JsonNode first = JSON.readTree(r.body()).path("changesets").path(0).path("changeset");
@@ -174,9 +175,10 @@ public final class EdgeDaemon implements AutoCloseable {
         HttpResponse<byte[]> r = join(http, endpoints, JSON.writeValueAsBytes(body));
         JsonNode error = r.statusCode() == 201 ? null : errorOf(r);
         if (error != null && !(error.path("code").asText().equals(ErrorCode.BAD_TOKEN.code())
-                && error.path("message").asText().endsWith("was already used"))) {
+                && error.path("message").asText().endsWith(JoinToken.ALREADY_USED))) {
+            // the server's words, bounded and with control characters escaped before they reach the log
             throw new CscsException(ErrorCode.BAD_TOKEN, "the cluster refused the registration: HTTP " + r.statusCode() + " "
-                    + error.path("code").asText() + ": " + error.path("message").asText());
+                    + Names.shown(error.path("code").asText()) + ": " + Names.shown(error.path("message").asText()));
         }
         AtomicFiles.write(marker, (token.id() + "\n").getBytes(StandardCharsets.UTF_8), AtomicFiles.DEFAULT_MODE);
         LOG.info(error == null ? "registered {} with the cluster; its status reports are now verified"

@@ -104,9 +104,7 @@ final class WatchSession implements AutoCloseable {
     }
 
     private Connection open(URI base) {
-        String b = base.toString().endsWith("/") ? base.toString().substring(0, base.toString().length() - 1) : base.toString();
-        URI uri = URI.create(b + "/v1/watch?domains=" + URLEncoder.encode(domains, StandardCharsets.UTF_8)
-                + "&fromRevision=" + resume);
+        URI uri = at(base, "/v1/watch?domains=" + URLEncoder.encode(domains, StandardCharsets.UTF_8) + "&fromRevision=" + resume);
         Connection c = new Connection(uri);
         current = c;
         HttpRequest request = HttpRequest.newBuilder(uri).GET().header("Accept", "text/event-stream")
@@ -170,9 +168,8 @@ final class WatchSession implements AutoCloseable {
             return false;
         }
         nextHomeCheck = now + jitteredReturn();
-        String b = endpoints.get(0).toString().replaceAll("/+$", "");
         try {
-            return client.send(HttpRequest.newBuilder(URI.create(b + "/readyz")).timeout(Duration.ofSeconds(2)).GET().build(),
+            return client.send(HttpRequest.newBuilder(at(endpoints.get(0), "/readyz")).timeout(Duration.ofSeconds(2)).GET().build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;
@@ -180,6 +177,12 @@ final class WatchSession implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** {@code path} on the server at {@code base}, whether or not the configured URL ends in a slash. */
+    private static URI at(URI base, String path) {
+        String b = base.toString();
+        return URI.create((b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + path);
     }
 
     private long jitteredReturn() {

@@ -156,9 +156,12 @@ public record JoinToken(String node, String role, List<String> domains, Signatur
      * Checks the signatures against {@code policy} (a threshold of operators, or of roots) and
      * the expiry against {@code now}; {@code used} says whether this token was spent before.
      */
+    /** How a refusal of a spent token ends: a device tells its own lost-answer join by it. */
+    public static final String ALREADY_USED = "was already used";
+
     public void verify(TrustPolicy policy, Instant now, boolean used) {
         if (used) {
-            throw new CscsException(ErrorCode.BAD_TOKEN, "join token " + id().shortForm() + "… for " + node + " was already used");
+            throw new CscsException(ErrorCode.BAD_TOKEN, "join token " + id().shortForm() + "… for " + node + " " + ALREADY_USED);
         }
         if (!now.isBefore(expiresAt())) {
             throw new CscsException(ErrorCode.BAD_TOKEN, "join token for " + node + " expired at " + expires);

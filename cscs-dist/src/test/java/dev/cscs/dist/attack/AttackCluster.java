@@ -136,7 +136,6 @@ final class AttackCluster implements AutoCloseable {
     /** Returns once every node answers {@code /readyz} with 200, not just the first two that elected a leader. */
     void startAll() {
         ids().forEach(id -> start(id, config(id)));
-        awaitLeader();
         ids().forEach(id -> Eventually.await(id + " ready", DEADLINE, () -> {
             try {
                 return get(id, "/readyz").status() == 200;

@@ -43,25 +43,25 @@ final class ClientGate implements Filter {
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
-        String ip = ClientKey.of(req);
+        String client = ClientKey.of(req);
         String badQuery = badQuery(req.getQueryString());
         if (badQuery != null) {
             refuse((HttpServletResponse) response, CscsException.malformed(badQuery));
             return;
         }
-        int mine = inFlight.merge(ip, 1, Integer::sum);
+        int mine = inFlight.merge(client, 1, Integer::sum);
         try {
             if (mine > perClient) {
                 metrics.rateLimited();
                 CscsException e = new CscsException(ErrorCode.RATE_LIMITED, "more than " + perClient
-                        + " requests at once from " + ip + " (limits.concurrentPerClient)");
-                raft.recordAlert(nodeId, e, "client " + ip + ": concurrent requests");
+                        + " requests at once from " + client + " (limits.concurrentPerClient)");
+                raft.recordAlert(nodeId, e, "client " + req.getRemoteAddr() + ": concurrent requests");
                 refuse((HttpServletResponse) response, e);
                 return;
             }
             chain.doFilter(request, response);
         } finally {
-            inFlight.computeIfPresent(ip, (k, n) -> n == 1 ? null : n - 1);
+            inFlight.computeIfPresent(client, (k, n) -> n == 1 ? null : n - 1);
         }
     }
 

@@ -16,10 +16,12 @@ final class ClientKey {
     }
 
     static String of(HttpServletRequest req) {
-        // set by Jetty only for a certificate that the TLS handshake verified against the cluster CA
-        if (req.getAttribute(CERTIFICATES) instanceof X509Certificate[] chain && chain.length > 0) {
-            return chain[0].getSubjectX500Principal().getName();
-        }
-        return req.getRemoteAddr();
+        X509Certificate cert = certificate(req);
+        return cert != null ? cert.getSubjectX500Principal().getName() : req.getRemoteAddr();
+    }
+
+    /** The client's certificate, or null without one; Jetty sets it only after the handshake verified it against the cluster CA. */
+    static X509Certificate certificate(HttpServletRequest req) {
+        return req.getAttribute(CERTIFICATES) instanceof X509Certificate[] chain && chain.length > 0 ? chain[0] : null;
     }
 }

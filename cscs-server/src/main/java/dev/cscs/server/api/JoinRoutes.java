@@ -64,11 +64,11 @@ final class JoinRoutes {
 
     /** Over TLS, the client certificate must be for the node the token names. */
     private static void checkCertificate(Context ctx, String node) {
-        Object certs = ctx.req().getAttribute("jakarta.servlet.request.X509Certificate");
-        if (!(certs instanceof X509Certificate[]) || ((X509Certificate[]) certs).length == 0) {
+        X509Certificate cert = ClientKey.certificate(ctx.req());
+        if (cert == null) {
             return;
         }
-        String subject = ((X509Certificate[]) certs)[0].getSubjectX500Principal().getName();
+        String subject = cert.getSubjectX500Principal().getName();
         if (!subject.contains("CN=" + node + ",") && !subject.endsWith("CN=" + node)) {
             throw new CscsException(ErrorCode.BAD_TOKEN, "a client with certificate " + subject
                     + " presented the join token of node " + node);
