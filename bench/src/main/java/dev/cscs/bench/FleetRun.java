@@ -32,6 +32,10 @@ final class FleetRun {
      * writes (the joins and status reports of N devices), N watches, and the most concurrent requests allowed.
      */
     static final String LIMITS = "limits: {writesPerSecond: 0, watchesPerClient: 10000, concurrentPerClient: 200}";
+    /** The servers' election timeouts, {@code -Dfleet.election=1s,2s}; the shipped defaults without it. */
+    static final String RAFT = System.getProperty("fleet.election", "").isEmpty() ? ""
+            : ", electionTimeoutMin: " + System.getProperty("fleet.election").split(",")[0]
+                    + ", electionTimeoutMax: " + System.getProperty("fleet.election").split(",")[1];
     static final String HEAP = System.getProperty("fleet.agentHeap", "224m");
 
     /**
@@ -60,7 +64,7 @@ final class FleetRun {
         int agents = plan.agents();
         Path clusterDir = Files.createTempDirectory("cscs-fleet");
         Path agentsDir = agentsDir();
-        try (ProcessCluster c = new ProcessCluster(clusterDir, jar, 3, LIMITS)) {
+        try (ProcessCluster c = new ProcessCluster(clusterDir, jar, 3, 0, RAFT, LIMITS, false)) {
             c.startAll();
             String leader = c.awaitLeader();
             String via = c.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();

@@ -168,7 +168,7 @@ class AgentEndToEndIT {
             assertThat(s.value("cscs_raft_leader_changes_total").orElseThrow()).isGreaterThanOrEqualTo(1);
             assertThat(s.value("cscs_domain_head_seq{domain=\"global\"}").orElseThrow()).isGreaterThanOrEqualTo(2);
             assertThat(s.value("cscs_domain_applied_seq{domain=\"factory-a\"}")).isPresent();
-            assertThat(s.text()).contains("cscs_build_info{version=").contains("cscs_watchers ").contains("process_cpu_seconds_total");
+            assertThat(s.text()).contains("cscs_build_info{version=").contains("cscs_watchers ").contains("cscs_status_entries_total ").contains("process_cpu_seconds_total");
             s.save("server-" + n);
         }
     }

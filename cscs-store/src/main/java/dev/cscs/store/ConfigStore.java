@@ -108,36 +108,50 @@ public final class ConfigStore {
 
     private Outcome failedLocked(long revision, LogEntry entry, RuntimeException e) {
         LOG.error("log entry at revision {} could not be applied", revision, e);
-        CscsException reason = new CscsException(ErrorCode.INTERNAL, "the " + LogEntryCodec.kind(entry)
+        CscsException reason = new CscsException(ErrorCode.INTERNAL, "the " + entry.kind().wire()
                 + " entry at revision " + revision + " could not be applied (" + e.getClass().getName() + "); see the node logs");
-        addAlert(new Alert(revision, LogEntryCodec.time(entry), LogEntryCodec.origin(entry), reason.code().code(),
+        addAlert(new Alert(revision, entry.time(), entry.origin(), reason.code().code(),
                 reason.getMessage(), Digest.of(LogEntryCodec.encode(entry)).toString(), 0));
         return new Outcome.Rejected(reason);
     }
 
     private Outcome applyLocked(long revision, LogEntry entry) {
-        if (entry instanceof LogEntry.Submit) {
-            LogEntry.Submit s = (LogEntry.Submit) entry;
-            try {
-                Accepted a = chains.accept(s.changeset());
-                StoredChangeset stored = new StoredChangeset(revision, s.changeset(), a.digest());
-                record(stored);
-                return new Outcome.Accepted(stored);
-            } catch (CscsException e) {
-                addAlert(new Alert(revision, s.received(), s.origin(), e.code().code(), e.getMessage(),
-                        ChangesetCodec.digest(s.changeset().body()).toString(), 0));
-                return new Outcome.Rejected(e);
+        return switch (entry.kind()) {
+            case SUBMIT -> submit(revision, (LogEntry.Submit) entry);
+            case ALERT -> {
+                LogEntry.RecordAlert a = (LogEntry.RecordAlert) entry;
+                addAlert(new Alert(revision, a.time(), a.origin(), a.code(), a.message(), a.subject(), a.repeated()));
+                yield new Outcome.Recorded(revision);
             }
+            case JOIN -> join(revision, (LogEntry.Join) entry);
+            case STATUS -> recordStatus(revision, (LogEntry.ReportStatus) entry);
+            case STATUSES -> {
+                // each report stands alone: one that fails its check is an alert and refuses the batch's answer,
+                // while the others are recorded, the same on every replica
+                Outcome outcome = new Outcome.Recorded(revision);
+                for (LogEntry.ReportStatus r : ((LogEntry.ReportStatuses) entry).reports()) {
+                    Outcome o = recordStatus(revision, r);
+                    outcome = o instanceof Outcome.Rejected && outcome instanceof Outcome.Recorded ? o : outcome;
+                }
+                yield outcome;
+            }
+        };
+    }
+
+    private Outcome submit(long revision, LogEntry.Submit s) {
+        try {
+            Accepted a = chains.accept(s.changeset());
+            StoredChangeset stored = new StoredChangeset(revision, s.changeset(), a.digest());
+            record(stored);
+            return new Outcome.Accepted(stored);
+        } catch (CscsException e) {
+            addAlert(new Alert(revision, s.received(), s.origin(), e.code().code(), e.getMessage(),
+                    ChangesetCodec.digest(s.changeset().body()).toString(), 0));
+            return new Outcome.Rejected(e);
         }
-        if (entry instanceof LogEntry.RecordAlert) {
-            LogEntry.RecordAlert a = (LogEntry.RecordAlert) entry;
-            addAlert(new Alert(revision, a.time(), a.origin(), a.code(), a.message(), a.subject(), a.repeated()));
-            return new Outcome.Recorded(revision);
-        }
-        if (entry instanceof LogEntry.Join) {
-            return join(revision, (LogEntry.Join) entry);
-        }
-        LogEntry.ReportStatus r = (LogEntry.ReportStatus) entry;
+    }
+
+    private Outcome recordStatus(long revision, LogEntry.ReportStatus r) {
         try {
             statusVerified.put(r.node(), StatusSignatures.check(r, nodesLocked().get(r.node())));
             status.put(r.node(), r);
@@ -145,7 +159,7 @@ public final class ConfigStore {
             return new Outcome.Recorded(revision);
         } catch (CscsException e) {
             addAlert(new Alert(revision, r.time(), r.node(), e.code().code(), e.getMessage(), "status of " + r.node(), 0));
-            return new Outcome.Rejected(e);
+            return new Outcome.Rejected(new CscsException(e.code(), "the status report of " + r.node() + ": " + e.getMessage()));
         }
     }
 
@@ -227,7 +241,11 @@ public final class ConfigStore {
     NavigableMap<Long, LogEntry> provenEntries() {
         return read(() -> {
             NavigableMap<Long, LogEntry> out = new TreeMap<>(acceptedJoins);
-            statusRevision.forEach((node, revision) -> out.put(revision, status.get(node)));
+            // reports recorded by one batch share its revision: they go back as one batch
+            NavigableMap<Long, List<LogEntry.ReportStatus>> byRevision = new TreeMap<>();
+            statusRevision.forEach((node, revision) -> byRevision.computeIfAbsent(revision, r -> new ArrayList<>()).add(status.get(node)));
+            byRevision.forEach((revision, reports) -> out.put(revision,
+                    reports.size() == 1 ? reports.get(0) : new LogEntry.ReportStatuses(reports)));
             return out;
         });
     }

@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -52,6 +53,8 @@ public final class SnapshotCodec {
     private static final long MAX_PAYLOAD = Integer.MAX_VALUE - 8; // largest array the JVM allocates
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RESTORED_AT = "1970-01-01T00:00:00Z";
+    /** The entries a snapshot carries for what they prove: the joins and each node's latest status. */
+    private static final Set<LogEntry.Kind> PROVEN_KINDS = EnumSet.of(LogEntry.Kind.JOIN, LogEntry.Kind.STATUS, LogEntry.Kind.STATUSES);
 
     private SnapshotCodec() {
     }
@@ -139,7 +142,7 @@ public final class SnapshotCodec {
         for (Map.Entry<Long, LogEntry> e : provenEntries(root, index).entrySet()) {
             Outcome o = store.apply(e.getKey(), e.getValue());
             if (o instanceof Outcome.Rejected) {
-                throw damaged("snapshot " + LogEntryCodec.kind(e.getValue()) + " entry at revision " + e.getKey()
+                throw damaged("snapshot " + e.getValue().kind().wire() + " entry at revision " + e.getKey()
                         + " does not verify: " + ((Outcome.Rejected) o).reason().getMessage());
             }
         }
@@ -158,8 +161,8 @@ public final class SnapshotCodec {
         for (JsonNode n : JsonFields.array(root, "entries", "$")) {
             JsonFields.object(n, "$.entries[]", Set.of("revision", "entry"), Set.of());
             LogEntry e = LogEntryCodec.fromTree(n.get("entry"), Limits.PROTOCOL_MAX);
-            if (!(e instanceof LogEntry.Join) && !(e instanceof LogEntry.ReportStatus)) {
-                throw damaged("snapshot entry " + LogEntryCodec.kind(e) + " is not a join or a status report");
+            if (!PROVEN_KINDS.contains(e.kind())) {
+                throw damaged("snapshot entry " + e.kind().wire() + " is not a join or a status report");
             }
             put(all, revision(n, "$.entries[]", index), e);
         }

@@ -5,18 +5,30 @@ import static dev.cscs.core.testing.Chains.signed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cscs.core.crypto.SignatureAlg;
+import dev.cscs.core.crypto.Signer;
+import dev.cscs.core.json.Limits;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.core.model.Head;
 import dev.cscs.core.model.Op;
+import dev.cscs.core.model.Signature;
 import dev.cscs.core.testing.Chains;
+import dev.cscs.core.testing.Eventually;
+import dev.cscs.core.testing.TestKeys;
+import dev.cscs.core.trust.JoinToken;
 import dev.cscs.core.trust.Signing;
+import dev.cscs.core.trust.StatusSigning;
+import org.junit.jupiter.api.Test;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 class ConfigStoreTest {
     private final Changeset genesis = Chains.genesis();
@@ -70,13 +82,13 @@ class ConfigStoreTest {
         s.apply(1, submit(next(s, "global", put("sysctl/a", "{}"))));
         s.apply(2, submit(next(s, "factory-a", put("sysctl/a", "{}"))));
         s.apply(3, submit(next(s, "global", put("sysctl/b", "{}"))));
-        List<Delivery> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Delivery> got = new CopyOnWriteArrayList<>();
 
         try (Subscription sub = s.subscribe(Set.of("global"), 1, got::add)) {
             s.apply(4, submit(next(s, "global", put("sysctl/c", "{}"))));
             s.apply(5, submit(next(s, "factory-a", put("sysctl/b", "{}"))));
             // live deliveries run on a delivery thread, never on the one that applies
-            dev.cscs.core.testing.Eventually.await("revision 4 delivered", java.time.Duration.ofSeconds(10), () -> got.size() == 2);
+            Eventually.await("revision 4 delivered", Duration.ofSeconds(10), () -> got.size() == 2);
         }
         s.apply(6, submit(next(s, "global", put("sysctl/d", "{}"))));
 
@@ -123,7 +135,7 @@ class ConfigStoreTest {
         damaged[damaged.length / 2] ^= 1;
         assertThatThrownBy(() -> SnapshotCodec.read(new ByteArrayInputStream(damaged), genesis, null, 100, 1, 7))
                 .hasMessageContaining("checksum");
-        byte[] truncated = java.util.Arrays.copyOf(out.toByteArray(), 40);
+        byte[] truncated = Arrays.copyOf(out.toByteArray(), 40);
         assertThatThrownBy(() -> SnapshotCodec.read(new ByteArrayInputStream(truncated), genesis, null, 100, 1, 7))
                 .hasMessageContaining("truncated");
     }
@@ -132,19 +144,19 @@ class ConfigStoreTest {
     void logEntriesRoundTripAndUnknownTypesAreRejected() {
         ConfigStore s = store(100);
         LogEntry e = submit(next(s, "global", put("sysctl/a", "{}")));
-        LogEntry back = LogEntryCodec.decode(LogEntryCodec.encode(e), dev.cscs.core.json.Limits.DEFAULT);
+        LogEntry back = LogEntryCodec.decode(LogEntryCodec.encode(e), Limits.DEFAULT);
         assertThat(ChangesetCodec.digest(((LogEntry.Submit) back).changeset().body()))
                 .isEqualTo(ChangesetCodec.digest(((LogEntry.Submit) e).changeset().body()));
-        assertThatThrownBy(() -> LogEntryCodec.decode("{\"type\":\"drop-table\"}".getBytes(), dev.cscs.core.json.Limits.DEFAULT))
+        assertThatThrownBy(() -> LogEntryCodec.decode("{\"type\":\"drop-table\"}".getBytes(), Limits.DEFAULT))
                 .hasMessageContaining("unknown");
     }
 
     @Test
     void aJoinTokenIsUsedOnceBeforeItExpiresAndOnlyWithOperatorSignatures() {
         ConfigStore s = store(100);
-        var nodeKey = dev.cscs.core.testing.TestKeys.named("n4", "ecdsa-p256");
-        var token = dev.cscs.core.trust.JoinToken.issue("n4", "replica", List.of("global"), nodeKey.publicKey(), Chains.T0,
-                java.time.Duration.ofHours(1), List.of(Chains.root()));
+        var nodeKey = TestKeys.named("n4", "ecdsa-p256");
+        var token = JoinToken.issue("n4", "replica", List.of("global"), nodeKey.publicKey(), Chains.T0,
+                Duration.ofHours(1), List.of(Chains.root()));
 
         assertThat(s.apply(1, new LogEntry.Join("n1", "2026-11-29T16:10:00Z", token, "127.0.0.1:7431")))
                 .isInstanceOf(Outcome.Recorded.class);
@@ -154,13 +166,13 @@ class ConfigStoreTest {
         Outcome replay = s.apply(2, new LogEntry.Join("n2", "2026-11-29T16:11:00Z", token, "127.0.0.1:7431"));
         assertThat(replay).isInstanceOfSatisfying(Outcome.Rejected.class, r -> assertThat(r.reason().getMessage()).contains("already used"));
 
-        var late = dev.cscs.core.trust.JoinToken.issue("n5", "replica", List.of(), nodeKey.publicKey(), Chains.T0,
-                java.time.Duration.ofMinutes(5), List.of(Chains.root()));
+        var late = JoinToken.issue("n5", "replica", List.of(), nodeKey.publicKey(), Chains.T0,
+                Duration.ofMinutes(5), List.of(Chains.root()));
         assertThat(s.apply(3, new LogEntry.Join("n1", "2026-11-29T17:00:00Z", late, "127.0.0.1:7441")))
                 .isInstanceOfSatisfying(Outcome.Rejected.class, r -> assertThat(r.reason().getMessage()).contains("expired"));
 
-        var forged = dev.cscs.core.trust.JoinToken.issue("n6", "voter", List.of(), nodeKey.publicKey(), Chains.T0,
-                java.time.Duration.ofHours(1), List.of(Chains.signerA()));
+        var forged = JoinToken.issue("n6", "voter", List.of(), nodeKey.publicKey(), Chains.T0,
+                Duration.ofHours(1), List.of(Chains.signerA()));
         assertThat(s.apply(4, new LogEntry.Join("n1", "2026-11-29T16:10:00Z", forged, "127.0.0.1:7451")))
                 .isInstanceOfSatisfying(Outcome.Rejected.class, r -> assertThat(r.reason().getMessage()).contains("not an operator"));
         assertThat(s.nodes()).containsOnlyKeys("n4");
@@ -170,22 +182,52 @@ class ConfigStoreTest {
     @Test
     void aJoinedNodesStatusMustBeSignedByItsOwnKey() {
         ConfigStore s = store(100);
-        var nodeKey = dev.cscs.core.testing.TestKeys.named("n4", "ecdsa-p256");
-        var token = dev.cscs.core.trust.JoinToken.issue("n4", "agent", List.of("global"), nodeKey.publicKey(), Chains.T0,
-                java.time.Duration.ofHours(1), List.of(Chains.root()));
+        var nodeKey = TestKeys.named("n4", "ecdsa-p256");
+        var token = JoinToken.issue("n4", "agent", List.of("global"), nodeKey.publicKey(), Chains.T0,
+                Duration.ofHours(1), List.of(Chains.root()));
         s.apply(1, new LogEntry.Join("n1", "2026-11-29T16:10:00Z", token, ""));
         var report = Chains.json("{\"node\":\"n4\",\"ok\":true}");
-        var alg = dev.cscs.core.crypto.SignatureAlg.ECDSA_P256_SHA256;
-        var good = dev.cscs.core.model.Signature.of(nodeKey.keyid(), alg,
-                dev.cscs.core.crypto.Signer.sign(nodeKey, alg, dev.cscs.core.trust.StatusSigning.payload(report)));
-        var other = dev.cscs.core.testing.TestKeys.named("intruder", "ecdsa-p256");
-        var bad = dev.cscs.core.model.Signature.of(other.keyid(), alg,
-                dev.cscs.core.crypto.Signer.sign(other, alg, dev.cscs.core.trust.StatusSigning.payload(report)));
+        var alg = SignatureAlg.ECDSA_P256_SHA256;
+        var good = Signature.of(nodeKey.keyid(), alg,
+                Signer.sign(nodeKey, alg, StatusSigning.payload(report)));
+        var other = TestKeys.named("intruder", "ecdsa-p256");
+        var bad = Signature.of(other.keyid(), alg,
+                Signer.sign(other, alg, StatusSigning.payload(report)));
 
         assertThat(s.apply(2, new LogEntry.ReportStatus("n4", "2026-11-29T16:12:00Z", report, bad))).isInstanceOf(Outcome.Rejected.class);
         assertThat(s.apply(3, new LogEntry.ReportStatus("n4", "2026-11-29T16:12:00Z", report, null))).isInstanceOf(Outcome.Rejected.class);
         assertThat(s.status()).isEmpty();
         assertThat(s.apply(4, new LogEntry.ReportStatus("n4", "2026-11-29T16:12:00Z", report, good))).isInstanceOf(Outcome.Recorded.class);
         assertThat(s.statusVerified()).containsEntry("n4", true);
+    }
+    @Test
+    void eachReportOfABatchIsCheckedAloneAndABadOneRefusesOnlyItself() {
+        ConfigStore s = store(100);
+        var nodeKey = TestKeys.named("n4", "ecdsa-p256");
+        s.apply(1, new LogEntry.Join("n1", "2026-11-29T16:10:00Z", JoinToken.issue("n4", "agent",
+                List.of("global"), nodeKey.publicKey(), Chains.T0, Duration.ofHours(1), List.of(Chains.root())), ""));
+        var forged = Chains.json("{\"node\":\"n4\",\"ok\":false}");
+        var honest = Chains.json("{\"node\":\"n9\",\"ok\":true}");
+
+        Outcome o = s.apply(2, new LogEntry.ReportStatuses(List.of(new LogEntry.ReportStatus("n4", "2026-11-29T16:12:00Z", forged, null),
+                new LogEntry.ReportStatus("n9", "2026-11-29T16:12:00Z", honest, null))));
+
+        assertThat(o).isInstanceOfSatisfying(Outcome.Rejected.class, r -> assertThat(r.reason().getMessage()).contains("of n4"));
+        assertThat(s.status()).containsOnlyKeys("n9");
+        assertThat(s.alerts()).singleElement().satisfies(a -> assertThat(a.subject()).isEqualTo("status of n4"));
+    }
+
+    @Test
+    void aBatchOfReportsRoundTripsThroughTheLogCodecAndABatchNamingANodeTwiceIsMalformed() {
+        var r1 = new LogEntry.ReportStatus("n4", "2026-11-29T16:12:00Z", Chains.json("{\"node\":\"n4\"}"), null);
+        var r2 = new LogEntry.ReportStatus("n5", "2026-11-29T16:12:01Z", Chains.json("{\"node\":\"n5\"}"), null);
+        byte[] batch = LogEntryCodec.encode(new LogEntry.ReportStatuses(List.of(r1, r2)));
+
+        assertThat(LogEntryCodec.decode(batch, Limits.DEFAULT)).isEqualTo(new LogEntry.ReportStatuses(List.of(r1, r2)));
+        byte[] twice = LogEntryCodec.encode(new LogEntry.ReportStatuses(List.of(r1, r2, r1)));
+        assertThatThrownBy(() -> LogEntryCodec.decode(twice, Limits.DEFAULT))
+                .hasMessageContaining("$.reports[2] is a second report from node n4");
+        byte[] empty = "{\"reports\":[],\"type\":\"statuses\"}".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> LogEntryCodec.decode(empty, Limits.DEFAULT)).hasMessageContaining("holds 0 reports");
     }
 }

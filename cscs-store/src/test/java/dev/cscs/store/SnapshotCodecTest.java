@@ -114,6 +114,28 @@ class SnapshotCodecTest {
                 .isInstanceOf(Outcome.Rejected.class);
     }
 
+    /** Reports recorded by one batch share its revision: the snapshot carries them as that batch, re-checked on restore. */
+    @Test
+    void reportsRecordedByOneBatchRoundTripAsOneEntryAndEachIsReChecked() throws Exception {
+        ConfigStore s = populated();
+        JsonNode unregistered = Chains.json("{\"node\":\"n7\",\"ok\":true}");
+        s.apply(6, new LogEntry.ReportStatuses(List.of(new LogEntry.ReportStatus("n4", "2026-11-29T16:14:00Z", report(),
+                signature(nodeKey)), new LogEntry.ReportStatus("n7", "2026-11-29T16:14:00Z", unregistered, null))));
+
+        ConfigStore r = read(bytes(s), TERM, INDEX);
+        assertThat(r.status()).isEqualTo(s.status()).containsOnlyKeys("n4", "n7");
+        assertThat(r.statusVerified()).containsEntry("n4", true).containsEntry("n7", false);
+
+        ObjectNode p = payload(bytes(s));
+        JsonNode batch = p.get("entries").get(1);
+        assertThat(batch.path("revision").asLong()).isEqualTo(6);
+        Signature other = signature(TestKeys.named("intruder", "ecdsa-p256"));
+        ((ObjectNode) batch.get("entry").get("reports").get(0)).putObject("signature").put("keyid", other.keyid())
+                .put("alg", other.alg().wireName()).put("sig", other.sig());
+        assertThatThrownBy(() -> read(resealed(p), TERM, INDEX))
+                .hasMessageContaining("statuses entry at revision 6 does not verify").hasMessageContaining("n4");
+    }
+
     @Test
     void aVoterWhoseTokenNoOperatorSignedIsRefusedDespiteAValidChecksum() throws Exception {
         PrivateKeyRef attacker = TestKeys.named("mallory", "ecdsa-p256");

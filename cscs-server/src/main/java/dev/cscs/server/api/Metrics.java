@@ -48,6 +48,12 @@ public final class Metrics {
         CounterWithCallback.builder().name("cscs_raft_leader_changes_total")
                 .help("New leaders (or loss of the leader) this node was told of since it started.")
                 .callback(cb -> cb.call(raft.leaderChanges())).register(r);
+        CounterWithCallback.builder().name("cscs_status_reports_total")
+                .help("Status reports submitted through this node (its own and its edge agents').")
+                .callback(cb -> cb.call(raft.statusCounts().reports())).register(r);
+        CounterWithCallback.builder().name("cscs_status_entries_total")
+                .help("Raft log entries this node proposed to carry them: batched, so far fewer than the reports.")
+                .callback(cb -> cb.call(raft.statusCounts().entries())).register(r);
         GaugeWithCallback.builder().name("cscs_domain_head_seq").help("The newest seq of each chain in this node's store.")
                 .labelNames("domain").callback(cb -> raft.store().heads().forEach((d, h) -> cb.call(h.seq(), d))).register(r);
     }

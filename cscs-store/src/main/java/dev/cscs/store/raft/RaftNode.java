@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.model.Changeset;
-import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.core.model.Digest;
+import dev.cscs.core.model.Signature;
+import dev.cscs.core.trust.JoinToken;
 import dev.cscs.core.trust.Signing;
+import dev.cscs.store.Alert;
 import dev.cscs.store.ConfigStore;
 import dev.cscs.store.LogEntry;
 import dev.cscs.store.LogEntryCodec;
@@ -15,26 +17,26 @@ import dev.cscs.store.ValueValidator;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -44,7 +46,6 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
@@ -61,27 +62,23 @@ public final class RaftNode implements Closeable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** One ReadIndex attempt; a barrier retries until its own deadline. */
     static final Duration READ_ATTEMPT = Duration.ofMillis(500);
-    /** How often the leader retries a member it cannot reach (Ratis' default grows to 5 s). */
-    static final Duration APPENDER_RETRY = Duration.ofMillis(500);
-    /** A restarted node's first election timeout: well past a few of the leader's retries. */
-    static final Duration FIRST_ELECTION = Duration.ofSeconds(3);
 
     private final RaftSettings settings;
     private final RaftGroup group;
     private final CscsStateMachine machine;
+    private final StatusBatcher statusBatcher;
+    private final ExecutorService barrierSender = daemonThread("cscs-read-barrier");
+    private final ReadBarrier barrier = new ReadBarrier(this::readIndex, READ_ATTEMPT, barrierSender);
     private final RaftServer server;
     private volatile RaftClient client;
-    private volatile java.util.Set<String> clientPeers;
-    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "cscs-raft-background");
-        t.setDaemon(true);
-        return t;
-    });
+    private volatile Set<String> clientPeers;
+    private final ExecutorService statusProposer = daemonThread("cscs-status-proposer");
+    private final ExecutorService background = daemonThread("cscs-raft-background");
     /** Background work asked for by Ratis callbacks; once the node closes it is dropped, never thrown into Ratis. */
-    private final java.util.concurrent.Executor later = task -> {
+    private final Executor later = task -> {
         try {
             background.execute(task);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             LOG.debug("node is closing: background task dropped");
         }
     };
@@ -94,7 +91,8 @@ public final class RaftNode implements Closeable {
         this.throttle = new AlertThrottle(Clock.systemUTC(), settings.alertInterval());
         this.group = RaftGroup.valueOf(groupId(store.genesis().digest()), peers(settings));
         this.machine = new CscsStateMachine(store, settings.limits(), settings.eventHistory(), validator, this::leaderRejected);
-        RaftProperties props = serverProperties(settings);
+        this.statusBatcher = new StatusBatcher(this::send, LogEntryCodec.maxEntryBytes(settings.limits()), statusProposer);
+        RaftProperties props = RaftTuning.server(settings);
         RaftServer.Builder b = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(settings.nodeId())).setGroup(group)
                 .setProperties(props).setStateMachine(machine).setOption(RaftStorage.StartupOption.RECOVER);
         if (settings.tls() != null) {
@@ -113,7 +111,7 @@ public final class RaftNode implements Closeable {
     }
 
     private RaftClient newClient(RaftGroup g) {
-        RaftClient.Builder cb = RaftClient.newBuilder().setProperties(clientProperties()).setRaftGroup(g)
+        RaftClient.Builder cb = RaftClient.newBuilder().setProperties(RaftTuning.client()).setRaftGroup(g)
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(40, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
         if (settings.tls() != null) {
             cb.setParameters(settings.tls());
@@ -121,8 +119,8 @@ public final class RaftNode implements Closeable {
         return cb.build();
     }
 
-    private static java.util.Set<String> ids(java.util.Collection<RaftPeer> peers) {
-        java.util.Set<String> out = new java.util.TreeSet<>();
+    private static Set<String> ids(Collection<RaftPeer> peers) {
+        Set<String> out = new TreeSet<>();
         peers.forEach(p -> out.add(p.getId() + "@" + p.getAddress()));
         return out;
     }
@@ -136,9 +134,9 @@ public final class RaftNode implements Closeable {
     private void followMembers() {
         try {
             var conf = division().getRaftConf();
-            java.util.List<RaftPeer> now = new java.util.ArrayList<>(conf.getCurrentPeers(RaftPeerRole.FOLLOWER));
+            List<RaftPeer> now = new ArrayList<>(conf.getCurrentPeers(RaftPeerRole.FOLLOWER));
             now.addAll(conf.getCurrentPeers(RaftPeerRole.LISTENER));
-            java.util.Set<String> key = ids(now);
+            Set<String> key = ids(now);
             if (now.isEmpty() || key.equals(clientPeers)) {
                 return;
             }
@@ -190,64 +188,6 @@ public final class RaftNode implements Closeable {
         return out;
     }
 
-    private static RaftProperties serverProperties(RaftSettings s) {
-        RaftProperties p = new RaftProperties();
-        RaftServerConfigKeys.setStorageDir(p, List.of(s.dataDir().resolve("raft").toFile()));
-        GrpcConfigKeys.Server.setHost(p, s.listen().socketHost());
-        GrpcConfigKeys.Server.setPort(p, s.listen().port());
-        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(s.electionMin().toMillis(), TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(s.electionMax().toMillis(), TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
-        // A voter the autopilot demoted while it was down still reads itself as a voter in its old log.
-        // Campaigning before the leader reaches it, it is told to shut down (Ratis: a candidate not among
-        // the voters, behind the configuration entry). So, with the autopilot, the leader retries an
-        // unreachable member often and a restarted node waits longer for its first election than that.
-        if (s.autopilot() != null) {
-            RaftServerConfigKeys.Log.Appender.setRetryPolicy(p, "1ms,10, " + APPENDER_RETRY.toMillis() + "ms,100000000");
-        }
-        if (s.autopilot() != null && recovering(s)) {
-            Duration first = FIRST_ELECTION.compareTo(s.electionMax().multipliedBy(2)) > 0 ? FIRST_ELECTION
-                    : s.electionMax().multipliedBy(2);
-            RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(first.toMillis(), TimeUnit.MILLISECONDS));
-            RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p,
-                    TimeDuration.valueOf(first.plus(s.electionMax()).toMillis(), TimeUnit.MILLISECONDS));
-        }
-        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
-        RaftServerConfigKeys.Read.setTimeout(p, TimeDuration.valueOf(READ_ATTEMPT.toMillis(), TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
-        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotThreshold());
-        RaftServerConfigKeys.Snapshot.setCreationGap(p, Math.min(1024, s.snapshotEvery()));
-        // the newest snapshot and the one before: a torn newest one falls back to it (SnapshotFiles)
-        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
-        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
-        // ... so the log from the previous snapshot on stays: Ratis purges at most up to lastIndex - this
-        RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, 2 * s.snapshotThreshold());
-        // A power cut mid-append leaves part of a record before the preallocated zeros of the open
-        // segment, never acknowledged (Ratis syncs first). The default policy refuses to start then;
-        // this one keeps the records before it, and the leader sends the rest again.
-        RaftServerConfigKeys.Log.setCorruptionPolicy(p, RaftServerConfigKeys.Log.CorruptionPolicy.WARN_AND_RETURN);
-        RaftServerConfigKeys.Log.setSegmentSizeMax(p, org.apache.ratis.util.SizeInBytes.valueOf(s.logSegmentBytes()));
-        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(1024, s.snapshotEvery() / 2)));
-        GrpcConfigKeys.setMessageSizeMax(p, org.apache.ratis.util.SizeInBytes.valueOf("16MB"));
-        return p;
-    }
-
-    /** Whether this node has Raft storage already, i.e. restarts rather than bootstraps. */
-    private static boolean recovering(RaftSettings s) {
-        try (Stream<Path> groups = Files.list(s.dataDir().resolve("raft"))) {
-            return groups.findAny().isPresent();
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static RaftProperties clientProperties() {
-        RaftProperties p = new RaftProperties();
-        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
-        GrpcConfigKeys.setMessageSizeMax(p, org.apache.ratis.util.SizeInBytes.valueOf("16MB"));
-        return p;
-    }
-
     public ConfigStore store() {
         return machine.store();
     }
@@ -274,7 +214,7 @@ public final class RaftNode implements Closeable {
 
     /** Submits a signed changeset through Raft; completes with the reply or a typed {@link CscsException}. */
     public CompletableFuture<SubmitReply> submit(Changeset cs, String origin) {
-        LogEntry.Submit entry = new LogEntry.Submit(origin, Signing.rfc3339(java.time.Instant.now()), cs);
+        LogEntry.Submit entry = new LogEntry.Submit(origin, Signing.rfc3339(Instant.now()), cs);
         return send(LogEntryCodec.encode(entry)).thenApply(reply -> new SubmitReply(reply.path("revision").asLong(),
                 reply.path("domain").asText(), reply.path("seq").asLong(), Digest.parse(reply.path("digest").asText())));
     }
@@ -285,7 +225,7 @@ public final class RaftNode implements Closeable {
         if (repeated < 0) {
             return;
         }
-        LogEntry.RecordAlert alert = new LogEntry.RecordAlert(origin, Signing.rfc3339(java.time.Instant.now()),
+        LogEntry.RecordAlert alert = new LogEntry.RecordAlert(origin, Signing.rfc3339(Instant.now()),
                 reason.code().code(), reason.getMessage(), subject, repeated);
         send(LogEntryCodec.encode(alert)).exceptionally(e -> {
             LOG.warn("could not record alert {} from {}: {}", reason.code().code(), origin, e.getMessage());
@@ -294,20 +234,19 @@ public final class RaftNode implements Closeable {
     }
 
     /** Records a node's status report; {@code signature} is the node's own signature over it (see StatusSignatures). */
-    public CompletableFuture<JsonNode> reportStatus(String node, JsonNode report, dev.cscs.core.model.Signature signature) {
-        return send(LogEntryCodec.encode(new LogEntry.ReportStatus(node, Signing.rfc3339(java.time.Instant.now()), report,
-                signature)));
+    public CompletableFuture<JsonNode> reportStatus(String node, JsonNode report, Signature signature) {
+        return statusBatcher.submit(new LogEntry.ReportStatus(node, Signing.rfc3339(Instant.now()), report, signature));
     }
 
     /** Proposes a join; completes when it is applied, or with the reason it was refused. */
-    public CompletableFuture<JsonNode> join(dev.cscs.core.trust.JoinToken token, String raftAddress, String origin) {
-        return send(LogEntryCodec.encode(new LogEntry.Join(origin, Signing.rfc3339(java.time.Instant.now()), token, raftAddress)));
+    public CompletableFuture<JsonNode> join(JoinToken token, String raftAddress, String origin) {
+        return send(LogEntryCodec.encode(new LogEntry.Join(origin, Signing.rfc3339(Instant.now()), token, raftAddress)));
     }
 
     /** Records an autopilot action as an alert about {@code member}; never throttled (the autopilot paces itself). */
     void recordAutopilot(String member, String message) {
-        LogEntry.RecordAlert alert = new LogEntry.RecordAlert(settings.nodeId(), Signing.rfc3339(java.time.Instant.now()),
-                dev.cscs.store.Alert.AUTOPILOT, message, member, 0);
+        LogEntry.RecordAlert alert = new LogEntry.RecordAlert(settings.nodeId(), Signing.rfc3339(Instant.now()),
+                Alert.AUTOPILOT, message, member, 0);
         send(LogEntryCodec.encode(alert)).exceptionally(e -> {
             LOG.warn("could not record the autopilot alert about {}: {}", member, e.getMessage());
             return null;
@@ -350,30 +289,21 @@ public final class RaftNode implements Closeable {
      * before the call (Raft ReadIndex through this node). Reads that follow see at least that.
      * A ReadIndex sent to a leader that just died only fails at the server's read timeout, so
      * it is retried in short attempts until the deadline: a new leader answers the next one.
+     * Concurrent readers share rounds ({@link ReadBarrier}): one request in flight per node.
      */
     public void barrier(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "no attempt";
-        while (System.nanoTime() < deadline) {
-            long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
-            try {
-                RaftClientReply reply = client.async()
-                        .sendReadOnlyUnordered(Message.valueOf("barrier"), RaftPeerId.valueOf(settings.nodeId()))
-                        .get(Math.min(left, READ_ATTEMPT.toMillis()), TimeUnit.MILLISECONDS);
-                if (reply.isSuccess()) {
-                    return;
-                }
-                last = rootMessage(reply.getException());
-            } catch (TimeoutException e) {
-                last = "no answer within " + READ_ATTEMPT.toMillis() + " ms";
-            } catch (ExecutionException e) {
-                last = rootMessage(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CscsException(ErrorCode.UNAVAILABLE, "interrupted");
-            }
-        }
-        throw new CscsException(ErrorCode.UNAVAILABLE, "no linearizable read within " + timeout.toMillis() + " ms (" + last + ")");
+        barrier.await(timeout);
+    }
+
+    /** One ReadIndex request through this node: it answers once it has applied up to the leader's commit index. */
+    private CompletableFuture<RaftClientReply> readIndex() {
+        return client.async().sendReadOnlyUnordered(Message.valueOf("barrier"), RaftPeerId.valueOf(settings.nodeId()))
+                .thenApply(reply -> {
+                    if (!reply.isSuccess()) {
+                        throw new CompletionException(new CscsException(ErrorCode.UNAVAILABLE, rootMessage(reply.getException())));
+                    }
+                    return reply;
+                });
     }
 
     /** Role, term, leader and indexes, for /metrics and `cscs member ls`. */
@@ -381,9 +311,18 @@ public final class RaftNode implements Closeable {
         RaftServer.Division d = division();
         var info = d.getInfo();
         RaftPeerId leader = info.getLeaderId();
-        return new RaftInfo(settings.nodeId(), info.getCurrentRole().name().toLowerCase(java.util.Locale.ROOT),
+        return new RaftInfo(settings.nodeId(), info.getCurrentRole().name().toLowerCase(Locale.ROOT),
                 info.getCurrentTerm(), leader == null ? null : leader.toString(),
                 d.getRaftLog().getLastCommittedIndex(), info.getLastAppliedIndex(), info.isLeaderReady());
+    }
+
+    /** Status reports submitted through this node, and the log entries that carried them: for /metrics. */
+    public StatusCounts statusCounts() {
+        return statusBatcher.counts();
+    }
+
+    /** Status reports submitted through this node, and the log entries proposed to carry them. */
+    public record StatusCounts(long reports, long entries) {
     }
 
     /** How many times this node was told of a new leader (or of none) since it started: for /metrics. */
@@ -420,10 +359,21 @@ public final class RaftNode implements Closeable {
     public void close() throws IOException {
         membership.close();
         background.shutdownNow();
+        statusProposer.shutdownNow();
+        barrierSender.shutdownNow();
         try {
             client.close();
         } finally {
             server.close();
         }
+    }
+
+    /** One daemon thread of our own, so that no follow-up work runs on (or waits for) one of Ratis' threads. */
+    private static ExecutorService daemonThread(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 }
