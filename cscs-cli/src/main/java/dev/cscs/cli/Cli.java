@@ -26,21 +26,25 @@ import dev.cscs.cli.command.WatchCommand;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.error.ExitCode;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code cscs} command: verbs, exit codes, and the one place errors are printed. */
 @Command(name = "cscs", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Clustered Security Configuration Service: signed, replicated OS security configuration for fleets.", ""},
-        subcommands = {KeygenCommand.class, TrustCommand.class, SignCommand.class, CosignCommand.class,
-            AttachSignatureCommand.class, VerifyCommand.class, SubmitCommand.class, PutCommand.class, RmCommand.class,
-            ApplyCommand.class, DiffCommand.class, RevertCommand.class, GetCommand.class, LsCommand.class,
-            HistoryCommand.class, WatchCommand.class, MemberCommand.class, HealthCommand.class, StatusCommand.class,
-            AuditCommand.class, CaCommand.class, NodeCommand.class, CompletionCommand.class,
-            CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 error, 2 usage, 3 rejected by verification,",
             "4 conflict (rebase and retry), 5 unavailable.", "", "Run `cscs COMMAND --help` for examples, or `./cscs demo` for a tour."})
 public final class Cli implements Runnable {
+    /** Verbs that read the whole command tree. */
+    private static final Set<String> WHOLE_TREE = Set.of("help", "completion");
+    private static final Set<String> VERSION = Set.of("--version", "-V");
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -49,9 +53,71 @@ public final class Cli implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command: give a verb, e.g. `cscs keygen --help`");
     }
 
+    /**
+     * Every CLI verb, in the order help lists them, each made only when asked for: picocli reads a
+     * verb's annotations (and those of its options and subcommands) when the verb is added, and
+     * that, not the JVM, was most of a short verb's start-up. Each name is its class's
+     * {@code @Command} name (a test holds them equal).
+     */
+    public static Map<String, Supplier<Object>> verbs() {
+        Map<String, Supplier<Object>> v = new LinkedHashMap<>();
+        v.put("keygen", KeygenCommand::new);
+        v.put("trust", TrustCommand::new);
+        v.put("sign", SignCommand::new);
+        v.put("cosign", CosignCommand::new);
+        v.put("attach-signature", AttachSignatureCommand::new);
+        v.put("verify", VerifyCommand::new);
+        v.put("submit", SubmitCommand::new);
+        v.put("put", PutCommand::new);
+        v.put("rm", RmCommand::new);
+        v.put("apply", ApplyCommand::new);
+        v.put("diff", DiffCommand::new);
+        v.put("revert", RevertCommand::new);
+        v.put("get", GetCommand::new);
+        v.put("ls", LsCommand::new);
+        v.put("history", HistoryCommand::new);
+        v.put("watch", WatchCommand::new);
+        v.put("member", MemberCommand::new);
+        v.put("health", HealthCommand::new);
+        v.put("status", StatusCommand::new);
+        v.put("audit", AuditCommand::new);
+        v.put("ca", CaCommand::new);
+        v.put("node", NodeCommand::new);
+        v.put("completion", CompletionCommand::new);
+        v.put("help", CommandLine.HelpCommand::new);
+        return v;
+    }
+
     /** The command line with every CLI verb; the distribution adds {@code server}, {@code agent} and {@code demo}. */
     public static CommandLine commandLine() {
-        return configured(new CommandLine(new Cli()));
+        return commandLine(verbs());
+    }
+
+    /** The command line with every verb of {@code verbs}. */
+    public static CommandLine commandLine(Map<String, Supplier<Object>> verbs) {
+        CommandLine cl = configured(new CommandLine(new Cli()));
+        verbs.forEach((name, verb) -> cl.addSubcommand(name, verb.get()));
+        return paragraphs(cl);
+    }
+
+    /**
+     * The command line that runs {@code args}: with only the verb they name, none for
+     * {@code --version}, and every verb when they name none (help, a typo that picocli
+     * answers with the nearest verbs) or one that shows the others ({@code help},
+     * {@code completion}).
+     */
+    public static CommandLine commandLine(Map<String, Supplier<Object>> verbs, String... args) {
+        String first = args.length == 0 ? "" : args[0];
+        if (VERSION.contains(first)) {
+            return configured(new CommandLine(new Cli()));
+        }
+        Supplier<Object> verb = WHOLE_TREE.contains(first) ? null : verbs.get(first);
+        if (verb == null) {
+            return commandLine(verbs);
+        }
+        CommandLine cl = configured(new CommandLine(new Cli()));
+        cl.addSubcommand(first, verb.get());
+        return paragraphs(cl);
     }
 
     /**
@@ -81,7 +147,7 @@ public final class Cli implements Runnable {
         CommandLine.Model.UsageMessageSpec u = cl.getCommandSpec().usageMessage();
         String[] d = u.description();
         if (d.length > 2) {
-            u.description(d[0], String.join(" ", java.util.Arrays.copyOfRange(d, 1, d.length)).strip());
+            u.description(d[0], String.join(" ", Arrays.copyOfRange(d, 1, d.length)).strip());
         }
         cl.getSubcommands().values().forEach(Cli::paragraphs);
         return cl;
@@ -110,7 +176,25 @@ public final class Cli implements Runnable {
         return new Printer(false);
     }
 
+    /**
+     * Answers {@code cscs --version} (or {@code -V}) alone with picocli's lines, before any
+     * command line is built: the JVM's start is then all it costs. False for any other arguments.
+     */
+    public static boolean printedVersion(PrintStream out, String... args) {
+        if (args.length != 1 || !VERSION.contains(args[0])) {
+            return false;
+        }
+        for (String line : new Version().getVersion()) {
+            out.println(line);
+        }
+        out.flush();
+        return true;
+    }
+
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        if (printedVersion(System.out, args)) {
+            System.exit(0);
+        }
+        System.exit(commandLine(verbs(), args).execute(args));
     }
 }

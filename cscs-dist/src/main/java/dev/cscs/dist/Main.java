@@ -1,6 +1,8 @@
 package dev.cscs.dist;
 
 import dev.cscs.cli.Cli;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /** The single {@code cscs} entry point: the CLI verbs, plus the daemon verbs that need every module. */
@@ -8,12 +10,18 @@ public final class Main {
     private Main() {
     }
 
+    /** The CLI's verbs and the daemon verbs, in the order help lists them. */
+    static Map<String, Supplier<Object>> verbs() {
+        Map<String, Supplier<Object>> v = Cli.verbs();
+        v.put("server", ServerCommand::new);
+        v.put("agent", AgentCommand::new);
+        v.put("demo", DemoCommand::new);
+        return v;
+    }
+
+    /** The command line with every verb. */
     public static CommandLine commandLine() {
-        CommandLine cl = Cli.commandLine();
-        cl.addSubcommand("server", new ServerCommand());
-        cl.addSubcommand("agent", new AgentCommand());
-        cl.addSubcommand("demo", new DemoCommand());
-        return Cli.paragraphs(cl);
+        return Cli.commandLine(verbs());
     }
 
     public static void main(String[] args) {
@@ -21,6 +29,9 @@ public final class Main {
         if (args.length > 0 && "agent".equals(args[0])) {
             AgentMain.main(args);
         }
-        System.exit(commandLine().execute(args));
+        if (Cli.printedVersion(System.out, args)) {
+            System.exit(0);
+        }
+        System.exit(Cli.commandLine(verbs(), args).execute(args));
     }
 }
