@@ -13,6 +13,9 @@ import java.util.TreeMap;
  * and by the server they started on, never left out of the figures.
  */
 final class FleetReport {
+    /** How many missing agents are named per server. */
+    private static final int LISTED = 12;
+
     /** One signed put, and when each agent (by index) had it on disk: nanoseconds after the put was sent, -1 never. */
     record Delivery(String label, double putMs, long[] appliedAt, long serverCpuMs) {
         Stats stats() {
@@ -191,6 +194,9 @@ final class FleetReport {
                 byServer.computeIfAbsent(a.home(), k -> new ArrayList<>()).add(a.id() + missing.get(a.id()));
             }
         }
-        byServer.forEach((server, ids) -> out.println("    started on " + server + " (" + ids.size() + "): " + String.join(" ", ids)));
+        // the first few name the agents to look at; a thousand ids would bury the table above
+        byServer.forEach((server, ids) -> out.println("    started on " + server + " (" + ids.size() + "): "
+                + String.join(" ", ids.subList(0, Math.min(ids.size(), LISTED)))
+                + (ids.size() > LISTED ? " and " + (ids.size() - LISTED) + " more" : "")));
     }
 }
