@@ -21,11 +21,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -70,8 +67,7 @@ public final class RaftNode implements Closeable {
     private final ExecutorService barrierSender = daemonThread("cscs-read-barrier");
     private final ReadBarrier barrier = new ReadBarrier(this::readIndex, READ_ATTEMPT, barrierSender);
     private final RaftServer server;
-    private volatile RaftClient client;
-    private volatile Set<String> clientPeers;
+    private final RaftClients clients;
     private final ExecutorService statusProposer = daemonThread("cscs-status-proposer");
     private final ExecutorService background = daemonThread("cscs-raft-background");
     /** Background work asked for by Ratis callbacks; once the node closes it is dropped, never thrown into Ratis. */
@@ -99,8 +95,7 @@ public final class RaftNode implements Closeable {
             b.setParameters(settings.tls());
         }
         this.server = b.build();
-        this.client = newClient(group);
-        this.clientPeers = ids(group.getPeers());
+        this.clients = new RaftClients(this::newClient, group);
         this.membership = new Membership(this, later, settings.autopilot());
         machine.onConfigurationChange(() -> later.execute(this::followMembers));
         machine.onApplied(membership::maybeReconcile);
@@ -119,45 +114,17 @@ public final class RaftNode implements Closeable {
         return cb.build();
     }
 
-    private static Set<String> ids(Collection<RaftPeer> peers) {
-        Set<String> out = new TreeSet<>();
-        peers.forEach(p -> out.add(p.getId() + "@" + p.getAddress()));
-        return out;
-    }
-
-    /**
-     * A Ratis client only knows the peers it was built with. Once the members change, a leader
-     * it never knew (a joined voter) or a removed peer it still asks keep it failing with
-     * NotLeaderException; so it is rebuilt for the current members. The old one finishes its
-     * requests in flight before it is closed.
-     */
+    /** The client follows the configuration's members (see {@link RaftClients}). */
     private void followMembers() {
         try {
             var conf = division().getRaftConf();
             List<RaftPeer> now = new ArrayList<>(conf.getCurrentPeers(RaftPeerRole.FOLLOWER));
             now.addAll(conf.getCurrentPeers(RaftPeerRole.LISTENER));
-            Set<String> key = ids(now);
-            if (now.isEmpty() || key.equals(clientPeers)) {
-                return;
-            }
-            RaftClient old = client;
-            client = newClient(RaftGroup.valueOf(group.getGroupId(), now));
-            clientPeers = key;
-            LOG.info("Raft client follows the members now: {}", key);
-            // after the longest a request can retry (40 attempts of up to 3 s)
-            CompletableFuture.delayedExecutor(150, TimeUnit.SECONDS).execute(() -> closeQuietly(old));
+            clients.follow(now);
         } catch (CscsException e) {
             LOG.debug("members changed before the group runs: {}", e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("could not follow the new members: {}", rootMessage(e));
-        }
-    }
-
-    private static void closeQuietly(RaftClient c) {
-        try {
-            c.close();
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("closing a replaced Raft client: {}", rootMessage(e));
         }
     }
 
@@ -197,7 +164,7 @@ public final class RaftNode implements Closeable {
     }
 
     RaftClient client() {
-        return client;
+        return clients.current();
     }
 
     CscsStateMachine machine() {
@@ -263,8 +230,13 @@ public final class RaftNode implements Closeable {
     }
 
     private CompletableFuture<JsonNode> send(byte[] entry) {
-        return client.async().send(Message.valueOf(ByteString.copyFrom(entry)))
-                .handle((reply, error) -> decodeReply(reply, error));
+        RaftClient used = clients.current();
+        return used.async().send(Message.valueOf(ByteString.copyFrom(entry))).handle((reply, error) -> {
+            if (error != null) {
+                clients.failed(used, error);
+            }
+            return decodeReply(reply, error);
+        });
     }
 
     private static JsonNode decodeReply(RaftClientReply reply, Throwable error) {
@@ -297,7 +269,7 @@ public final class RaftNode implements Closeable {
 
     /** One ReadIndex request through this node: it answers once it has applied up to the leader's commit index. */
     private CompletableFuture<RaftClientReply> readIndex() {
-        return client.async().sendReadOnlyUnordered(Message.valueOf("barrier"), RaftPeerId.valueOf(settings.nodeId()))
+        return clients.current().async().sendReadOnlyUnordered(Message.valueOf("barrier"), RaftPeerId.valueOf(settings.nodeId()))
                 .thenApply(reply -> {
                     if (!reply.isSuccess()) {
                         throw new CompletionException(new CscsException(ErrorCode.UNAVAILABLE, rootMessage(reply.getException())));
@@ -337,7 +309,7 @@ public final class RaftNode implements Closeable {
 
     /** Takes a snapshot of this node now (Ratis' default API snapshots only the leader). */
     public long snapshotNow() throws IOException {
-        RaftClientReply r = client.getSnapshotManagementApi(RaftPeerId.valueOf(settings.nodeId())).create(30_000);
+        RaftClientReply r = clients.current().getSnapshotManagementApi(RaftPeerId.valueOf(settings.nodeId())).create(30_000);
         if (!r.isSuccess()) {
             throw new IOException("snapshot failed: " + rootMessage(r.getException()));
         }
@@ -362,7 +334,7 @@ public final class RaftNode implements Closeable {
         statusProposer.shutdownNow();
         barrierSender.shutdownNow();
         try {
-            client.close();
+            clients.close();
         } finally {
             server.close();
         }
