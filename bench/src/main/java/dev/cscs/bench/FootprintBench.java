@@ -27,11 +27,19 @@ final class FootprintBench {
     private FootprintBench() {
     }
 
-    static void run(Path jar, int writes) throws Exception {
-        Path target = jar.toAbsolutePath().getParent();
-        Path cds = target.resolve("cscs.jsa");
-        List<String> shipped = List.of("env", "CSCS_SHARE=" + target, "CSCS_CDS_ARCHIVE=" + cds,
+    /** The shipped launcher run on the build: {@code packaging/bin/cscs}, with the jars and the role options of {@code target/}. */
+    static List<String> launcher(Path jar) {
+        return List.of("env", "CSCS_SHARE=" + jar.toAbsolutePath().getParent(), "CSCS_CDS_ARCHIVE=" + cdsArchive(jar),
                 Path.of("packaging/bin/cscs").toAbsolutePath().toString());
+    }
+
+    private static Path cdsArchive(Path jar) {
+        return jar.toAbsolutePath().getParent().resolve("cscs.jsa");
+    }
+
+    static void run(Path jar, int writes) throws Exception {
+        Path cds = cdsArchive(jar);
+        List<String> shipped = launcher(jar);
         archive(shipped, jar, cds);
         Path dir = Files.createTempDirectory("cscs-bench");
         try (ProcessCluster c = new ProcessCluster(dir, jar, 3, ClusterBench.UNLIMITED)) {

@@ -6,6 +6,7 @@ import dev.cscs.core.testing.Eventually;
 import dev.cscs.core.testing.SseCrowd;
 import dev.cscs.dist.ProcessCluster;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
@@ -28,6 +29,8 @@ final class WatchBench {
     private static final Duration OPEN_DEADLINE = Duration.ofSeconds(180);
     private static final Duration EVENT_DEADLINE = Duration.ofSeconds(30);
     private static final int PUTS = Integer.getInteger("bench.puts", 20);
+    /** Jetty's pool grows for the burst of connects and its idle threads exit after 60 s. */
+    private static final Duration SETTLE_DEADLINE = Duration.ofSeconds(90);
 
     private WatchBench() {
     }
@@ -35,6 +38,7 @@ final class WatchBench {
     static void run(Path jar, int watchers) throws Exception {
         Path dir = Files.createTempDirectory("cscs-bench-watch");
         try (ProcessCluster c = new ProcessCluster(dir, jar, 3, "limits: {writesPerSecond: 0}")) {
+            c.command(FootprintBench.launcher(jar)); // the servers as shipped: their heap bounds what a watcher may cost
             c.startAll();
             String leader = c.awaitLeader();
             String via = c.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
@@ -46,6 +50,7 @@ final class WatchBench {
             head = new Head(last.body().path("seq").asLong(), Digest.parse(last.body().path("digest").asText()));
             long from = last.body().path("revision").asLong(); // the watches start here: no history to catch up on
             Map<String, ProcStat> idle = figures(c);
+            Map<String, Long> idleHeap = liveHeap(c);
             List<InetSocketAddress> servers = new ArrayList<>();
             c.ids().forEach(id -> servers.add(new InetSocketAddress("127.0.0.1", URI.create(c.url(id)).getPort())));
 
@@ -61,6 +66,7 @@ final class WatchBench {
                 }
                 System.out.printf(Locale.ROOT, "%d watches open in %.1f s%n", crowd.open(), (System.nanoTime() - t0) / 1e9);
                 Map<String, ProcStat> watching = figures(c);
+                Map<String, Long> watchingHeap = liveHeap(c);
                 for (int i = 0; i < PUTS; i++) {
                     crowd.expect("net.bench.watch" + i + "\"");
                     long start = System.nanoTime();
@@ -76,8 +82,43 @@ final class WatchBench {
                     worst = Math.min(worst, seen);
                 }
                 print(watchers, idle, watching, figures(c), putLatency, delivery, complete, worst);
+                printSettled(c, watchers, idle, idleHeap, watchingHeap);
             }
         }
+    }
+
+    /**
+     * What a watcher costs once the burst of connects is over: the live heap each node gained
+     * with its watches, and its RSS once Jetty's extra threads have gone (or after
+     * {@link #SETTLE_DEADLINE}).
+     */
+    private static void printSettled(ProcessCluster c, int watchers, Map<String, ProcStat> idle, Map<String, Long> idleHeap,
+                                     Map<String, Long> watchingHeap) throws IOException, InterruptedException {
+        int perNode = Math.max(1, watchers / idle.size());
+        Eventually.poll(SETTLE_DEADLINE, () -> c.ids().stream().allMatch(id -> threads(c, id) <= idle.get(id).threads() + 10));
+        for (String id : c.ids()) {
+            ProcStat settled = ProcStat.of(c.pid(id));
+            double heapKb = (watchingHeap.get(id) - idleHeap.get(id)) / 1024.0 / perNode;
+            double rssKb = (settled.rssKb() - idle.get(id).rssKb()) / (double) perNode;
+            System.out.printf(Locale.ROOT, "%s per watcher: live heap %.1f KB (after a full GC, watches open); RSS %.1f KB once "
+                    + "settled (threads %d)%n", id, heapKb, rssKb, settled.threads());
+        }
+    }
+
+    private static int threads(ProcessCluster c, String id) {
+        try {
+            return ProcStat.of(c.pid(id)).threads();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, Long> liveHeap(ProcessCluster c) throws IOException, InterruptedException {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String id : c.ids()) {
+            out.put(id, LiveHeap.bytes(c.pid(id)));
+        }
+        return out;
     }
 
     private static Map<String, ProcStat> figures(ProcessCluster c) throws IOException {

@@ -101,16 +101,12 @@ public final class Cli implements Runnable {
     }
 
     /**
-     * The command line that runs {@code args}: with only the verb they name, none for
-     * {@code --version}, and every verb when they name none (help, a typo that picocli
-     * answers with the nearest verbs) or one that shows the others ({@code help},
-     * {@code completion}).
+     * The command line that runs {@code args}: with only the verb they name, and every verb
+     * when they name none (help, a typo that picocli answers with the nearest verbs) or one
+     * that shows the others ({@code help}, {@code completion}).
      */
     public static CommandLine commandLine(Map<String, Supplier<Object>> verbs, String... args) {
         String first = args.length == 0 ? "" : args[0];
-        if (VERSION.contains(first)) {
-            return configured(new CommandLine(new Cli()));
-        }
         Supplier<Object> verb = WHOLE_TREE.contains(first) ? null : verbs.get(first);
         if (verb == null) {
             return commandLine(verbs);
@@ -191,10 +187,15 @@ public final class Cli implements Runnable {
         return true;
     }
 
-    public static void main(String[] args) {
+    /** Runs {@code args} against {@code verbs} and gives the exit code. */
+    public static int run(Map<String, Supplier<Object>> verbs, String... args) {
         if (printedVersion(System.out, args)) {
-            System.exit(0);
+            return 0;
         }
-        System.exit(commandLine(verbs(), args).execute(args));
+        return commandLine(verbs, args).execute(args);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(verbs(), args));
     }
 }

@@ -29,9 +29,6 @@ public final class Main {
         if (args.length > 0 && "agent".equals(args[0])) {
             AgentMain.main(args);
         }
-        if (Cli.printedVersion(System.out, args)) {
-            System.exit(0);
-        }
-        System.exit(Cli.commandLine(verbs(), args).execute(args));
+        System.exit(Cli.run(verbs(), args));
     }
 }

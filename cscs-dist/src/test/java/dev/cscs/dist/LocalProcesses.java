@@ -1,8 +1,6 @@
 package dev.cscs.dist;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import dev.cscs.core.testing.LoopbackPorts;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 
@@ -14,13 +12,9 @@ public final class LocalProcesses {
     private LocalProcesses() {
     }
 
-    /** A loopback port free at the time of asking (the node binds it a moment later). */
+    /** A loopback port free at the time of asking (the node binds it a moment later), see {@link LoopbackPorts}. */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LoopbackPorts.free();
     }
 
     /**

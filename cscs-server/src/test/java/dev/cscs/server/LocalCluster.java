@@ -6,10 +6,10 @@ import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.core.model.Op;
 import dev.cscs.core.testing.Chains;
+import dev.cscs.core.testing.LoopbackPorts;
 import dev.cscs.server.config.ConfigLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -198,11 +198,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LoopbackPorts.free();
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 
 /** The demo's three `cscs server` processes: configs, ports, start, SIGKILL, and HTTPS with a client certificate. */
@@ -148,11 +149,17 @@ final class DemoNodes implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** A free port, never one already given to a node: the kernel may hand out the same port twice in a row. */
+    private int freePort() {
+        for (;;) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                int port = s.getLocalPort();
+                if (!raft.containsValue(port) && !api.containsValue(port)) {
+                    return port;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
@@ -161,7 +168,7 @@ final class DemoNodes implements AutoCloseable {
         processes.values().forEach(Process::destroy);
         for (Process p : processes.values()) {
             try {
-                if (!p.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (!p.waitFor(15, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                 }
             } catch (InterruptedException e) {

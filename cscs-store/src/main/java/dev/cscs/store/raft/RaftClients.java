@@ -4,10 +4,12 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.ratis.client.RaftClient;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *     benchmark found this: after a server restart, a survivor refused every write for as long
  *     as it was watched.</li>
  * </ul>
- * A replaced client finishes its requests in flight before it is closed.
+ * A replaced client finishes its requests in flight before it is closed, on the node's own
+ * executor: closing waits for each gRPC channel, which must not hold a Ratis thread.
  */
 final class RaftClients implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftClients.class);
@@ -38,17 +41,16 @@ final class RaftClients implements Closeable {
     static final Duration RETIRE_AFTER = Duration.ofSeconds(150);
 
     private final Function<RaftGroup, RaftClient> build;
-    private final RaftGroup initial;
+    private final Executor closer;
+    private final List<RaftClient> retiring = new ArrayList<>();
     private volatile RaftClient current;
     private RaftGroup group;
-    private Set<String> peers;
     private boolean closed;
 
-    RaftClients(Function<RaftGroup, RaftClient> build, RaftGroup group) {
+    RaftClients(Function<RaftGroup, RaftClient> build, RaftGroup group, Executor closer) {
         this.build = build;
-        this.initial = group;
+        this.closer = closer;
         this.group = group;
-        this.peers = ids(group.getPeers());
         this.current = build.apply(group);
     }
 
@@ -60,11 +62,10 @@ final class RaftClients implements Closeable {
     /** Rebuilds the client for {@code members}, unless it has them already. */
     synchronized void follow(List<RaftPeer> members) {
         Set<String> key = ids(members);
-        if (closed || members.isEmpty() || key.equals(peers)) {
+        if (closed || members.isEmpty() || key.equals(ids(group.getPeers()))) {
             return;
         }
-        replace(RaftGroup.valueOf(initial.getGroupId(), members));
-        peers = key;
+        replace(RaftGroup.valueOf(group.getGroupId(), members));
         LOG.info("Raft client follows the members now: {}", key);
     }
 
@@ -89,9 +90,6 @@ final class RaftClients implements Closeable {
             if (t instanceof AlreadyClosedException || t instanceof RaftRetryFailureException) {
                 return true;
             }
-            if (t.getCause() == t) {
-                break;
-            }
         }
         return false;
     }
@@ -100,17 +98,29 @@ final class RaftClients implements Closeable {
         RaftClient old = current;
         current = build.apply(to);
         group = to;
-        CompletableFuture.delayedExecutor(RETIRE_AFTER.toSeconds(), TimeUnit.SECONDS).execute(() -> closeQuietly(old));
+        retiring.add(old);
+        CompletableFuture.delayedExecutor(RETIRE_AFTER.toSeconds(), TimeUnit.SECONDS, closer).execute(() -> retire(old));
+    }
+
+    private void retire(RaftClient old) {
+        synchronized (this) {
+            if (!retiring.remove(old)) {
+                return; // closed with the rest already
+            }
+        }
+        closeQuietly(old);
     }
 
     @Override
     public void close() throws IOException {
-        RaftClient last;
+        List<RaftClient> left;
         synchronized (this) {
             closed = true;
-            last = current;
+            left = new ArrayList<>(retiring);
+            retiring.clear();
         }
-        last.close();
+        left.forEach(RaftClients::closeQuietly);
+        current.close();
     }
 
     private static Set<String> ids(Collection<RaftPeer> peers) {

@@ -95,7 +95,7 @@ public final class RaftNode implements Closeable {
             b.setParameters(settings.tls());
         }
         this.server = b.build();
-        this.clients = new RaftClients(this::newClient, group);
+        this.clients = new RaftClients(this::newClient, group, later);
         this.membership = new Membership(this, later, settings.autopilot());
         machine.onConfigurationChange(() -> later.execute(this::followMembers));
         machine.onApplied(membership::maybeReconcile);

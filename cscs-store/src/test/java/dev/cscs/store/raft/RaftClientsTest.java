@@ -15,7 +15,10 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
+import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.retry.RetryPolicies;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,18 +31,18 @@ class RaftClientsTest {
         RaftClient c = RaftClient.newBuilder().setProperties(RaftTuning.client()).setRaftGroup(g).build();
         built.add(c);
         return c;
-    }, GROUP);
+    }, GROUP, Runnable::run);
 
     @AfterEach
     void close() throws IOException {
-        for (RaftClient c : built) {
-            c.close();
-        }
+        clients.close();
     }
 
     @Test
-    void aClosedWindowRenewsTheClientAndARejectionOrALeaderChangeDoesNot() {
+    void aClosedWindowOrExhaustedRetriesRenewTheClientAndARejectionOrALeaderChangeDoNot() {
         assertThat(RaftClients.closesWindow(new CompletionException(new AlreadyClosedException("SlidingWindow$Client is closed")))).isTrue();
+        assertThat(RaftClients.closesWindow(new CompletionException(
+                new RaftRetryFailureException(null, 40, RetryPolicies.noRetry(), new TimeoutIOException("no leader"))))).isTrue();
         assertThat(RaftClients.closesWindow(new CompletionException(new StateMachineException("refused: below threshold")))).isFalse();
         assertThat(RaftClients.closesWindow(new NotLeaderException(
                 RaftGroupMemberId.valueOf(RaftPeerId.valueOf("n1"), GROUP.getGroupId()), null, List.of()))).isFalse();

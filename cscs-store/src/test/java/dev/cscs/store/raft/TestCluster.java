@@ -3,12 +3,12 @@ package dev.cscs.store.raft;
 import dev.cscs.core.json.Limits;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetCodec;
-import dev.cscs.store.ConfigStore;
 import dev.cscs.core.testing.Eventually;
+import dev.cscs.core.testing.LoopbackPorts;
+import dev.cscs.store.ConfigStore;
 import dev.cscs.store.ValueValidator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -132,12 +132,7 @@ public final class TestCluster implements AutoCloseable {
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LoopbackPorts.free();
     }
 
     @Override
