@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 
 /** The demo's three `cscs server` processes: configs, ports, start, SIGKILL, and HTTPS with a client certificate. */
@@ -161,7 +162,7 @@ final class DemoNodes implements AutoCloseable {
         processes.values().forEach(Process::destroy);
         for (Process p : processes.values()) {
             try {
-                if (!p.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (!p.waitFor(15, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                 }
             } catch (InterruptedException e) {

@@ -11,10 +11,14 @@ import dev.cscs.store.raft.RaftNode;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import jakarta.servlet.DispatcherType;
+import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +42,7 @@ public final class ApiServer implements AutoCloseable {
      * @param localPlain an optional loopback address for plain HTTP next to HTTPS
      */
     public ApiServer(String nodeId, RaftNode raft, ValueValidator validator, Limits limits, HostPort listen,
-                     javax.net.ssl.SSLContext ssl, HostPort localPlain, ApiLimits apiLimits) {
+                     SSLContext ssl, HostPort localPlain, ApiLimits apiLimits) {
         this.metrics = new Metrics(new Exposition(), raft);
         this.watch = new WatchRoutes(raft.store(), metrics, apiLimits.watchesPerClient());
         this.bodies = new Bodies(limits.maxChangesetBytes(), apiLimits.requestTimeout(), raft, nodeId);
@@ -63,10 +67,10 @@ public final class ApiServer implements AutoCloseable {
             }));
         });
         new SubmitRoutes(nodeId, raft, validator, limits, metrics,
-                new RateLimiter(java.time.Clock.systemUTC(), apiLimits.writesPerSecond(), apiLimits.writeBurst()), bodies).register(app);
+                new RateLimiter(Clock.systemUTC(), apiLimits.writesPerSecond(), apiLimits.writeBurst()), bodies).register(app);
         new ReadRoutes(raft).register(app);
         // joins and status reports are log entries too: their own bucket, so a chatty fleet cannot starve operators
-        RateLimiter reports = new RateLimiter(java.time.Clock.systemUTC(), apiLimits.writesPerSecond(), apiLimits.writeBurst());
+        RateLimiter reports = new RateLimiter(Clock.systemUTC(), apiLimits.writesPerSecond(), apiLimits.writeBurst());
         new JoinRoutes(nodeId, raft, reports, metrics, bodies).register(app);
         new StatusRoutes(nodeId, raft, reports, metrics, bodies, ssl == null).register(app);
         watch.register(app);
@@ -118,8 +122,8 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer start() {
         app.start();
         for (var c : app.jettyServer().server().getConnectors()) {
-            var sc = (org.eclipse.jetty.server.ServerConnector) c;
-            boolean tls = sc.getConnectionFactory(org.eclipse.jetty.server.SslConnectionFactory.class) != null;
+            var sc = (ServerConnector) c;
+            boolean tls = sc.getConnectionFactory(SslConnectionFactory.class) != null;
             LOG.info("API listening on {}://{}:{}{}", tls ? "https" : "http", sc.getHost(), sc.getLocalPort(),
                     tls ? " (client certificates required)" : "");
         }
@@ -128,7 +132,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** The port of the first listener (tests bind port 0). */
     public int port() {
-        return ((org.eclipse.jetty.server.ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
+        return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
     }
 
     /** Every route registered, as "METHOD /path" in Javalin's path syntax; what /v1/openapi.json must describe. */

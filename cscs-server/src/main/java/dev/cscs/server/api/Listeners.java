@@ -1,7 +1,9 @@
 package dev.cscs.server.api;
 
 import dev.cscs.store.raft.HostPort;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.io.ssl.SslHandshakeListener;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -9,6 +11,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The API's Jetty connectors: HTTPS with required client certificates from the cluster CA,
@@ -52,9 +56,9 @@ final class Listeners {
      * client that sends none is refused inside the JDK before it runs, so only this sees it.
      * Once a minute per reason, so a scanner cannot flood the log.
      */
-    static final class HandshakeFailures implements org.eclipse.jetty.io.ssl.SslHandshakeListener {
-        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Listeners.class);
-        private final java.util.concurrent.ConcurrentHashMap<String, Long> last = new java.util.concurrent.ConcurrentHashMap<>();
+    static final class HandshakeFailures implements SslHandshakeListener {
+        private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
+        private final ConcurrentHashMap<String, Long> last = new ConcurrentHashMap<>();
 
         @Override
         public void handshakeFailed(Event event, Throwable failure) {
