@@ -1,7 +1,9 @@
 package dev.cscs.bench;
 
+import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.Head;
 import dev.cscs.dist.ProcessCluster;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,7 +107,7 @@ public final class ClusterBench {
         if (r.status() != 201) {
             throw new IllegalStateException("write failed: " + r.body());
         }
-        return new Head(r.body().path("seq").asLong(), dev.cscs.core.model.Digest.parse(r.body().path("digest").asText()));
+        return new Head(r.body().path("seq").asLong(), Digest.parse(r.body().path("digest").asText()));
     }
 
     /** From submitting a signed change to the file on disk on every node's sandbox root. */
@@ -124,7 +126,7 @@ public final class ClusterBench {
                 if (r.status() != 201) {
                     throw new IllegalStateException("write failed: " + r.body());
                 }
-                head = new Head(r.body().path("seq").asLong(), dev.cscs.core.model.Digest.parse(r.body().path("digest").asText()));
+                head = new Head(r.body().path("seq").asLong(), Digest.parse(r.body().path("digest").asText()));
                 for (String id : c.ids()) {
                     Path f = c.root(id).resolve("etc/sysctl.d/90-cscs.conf");
                     long deadline = System.nanoTime() + 30_000_000_000L;
@@ -148,7 +150,7 @@ public final class ClusterBench {
     private static boolean contains(Path f, String line) {
         try {
             return Files.exists(f) && Files.readString(f).contains(line);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }
@@ -222,7 +224,7 @@ public final class ClusterBench {
                 e.kill9(leader);
                 long t0 = System.nanoTime();
                 // a proposal lost with the leader only fails at the client's timeout: retry every 200 ms
-                while (!e.put(via, "after", "1", java.time.Duration.ofMillis(200))) {
+                while (!e.put(via, "after", "1", Duration.ofMillis(200))) {
                     Thread.onSpinWait();
                 }
                 s.add(System.nanoTime() - t0);

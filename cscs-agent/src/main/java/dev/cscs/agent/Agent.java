@@ -7,6 +7,7 @@ import dev.cscs.agent.applier.ApplyContext;
 import dev.cscs.agent.applier.Reachability;
 import dev.cscs.agent.feed.ChangesetFeed;
 import dev.cscs.agent.os.CommandRunner;
+import dev.cscs.agent.os.SshdCheckRunner;
 import dev.cscs.agent.status.StatusReport;
 import dev.cscs.agent.status.StatusSink;
 import dev.cscs.core.model.Changeset;
@@ -231,7 +232,7 @@ public final class Agent implements AutoCloseable {
         private ChangesetFeed feed;
         private StatusSink sink = StatusSink.discarding();
         private Reachability reachability = Reachability.assumed();
-        private CommandRunner runner = dev.cscs.agent.os.SshdCheckRunner.system();
+        private CommandRunner runner = SshdCheckRunner.system();
         private Clock clock = Clock.systemUTC();
         private Scheduler scheduler;
         private List<Applier> appliers;

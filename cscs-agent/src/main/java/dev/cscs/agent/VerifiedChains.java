@@ -16,6 +16,7 @@ import dev.cscs.core.trust.TrustPolicy;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -162,7 +163,7 @@ final class VerifiedChains {
 
     /** Heads of {@code _trust} and the watched domains the policy names, {@code _trust} first then in watch order. */
     Map<String, Head> heads(List<String> order) {
-        Map<String, Head> out = new java.util.LinkedHashMap<>();
+        Map<String, Head> out = new LinkedHashMap<>();
         Set<String> names = new LinkedHashSet<>();
         names.add(Names.TRUST);
         names.addAll(order);

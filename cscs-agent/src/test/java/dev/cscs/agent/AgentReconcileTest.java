@@ -2,6 +2,7 @@ package dev.cscs.agent;
 
 import static dev.cscs.core.testing.Chains.put;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cscs.agent.os.CommandRunner;
@@ -49,7 +50,7 @@ class AgentReconcileTest {
         assertThat(r.applier("apt").orElseThrow().state()).isEqualTo(ApplierState.IN_SYNC);
         assertThat(r.errors()).isEmpty();
         assertThat(r.applied()).extracting(StatusReport.DomainHead::domain, StatusReport.DomainHead::seq)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("_trust", 1L), org.assertj.core.groups.Tuple.tuple("global", 1L));
+                .containsExactly(tuple("_trust", 1L), tuple("global", 1L));
 
         h.source.commit("global", new Op.Delete("yum/epel"));
         r = h.settle();
@@ -194,7 +195,7 @@ class AgentReconcileTest {
         assertThat(r.appliers()).extracting(StatusReport.ApplierStatus::applier).containsExactly("yum", "sysctl");
         assertThat(r.notes()).containsExactly("service/telnet.socket (global): its applier is not run on this node; ignored");
         assertThat(r.errors()).extracting(StatusReport.Problem::code, StatusReport.Problem::message).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("unknown-domain", "domain factory-b is not in the trust policy; nothing of it is applied"));
+                tuple("unknown-domain", "domain factory-b is not in the trust policy; nothing of it is applied"));
         assertThat(h.file("etc/yum.repos.d/cscs-epel.repo")).exists();
         assertThat(h.file("etc/systemd/system/telnet.socket")).doesNotExist();
     }
@@ -245,7 +246,7 @@ class AgentReconcileTest {
         h.settle();
         h.source.disconnect("127.0.0.1:7400: connection refused");
         assertThat(h.agent.reconcileNow().errors()).extracting(StatusReport.Problem::code, StatusReport.Problem::message)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("unavailable", "source: 127.0.0.1:7400: connection refused"));
+                .containsExactly(tuple("unavailable", "source: 127.0.0.1:7400: connection refused"));
 
         h.source.reconnect();
         assertThat(h.settle().errors()).isEmpty();

@@ -1,5 +1,6 @@
 package dev.cscs.agent;
 
+import dev.cscs.core.testing.Chains;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +37,7 @@ final class ManualScheduler implements Scheduler {
     private record Task(Instant due, long order, Runnable run, boolean[] cancelled) {
     }
 
-    final MutableClock clock = new MutableClock(dev.cscs.core.testing.Chains.T0);
+    final MutableClock clock = new MutableClock(Chains.T0);
     private final PriorityQueue<Task> tasks = new PriorityQueue<>((a, b) -> a.due.equals(b.due)
             ? Long.compare(a.order, b.order) : a.due.compareTo(b.due));
     private long order;

@@ -1,5 +1,6 @@
 package dev.cscs.dist;
 
+import dev.cscs.cli.Version;
 import dev.cscs.server.EdgeDaemon;
 import dev.cscs.server.Logging;
 import dev.cscs.server.SystemdNotify;
@@ -11,7 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "agent", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, sortOptions = false,
+@Command(name = "agent", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Run an edge agent: apply this device's domains without running Raft.",
             "It streams changes from the servers' watch API, verifies every signature itself, applies them, keeps",
             "applying its last verified configuration when cut off, and reports signed status."},

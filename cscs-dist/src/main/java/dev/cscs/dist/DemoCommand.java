@@ -1,12 +1,13 @@
 package dev.cscs.dist;
 
+import dev.cscs.cli.Version;
 import dev.cscs.dist.demo.DemoRunner;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, sortOptions = false,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"A local 3-node cluster in a temp dir, end to end, in under a minute.",
             "Real `cscs server` processes on loopback with mutual TLS, each applying to its own sandbox root (never to",
             "this machine's /etc): keys and genesis, a security policy converging everywhere, SIGKILL of the leader,",

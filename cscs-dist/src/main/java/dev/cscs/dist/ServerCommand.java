@@ -1,5 +1,6 @@
 package dev.cscs.dist;
 
+import dev.cscs.cli.Version;
 import dev.cscs.server.Daemon;
 import dev.cscs.server.Logging;
 import dev.cscs.server.config.ConfigLoader;
@@ -9,7 +10,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "server", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, sortOptions = false,
+@Command(name = "server", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Run a cluster node: the replicated store, the HTTP API and the agent.",
             "With an edge device's config (server: instead of raft:) it runs the edge agent, as `cscs agent` does.",
             "Reads the config file (DESIGN.md §4), logs to stdout and to a rolling file under log.dir, and stops",

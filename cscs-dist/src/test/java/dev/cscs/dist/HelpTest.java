@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -45,7 +46,7 @@ class HelpTest {
     }
 
     private static void forEachCommand(CommandLine cl, String name,
-                                       java.util.function.BiConsumer<String, CommandLine.Model.CommandSpec> action) {
+                                       BiConsumer<String, CommandLine.Model.CommandSpec> action) {
         action.accept(name, cl.getCommandSpec());
         cl.getSubcommands().forEach((sub, child) -> {
             if (!sub.equals("help")) {

@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import dev.cscs.store.raft.Peer;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +70,7 @@ public final class Daemon implements AutoCloseable {
                 peers, r.electionMin(), r.electionMax(), r.snapshotEvery(), r.eventHistory(), config.limits(),
                 transport.grpc(), RaftSettings.LOG_SEGMENT_BYTES, config.alertInterval(), r.autopilot());
         if (transport.peers() != null) {
-            java.util.Set<String> initial = new java.util.TreeSet<>(transport.peers().get());
+            Set<String> initial = new TreeSet<>(transport.peers().get());
             peers.forEach(p -> initial.add(p.id()));
             transport.peers().follow(() -> initial);
         }
@@ -106,8 +108,8 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** Current members and registered nodes, less the removed ones: who may speak Raft. */
-    static java.util.Set<String> knownNodes(RaftNode raft, String self) {
-        java.util.Set<String> ids = new java.util.TreeSet<>();
+    static Set<String> knownNodes(RaftNode raft, String self) {
+        Set<String> ids = new TreeSet<>();
         ids.add(self);
         try {
             raft.members().forEach(m -> ids.add(m.id()));

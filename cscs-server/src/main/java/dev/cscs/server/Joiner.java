@@ -14,6 +14,7 @@ import dev.cscs.core.model.Signature;
 import dev.cscs.core.tls.TlsMaterial;
 import dev.cscs.core.trust.ChainState;
 import dev.cscs.core.trust.JoinToken;
+import dev.cscs.server.api.JoinProof;
 import dev.cscs.server.config.ServerConfig;
 import dev.cscs.store.raft.HostPort;
 import dev.cscs.store.raft.Peer;
@@ -81,7 +82,7 @@ final class Joiner {
             throw new CscsException(ErrorCode.BAD_TOKEN, "the join token names another key than " + config.tls().key());
         }
         String raft = config.raft().advertise().toString();
-        byte[] proof = Signer.sign(tls.key(), token.keyAlg(), dev.cscs.server.api.JoinProof.payload(token.id(), raft));
+        byte[] proof = Signer.sign(tls.key(), token.keyAlg(), JoinProof.payload(token.id(), raft));
         ObjectNode body = JSON.createObjectNode();
         body.set("token", token.toJson());
         body.put("raft", raft);

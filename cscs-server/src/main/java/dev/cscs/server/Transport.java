@@ -7,10 +7,15 @@ import dev.cscs.core.tls.CertificateChecks;
 import dev.cscs.core.tls.TlsMaterial;
 import dev.cscs.server.config.ServerConfig;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509TrustManager;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcTlsConfig;
@@ -29,19 +34,19 @@ import org.slf4j.LoggerFactory;
  */
 record Transport(Parameters grpc, SSLContext https, TlsMaterial tls, RaftPeers peers) {
     /** The node ids allowed on the Raft port: the configured peers until the store knows better. */
-    static final class RaftPeers implements java.util.function.Supplier<java.util.Set<String>> {
-        private volatile java.util.function.Supplier<java.util.Set<String>> source;
+    static final class RaftPeers implements Supplier<Set<String>> {
+        private volatile Supplier<Set<String>> source;
 
-        RaftPeers(java.util.Set<String> initial) {
+        RaftPeers(Set<String> initial) {
             this.source = () -> initial;
         }
 
-        void follow(java.util.function.Supplier<java.util.Set<String>> s) {
+        void follow(Supplier<Set<String>> s) {
             source = s;
         }
 
         @Override
-        public java.util.Set<String> get() {
+        public Set<String> get() {
             return source.get();
         }
     }
@@ -59,7 +64,7 @@ record Transport(Parameters grpc, SSLContext https, TlsMaterial tls, RaftPeers p
             throw new CscsException(ErrorCode.BAD_CONFIG, "tls: " + e.getMessage());
         }
         String host = config.raft() != null ? config.raft().advertise().host() : null;
-        List<String> problems = new java.util.ArrayList<>(CertificateChecks.problems(tls, host, Instant.now()));
+        List<String> problems = new ArrayList<>(CertificateChecks.problems(tls, host, Instant.now()));
         String cn = tls.certificate().getSubjectX500Principal().getName();
         if (!cn.contains("CN=" + config.nodeId() + ",") && !cn.endsWith("CN=" + config.nodeId())) {
             problems.add("the node certificate is for " + cn + ", not for node " + config.nodeId());
@@ -68,14 +73,14 @@ record Transport(Parameters grpc, SSLContext https, TlsMaterial tls, RaftPeers p
             throw new CscsException(ErrorCode.BAD_CONFIG, "tls: " + config.tls().cert() + ": " + String.join("; ", problems));
         }
         Consumer<String> explain = throttled();
-        java.util.Set<String> initial = new java.util.TreeSet<>();
+        Set<String> initial = new TreeSet<>();
         initial.add(config.nodeId());
         if (config.raft() != null) {
             config.raft().peers().forEach(p -> initial.add(p.id()));
         }
         RaftPeers peers = new RaftPeers(initial);
         GrpcTlsConfig grpcTls = new GrpcTlsConfig(tls.keyManager(),
-                new RaftPeerTrust((javax.net.ssl.X509TrustManager) tls.trustManager(explain), peers, explain), true);
+                new RaftPeerTrust((X509TrustManager) tls.trustManager(explain), peers, explain), true);
         Parameters p = new Parameters();
         GrpcConfigKeys.TLS.setConf(p, grpcTls);
         GrpcConfigKeys.Server.setTlsConf(p, grpcTls);

@@ -11,6 +11,7 @@ import dev.cscs.core.testing.Chains;
 import dev.cscs.core.testing.Eventually;
 import dev.cscs.core.trust.Signing;
 import dev.cscs.server.config.ConfigLoader;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,7 +63,7 @@ class AgentEndToEndIT {
     private static String read(Path p) {
         try {
             return Files.exists(p) ? Files.readString(p) : "";
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "";
         }
     }

@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -60,7 +61,7 @@ class MetricsListenerTest {
     }
 
     /** A node certificate from the test CA, valid for 30 days. */
-    private record TlsMaterialFixture(java.security.cert.X509Certificate certificate) {
+    private record TlsMaterialFixture(X509Certificate certificate) {
         static TlsMaterialFixture of(Path dir) {
             TestPki pki = new TestPki(dir, "ca");
             Path pem = pki.node("edge1", Instant.now(), Duration.ofDays(30));

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,7 @@ final class Promtool {
 
     static Optional<Path> find() {
         String env = System.getenv("PROMTOOL");
-        List<Path> candidates = new java.util.ArrayList<>();
+        List<Path> candidates = new ArrayList<>();
         if (env != null && !env.isEmpty()) {
             candidates.add(Path.of(env));
         }
@@ -64,7 +65,7 @@ final class Promtool {
 
     /** Runs {@code promtool args...} in {@code dir}. */
     static Result run(Path promtool, Path dir, String... args) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of(promtool.toString()));
+        List<String> command = new ArrayList<>(List.of(promtool.toString()));
         command.addAll(List.of(args));
         return run(new ProcessBuilder(command).directory(dir.toFile()), new byte[0]);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetBody;
 import dev.cscs.core.model.ChangesetCodec;
@@ -12,6 +13,7 @@ import dev.cscs.core.model.Head;
 import dev.cscs.core.testing.Chains;
 import dev.cscs.core.testing.Eventually;
 import dev.cscs.core.trust.Signing;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SuspectsIT {
     @Test
     void forkedHeadsAndRepeatedRejectionsAreFlaggedWithEvidenceAndTheSuspectCanBeRemoved(@TempDir Path dir) throws Exception {
-        TestPki pki = new TestPki(java.nio.file.Files.createDirectories(dir.resolve("pki")), "test CA");
+        TestPki pki = new TestPki(Files.createDirectories(dir.resolve("pki")), "test CA");
         try (LocalCluster cluster = new LocalCluster(dir, 3, pki, "alertInterval: 0s", true)) {
             Eventually.await("a leader", Duration.ofSeconds(30), () -> cluster.get("n1", "/readyz").status() == 200);
             var h = cluster.get("n1", "/v1/changesets/global?limit=0").body().path("head");
@@ -43,7 +45,7 @@ class SuspectsIT {
             assertThat(viaApi.status()).isEqualTo(403);
             assertThat(viaApi.body().path("error").path("code").asText()).isEqualTo("unknown-key");
             // a member writing through Raft itself is not stopped there, but the fork is in plain view
-            cluster.daemon("n2").raft().reportStatus("n9", new com.fasterxml.jackson.databind.ObjectMapper().readTree(forkedReport), null).get();
+            cluster.daemon("n2").raft().reportStatus("n9", new ObjectMapper().readTree(forkedReport), null).get();
 
             ChangesetBody b = honest.body();
             for (int i = 0; i < 3; i++) {

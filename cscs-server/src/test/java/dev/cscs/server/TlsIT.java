@@ -3,9 +3,11 @@ package dev.cscs.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cscs.core.crypto.PassphraseSource;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.testing.Eventually;
+import dev.cscs.core.tls.TlsMaterial;
 import dev.cscs.server.config.ConfigLoader;
 import java.io.IOException;
 import java.net.URI;
@@ -17,6 +19,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,8 +65,8 @@ class TlsIT {
     @Test
     void aClientWithoutACertificateOrFromAnotherCaIsRefused() throws Exception {
         SSLContext trustOnly = SSLContext.getInstance("TLS");
-        trustOnly.init(null, new javax.net.ssl.TrustManager[] {dev.cscs.core.tls.TlsMaterial.trustManager(
-                dev.cscs.core.tls.TlsMaterial.readCertificates(pki.caFile()), w -> { })}, null);
+        trustOnly.init(null, new TrustManager[] {TlsMaterial.trustManager(
+                TlsMaterial.readCertificates(pki.caFile()), w -> { })}, null);
         assertThatThrownBy(() -> status(trustOnly, cluster.url("n1") + "/healthz")).isInstanceOf(IOException.class);
 
         TestPki other = new TestPki(Files.createDirectories(dir.resolve("rogue")), "rogue CA");
@@ -74,9 +79,9 @@ class TlsIT {
 
     /** Whether a TLS connection to a Raft port with {@code ssl} gets anywhere (gRPC speaks first from the client). */
     private static boolean raftAccepts(SSLContext ssl, int port) {
-        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", port)) {
+        try (SSLSocket s = (SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", port)) {
             s.setSoTimeout(5000);
-            javax.net.ssl.SSLParameters p = s.getSSLParameters();
+            SSLParameters p = s.getSSLParameters();
             p.setApplicationProtocols(new String[] {"h2"});
             s.setSSLParameters(p);
             s.startHandshake();
@@ -91,14 +96,14 @@ class TlsIT {
 
     @Test
     void onlyNodeCertificatesOfKnownNodesGetOntoTheRaftPort() throws Exception {
-        SSLContext node = dev.cscs.core.tls.TlsMaterial.load(pki.caFile(), dir.resolve("pki/n1.pem"), dir.resolve("pki/n1.key"),
-                dev.cscs.core.crypto.PassphraseSource.NONE).sslContext(w -> { });
+        SSLContext node = TlsMaterial.load(pki.caFile(), dir.resolve("pki/n1.pem"), dir.resolve("pki/n1.key"),
+                PassphraseSource.NONE).sslContext(w -> { });
         assertThat(raftAccepts(node, cluster.raftPort("n2"))).as("a member's node certificate").isTrue();
         assertThat(raftAccepts(pki.client("operator").sslContext(w -> { }), cluster.raftPort("n2")))
                 .as("an operator's client certificate").isFalse();
         Path stranger = pki.node("n42", Instant.now(), Duration.ofDays(1));
-        SSLContext strangerSsl = dev.cscs.core.tls.TlsMaterial.load(pki.caFile(), Path.of(stranger + ".pem"),
-                Path.of(stranger + ".key"), dev.cscs.core.crypto.PassphraseSource.NONE).sslContext(w -> { });
+        SSLContext strangerSsl = TlsMaterial.load(pki.caFile(), Path.of(stranger + ".pem"),
+                Path.of(stranger + ".key"), PassphraseSource.NONE).sslContext(w -> { });
         assertThat(raftAccepts(strangerSsl, cluster.raftPort("n2"))).as("a CA certificate for a node the cluster does not know")
                 .isFalse();
         assertThat(cluster.get("n1", "/readyz").status()).isEqualTo(200);

@@ -10,6 +10,7 @@ import dev.cscs.core.testing.Chains;
 import dev.cscs.core.testing.Eventually;
 import dev.cscs.core.trust.Signing;
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,7 +42,7 @@ class WatchIT {
         if (lastEventId != null) {
             b.header("Last-Event-ID", lastEventId);
         }
-        HttpResponse<java.io.InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
         List<SseParser.Event> events = new ArrayList<>();
         SseParser parser = new SseParser(events::add, 1 << 20);
         try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {

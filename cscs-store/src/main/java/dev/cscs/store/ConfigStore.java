@@ -10,7 +10,9 @@ import dev.cscs.core.model.Names;
 import dev.cscs.core.model.Op;
 import dev.cscs.core.trust.Accepted;
 import dev.cscs.core.trust.ChainState;
+import dev.cscs.core.trust.JoinToken;
 import dev.cscs.core.trust.TrustPolicy;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,9 +23,11 @@ import java.util.NavigableMap;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +52,7 @@ public final class ConfigStore {
     private final Map<String, Long> rejectionsByCode = new TreeMap<>();
     private final Map<String, LogEntry.ReportStatus> status = new TreeMap<>();
     private final Map<String, Boolean> statusVerified = new TreeMap<>();
-    private final java.util.Set<String> usedTokens = new java.util.TreeSet<>();
+    private final Set<String> usedTokens = new TreeSet<>();
     private final Map<String, NodeView> joined = new TreeMap<>();
     /** Every accepted join, by revision: a snapshot keeps them so that a restore re-verifies each token. */
     private final NavigableMap<Long, LogEntry.Join> acceptedJoins = new TreeMap<>();
@@ -165,7 +169,7 @@ public final class ConfigStore {
 
     private Outcome join(long revision, LogEntry.Join j) {
         try {
-            j.token().verify(chains.policy(), java.time.Instant.parse(j.received()), usedTokens.contains(j.token().id().hex()));
+            j.token().verify(chains.policy(), Instant.parse(j.received()), usedTokens.contains(j.token().id().hex()));
             if (!"agent".equals(j.token().role()) && j.raft().isEmpty()) {
                 throw new CscsException(ErrorCode.BAD_TOKEN, "node " + j.token().node() + " joins as a " + j.token().role()
                         + " but gave no raft address");
@@ -183,7 +187,7 @@ public final class ConfigStore {
     }
 
     /** The leader's check of a join before it reaches the log (the same check runs again on apply). */
-    public void checkJoin(dev.cscs.core.trust.JoinToken token, java.time.Instant now) {
+    public void checkJoin(JoinToken token, Instant now) {
         lock.readLock().lock();
         try {
             token.verify(chains.policy(), now, usedTokens.contains(token.id().hex()));
@@ -229,8 +233,8 @@ public final class ConfigStore {
         return read(() -> new TreeMap<>(statusVerified));
     }
 
-    public java.util.Set<String> usedTokens() {
-        return read(() -> new java.util.TreeSet<>(usedTokens));
+    public Set<String> usedTokens() {
+        return read(() -> new TreeSet<>(usedTokens));
     }
 
     /**
@@ -461,7 +465,7 @@ public final class ConfigStore {
         return read(() -> new TreeMap<>(status));
     }
 
-    private <T> T read(java.util.function.Supplier<T> f) {
+    private <T> T read(Supplier<T> f) {
         lock.readLock().lock();
         try {
             return f.get();

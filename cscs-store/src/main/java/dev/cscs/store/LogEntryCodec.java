@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cscs.core.error.CscsException;
+import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.json.Jcs;
 import dev.cscs.core.json.Limits;
 import dev.cscs.core.json.StrictJson;
@@ -14,6 +15,7 @@ import dev.cscs.core.model.Names;
 import dev.cscs.core.model.Signature;
 import dev.cscs.core.crypto.SignatureAlg;
 import dev.cscs.core.trust.JoinToken;
+import dev.cscs.store.raft.HostPort;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -76,7 +78,7 @@ public final class LogEntryCodec {
 
     public static LogEntry decode(byte[] bytes, Limits limits) {
         if (bytes.length > maxEntryBytes(limits)) {
-            throw new CscsException(dev.cscs.core.error.ErrorCode.TOO_LARGE, "log entry of " + bytes.length + " bytes");
+            throw new CscsException(ErrorCode.TOO_LARGE, "log entry of " + bytes.length + " bytes");
         }
         return fromTree(StrictJson.parse(bytes, limits.maxDepth() + 2, "log entry"), limits);
     }
@@ -144,7 +146,7 @@ public final class LogEntryCodec {
 
     /** A joining node's Raft address; empty for an edge agent, which has none. */
     private static String raftAddress(String s) {
-        return s.isEmpty() ? s : dev.cscs.store.raft.HostPort.parse(s).toString();
+        return s.isEmpty() ? s : HostPort.parse(s).toString();
     }
 
     private static String clip(String s) {

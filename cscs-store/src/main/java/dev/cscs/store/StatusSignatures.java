@@ -7,6 +7,7 @@ import dev.cscs.core.crypto.Signer;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.model.Signature;
+import dev.cscs.core.trust.StatusSigning;
 import java.util.Base64;
 
 /**
@@ -29,7 +30,7 @@ final class StatusSignatures {
             throw new CscsException(ErrorCode.BAD_SIGNATURE, "status of " + r.node() + " is not signed by its registered key");
         }
         if (!s.keyid().equals(key.keyid()) || s.alg() != SignatureAlg.fromWire(node.keyAlg())
-                || !Signer.verify(key, s.alg(), dev.cscs.core.trust.StatusSigning.payload(r.report()), s.bytes())) {
+                || !Signer.verify(key, s.alg(), StatusSigning.payload(r.report()), s.bytes())) {
             throw new CscsException(ErrorCode.BAD_SIGNATURE, "status of " + r.node() + " is not signed by its registered key "
                     + key.keyid().substring(0, 12) + "…");
         }

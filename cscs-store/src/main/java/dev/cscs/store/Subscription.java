@@ -1,5 +1,6 @@
 package dev.cscs.store;
 
+import dev.cscs.core.model.Names;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -67,7 +68,7 @@ public final class Subscription implements AutoCloseable {
     }
 
     boolean wants(String domain) {
-        return domains.isEmpty() || domains.contains(domain) || dev.cscs.core.model.Names.TRUST.equals(domain);
+        return domains.isEmpty() || domains.contains(domain) || Names.TRUST.equals(domain);
     }
 
     /** Queues {@code d} for the delivery thread; never blocks and never runs the consumer. */

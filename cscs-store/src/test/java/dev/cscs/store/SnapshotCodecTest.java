@@ -23,11 +23,13 @@ import dev.cscs.core.trust.Signing;
 import dev.cscs.core.trust.StatusSigning;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -83,7 +85,7 @@ class SnapshotCodecTest {
     private static byte[] resealed(JsonNode payload) throws Exception {
         byte[] body = JSON.writeValueAsBytes(payload);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        java.io.DataOutputStream d = new java.io.DataOutputStream(out);
+        DataOutputStream d = new DataOutputStream(out);
         d.write(SnapshotCodec.MAGIC);
         d.writeInt(SnapshotCodec.VERSION);
         d.writeLong(body.length);
@@ -104,7 +106,7 @@ class SnapshotCodecTest {
         assertThat(r.nodes()).isEqualTo(s.nodes());
         assertThat(r.nodes().get("n4").spki()).isEqualTo(nodeKey.publicKey().spkiBase64());
         assertThat(r.usedTokens()).containsExactly(token.id().hex());
-        assertThat(r.statusVerified()).containsExactly(java.util.Map.entry("n4", true));
+        assertThat(r.statusVerified()).containsExactly(Map.entry("n4", true));
         assertThat(r.status()).isEqualTo(s.status());
         assertThat(r.alerts()).isEqualTo(s.alerts());
         assertThat(r.heads()).isEqualTo(s.heads());

@@ -2,6 +2,7 @@ package dev.cscs.agent.applier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One kind of OS configuration: keys {@code <name()>/<name>} in the store, files (and live
@@ -54,7 +55,7 @@ public interface Applier {
      * next plan and apply run every check again. Returns what was done; empty when nothing was
      * pending. Called before the first round and before each plan.
      */
-    default java.util.Optional<String> recover(ApplyContext ctx) {
-        return java.util.Optional.empty();
+    default Optional<String> recover(ApplyContext ctx) {
+        return Optional.empty();
     }
 }

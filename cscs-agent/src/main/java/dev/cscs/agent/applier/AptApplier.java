@@ -1,6 +1,7 @@
 package dev.cscs.agent.applier;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cscs.core.model.Names;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +60,7 @@ final class AptApplier extends FileApplier {
         List<String> types = f.strings("types", f.required("types"), 2, 8);
         for (String t : types) {
             if (!TYPES.contains(t)) {
-                throw f.invalid("types", "has " + dev.cscs.core.model.Names.shown(t) + "; allowed: deb, deb-src");
+                throw f.invalid("types", "has " + Names.shown(t) + "; allowed: deb, deb-src");
             }
         }
         out.put("Types", String.join(" ", types));

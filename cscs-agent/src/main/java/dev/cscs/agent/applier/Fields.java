@@ -7,6 +7,7 @@ import dev.cscs.core.model.Names;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -209,6 +210,6 @@ final class Fields {
         if (n.isObject()) {
             return "an object";
         }
-        return n.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+        return n.getNodeType().toString().toLowerCase(Locale.ROOT);
     }
 }

@@ -4,9 +4,11 @@ import dev.cscs.agent.os.AtomicFiles;
 import dev.cscs.agent.os.FileState;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
+import dev.cscs.core.model.Names;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -117,8 +119,8 @@ abstract class FileApplier implements Applier {
                 throw Fields.error(name() + "/" + e.name(), "appears twice in the desired state (domains "
                         + "must be resolved before planning)");
             }
-            if (!dev.cscs.core.model.Names.isDomain(e.domain())) {
-                throw Fields.error(name() + "/" + e.name(), "comes from an invalid domain " + dev.cscs.core.model.Names.shown(e.domain()));
+            if (!Names.isDomain(e.domain())) {
+                throw Fields.error(name() + "/" + e.name(), "comes from an invalid domain " + Names.shown(e.domain()));
             }
         }
         Rendered rendered = render(desired, ctx);
@@ -191,7 +193,7 @@ abstract class FileApplier implements Applier {
     private static boolean matches(FileState current, Target target) {
         if (target instanceof Content c) {
             return current instanceof FileState.Regular r
-                    && java.util.Arrays.equals(r.content(), c.text().getBytes(StandardCharsets.UTF_8));
+                    && Arrays.equals(r.content(), c.text().getBytes(StandardCharsets.UTF_8));
         }
         return current instanceof FileState.Symlink s && s.target().equals(((LinkTo) target).target());
     }

@@ -1,11 +1,13 @@
 package dev.cscs.agent.applier;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cscs.core.model.Names;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -79,7 +81,7 @@ final class FirewallModel {
     private static String policy(Fields f, String field, JsonNode n) {
         String p = f.string(field, n, 64);
         if (!p.equals("drop") && !p.equals("accept")) {
-            throw f.invalid(field, "must be \"drop\" or \"accept\", got " + dev.cscs.core.model.Names.shown(p));
+            throw f.invalid(field, "must be \"drop\" or \"accept\", got " + Names.shown(p));
         }
         return p;
     }
@@ -87,16 +89,16 @@ final class FirewallModel {
     private static Rule rule(Fields r) {
         String action = r.requiredString("action", 64);
         if (!ACTIONS.contains(action)) {
-            throw r.invalid("action", "must be accept, drop or reject, got " + dev.cscs.core.model.Names.shown(action));
+            throw r.invalid("action", "must be accept, drop or reject, got " + Names.shown(action));
         }
         String chain = r.optString("chain", 64).orElse("input");
         if (!CHAINS.contains(chain)) {
-            throw r.invalid("chain", "must be input, forward or output, got " + dev.cscs.core.model.Names.shown(chain));
+            throw r.invalid("chain", "must be input, forward or output, got " + Names.shown(chain));
         }
         String proto = r.optString("proto", 64).orElse(null);
         if (proto != null && !PROTOS.containsKey(proto)) {
-            throw r.invalid("proto", "must be one of " + String.join(", ", new java.util.TreeSet<>(PROTOS.keySet()))
-                    + ", got " + dev.cscs.core.model.Names.shown(proto));
+            throw r.invalid("proto", "must be one of " + String.join(", ", new TreeSet<>(PROTOS.keySet()))
+                    + ", got " + Names.shown(proto));
         }
         List<PortRange> sport = ports(r, "sport");
         List<PortRange> dport = ports(r, "dport");
@@ -148,7 +150,7 @@ final class FirewallModel {
                 String s = p.isTextual() ? p.textValue() : null;
                 if (s == null || s.length() > 11 || !PORT.matcher(s).matches()) {
                     throw r.invalid(where, "must be a port (1-65535) or a range \"from-to\", got "
-                            + (s == null ? Fields.typeOf(p) : dev.cscs.core.model.Names.shown(s)));
+                            + (s == null ? Fields.typeOf(p) : Names.shown(s)));
                 }
                 String[] ft = s.split("-");
                 int from = Integer.parseInt(ft[0]);
@@ -169,7 +171,7 @@ final class FirewallModel {
             for (int i = 0; i < items.size(); i++) {
                 Object p = IpPrefix.parse(items.get(i));
                 if (p instanceof String why) {
-                    throw r.invalid(n.isArray() ? field + "[" + i + "]" : field, dev.cscs.core.model.Names.shown(items.get(i)) + " " + why);
+                    throw r.invalid(n.isArray() ? field + "[" + i + "]" : field, Names.shown(items.get(i)) + " " + why);
                 }
                 out.add((IpPrefix) p);
             }

@@ -1,5 +1,8 @@
 package dev.cscs.agent.applier;
 
+import dev.cscs.core.model.Names;
+import java.util.Arrays;
+
 /**
  * An IPv4 or IPv6 address with an optional prefix length, parsed by hand: {@code InetAddress}
  * would resolve anything that is not a literal through DNS, and validation must stay pure. The
@@ -23,7 +26,7 @@ record IpPrefix(byte[] address, int length) {
         if (slash >= 0) {
             String l = s.substring(slash + 1);
             if (!l.matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(l) > max) {
-                return "has prefix length " + dev.cscs.core.model.Names.shown(l) + "; it must be from 0 to " + max;
+                return "has prefix length " + Names.shown(l) + "; it must be from 0 to " + max;
             }
             len = Integer.parseInt(l);
         }
@@ -164,12 +167,12 @@ record IpPrefix(byte[] address, int length) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof IpPrefix p && java.util.Arrays.equals(address, p.address) && length == p.length;
+        return o instanceof IpPrefix p && Arrays.equals(address, p.address) && length == p.length;
     }
 
     @Override
     public int hashCode() {
-        return java.util.Arrays.hashCode(address) * 31 + length;
+        return Arrays.hashCode(address) * 31 + length;
     }
 
     @Override

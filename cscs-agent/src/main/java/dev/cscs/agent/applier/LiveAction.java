@@ -1,5 +1,7 @@
 package dev.cscs.agent.applier;
 
+import java.util.Optional;
+
 /**
  * One change to live kernel or service state, done only when {@link ApplyContext#live()}.
  * Apply records the inverse of each action it performed in {@link Applied#undo()}, which is how
@@ -13,8 +15,8 @@ public sealed interface LiveAction {
      * conflict (a file cscs did not write), the action is dropped from the plan: cscs never
      * loads someone else's file.
      */
-    default java.util.Optional<String> loads() {
-        return java.util.Optional.empty();
+    default Optional<String> loads() {
+        return Optional.empty();
     }
 
     /** Write {@code /proc/sys/…} for {@code name} and read it back. */
@@ -36,8 +38,8 @@ public sealed interface LiveAction {
         }
 
         @Override
-        public java.util.Optional<String> loads() {
-            return java.util.Optional.of(path);
+        public Optional<String> loads() {
+            return Optional.of(path);
         }
     }
 

@@ -6,15 +6,18 @@ import dev.cscs.agent.os.CommandRunner.Result;
 import dev.cscs.agent.os.FileState;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
+import dev.cscs.core.model.Names;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -37,13 +40,13 @@ final class ServiceApplier extends FileApplier {
     private static final Set<String> ENABLEMENT_DIRS = Set.of(".wants", ".requires", ".upholds");
 
     /** Whether systemd runs as PID 1 here; injected by tests, as this is host state outside any root. */
-    private final java.util.function.BooleanSupplier systemd;
+    private final BooleanSupplier systemd;
 
     ServiceApplier() {
         this(ServiceApplier::systemdRunning);
     }
 
-    ServiceApplier(java.util.function.BooleanSupplier systemd) {
+    ServiceApplier(BooleanSupplier systemd) {
         this.systemd = systemd;
     }
 
@@ -69,7 +72,7 @@ final class ServiceApplier extends FileApplier {
         Fields f = Fields.of(name(), unit, value, Set.of("state"));
         String s = f.requiredString("state", 16);
         if (!s.equals("masked") && !s.equals("disabled")) {
-            throw f.invalid("state", "must be \"masked\" or \"disabled\", got " + dev.cscs.core.model.Names.shown(s));
+            throw f.invalid("state", "must be \"masked\" or \"disabled\", got " + Names.shown(s));
         }
         return s;
     }
@@ -129,7 +132,7 @@ final class ServiceApplier extends FileApplier {
         FileState s = FileState.read(ctx.path(LEGACY_LIST));
         if (Managed.hasHeader(s)) {
             ((FileState.Regular) s).text().lines().filter(l -> !l.startsWith("#"))
-                    .filter(l -> dev.cscs.core.model.Names.isKeyName(l) && UNIT.matcher(l).matches()).forEach(out::add);
+                    .filter(l -> Names.isKeyName(l) && UNIT.matcher(l).matches()).forEach(out::add);
         }
         return out;
     }
@@ -138,13 +141,13 @@ final class ServiceApplier extends FileApplier {
     private static List<String> enablementLinks(ApplyContext ctx, String unit) {
         List<String> out = new ArrayList<>();
         Path units = ctx.directory(UNITS);
-        if (!Files.isDirectory(units, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isDirectory(units, LinkOption.NOFOLLOW_LINKS)) {
             return out;
         }
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(units)) {
             for (Path d : dirs) {
                 String n = d.getFileName().toString();
-                if (ENABLEMENT_DIRS.stream().anyMatch(n::endsWith) && Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                if (ENABLEMENT_DIRS.stream().anyMatch(n::endsWith) && Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)
                         && Files.isSymbolicLink(d.resolve(unit))) {
                     out.add(UNITS + "/" + n + "/" + unit);
                 }

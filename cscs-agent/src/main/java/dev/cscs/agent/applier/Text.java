@@ -1,6 +1,7 @@
 package dev.cscs.agent.applier;
 
 import dev.cscs.core.model.Names;
+import java.util.function.IntPredicate;
 
 /**
  * Character-level checks shared by every schema. A value that reaches a config file must be one
@@ -46,7 +47,7 @@ final class Text {
     }
 
     /** The first character of {@code s} outside {@code allowed}, described, or {@code null}. */
-    static String firstOutside(String s, String allowedDescription, java.util.function.IntPredicate allowed) {
+    static String firstOutside(String s, String allowedDescription, IntPredicate allowed) {
         for (int i = 0; i < s.length(); ) {
             int cp = s.codePointAt(i);
             if (!allowed.test(cp)) {

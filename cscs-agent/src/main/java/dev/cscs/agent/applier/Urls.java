@@ -1,7 +1,9 @@
 package dev.cscs.agent.applier;
 
+import dev.cscs.core.model.Names;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * URL checks for repository addresses. A URL is one token: no whitespace, quotes, backslashes or
@@ -25,8 +27,8 @@ final class Urls {
         int sep = url.indexOf("://");
         String scheme = sep > 0 ? url.substring(0, sep).toLowerCase(Locale.ROOT) : "";
         if (!schemes.contains(scheme)) {
-            throw f.invalid(field, "must be a URL starting with one of " + String.join("://, ", new java.util.TreeSet<>(schemes))
-                    + "://; got " + dev.cscs.core.model.Names.shown(url));
+            throw f.invalid(field, "must be a URL starting with one of " + String.join("://, ", new TreeSet<>(schemes))
+                    + "://; got " + Names.shown(url));
         }
         String rest = url.substring(sep + 3);
         String bad = Text.firstOutside(url, "letters, digits and " + BASE + extra,

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -58,7 +59,7 @@ final class YumApplier extends FileApplier {
         int maxUrls = source.equals("baseurl") ? 16 : 1;
         o.put(source, String.join(" ", urls(f, source, maxUrls)));
         for (String b : BOOLEANS) {
-            java.util.Optional<Boolean> v = f.optBool(b);
+            Optional<Boolean> v = f.optBool(b);
             if (v.isPresent()) {
                 o.put(b, v.get() ? "1" : "0");
             } else if (b.equals("enabled") || b.equals("gpgcheck")) {

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * next time, and the next report is the retry.
  */
 public final class HttpStatusSink implements StatusSink {
-    private final java.util.function.Function<StatusReport, String> encode;
+    private final Function<StatusReport, String> encode;
     private static final Logger LOG = LoggerFactory.getLogger(HttpStatusSink.class);
     private final List<URI> endpoints;
     private final HttpClient client;
@@ -41,7 +43,7 @@ public final class HttpStatusSink implements StatusSink {
 
     /** {@code encode} makes the request body, e.g. a report signed by the node's key. */
     public HttpStatusSink(List<URI> endpoints, HttpClient client, Duration timeout,
-                          java.util.function.Function<StatusReport, String> encode) {
+                          Function<StatusReport, String> encode) {
         this.encode = Objects.requireNonNull(encode, "encode");
         this.endpoints = List.copyOf(endpoints);
         if (this.endpoints.isEmpty()) {
@@ -82,11 +84,11 @@ public final class HttpStatusSink implements StatusSink {
         }
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(encode.apply(report), StandardCharsets.UTF_8)).build();
-        java.util.concurrent.CompletableFuture<HttpResponse<String>> sent;
+        CompletableFuture<HttpResponse<String>> sent;
         try {
             sent = client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
         } catch (RuntimeException e) {
-            sent = java.util.concurrent.CompletableFuture.failedFuture(e);
+            sent = CompletableFuture.failedFuture(e);
         }
         sent.whenComplete((r, err) -> {
             String outcome;

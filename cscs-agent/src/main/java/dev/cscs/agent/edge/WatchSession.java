@@ -1,6 +1,7 @@
 package dev.cscs.agent.edge;
 
 import dev.cscs.agent.edge.HttpChangesetFeed.Settings;
+import dev.cscs.agent.feed.FeedItem;
 import dev.cscs.agent.feed.FeedListener;
 import dev.cscs.core.sse.SseParser;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
@@ -128,7 +130,7 @@ final class WatchSession implements AutoCloseable {
         return c;
     }
 
-    private void deliver(List<dev.cscs.agent.feed.FeedItem> items) {
+    private void deliver(List<FeedItem> items) {
         try {
             listener.onChangesets(items);
         } catch (RuntimeException e) {
@@ -206,7 +208,7 @@ final class WatchSession implements AutoCloseable {
 
     /** The exception that says what happened: below the async wrappers, with its message if it has one. */
     private static String rootCause(Throwable t) {
-        while ((t instanceof java.util.concurrent.CompletionException || t instanceof ExecutionException)
+        while ((t instanceof CompletionException || t instanceof ExecutionException)
                 && t.getCause() != null) {
             t = t.getCause();
         }

@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
+import java.util.ArrayDeque;
 
 /**
  * Path resolution that never follows a symlinked directory. A link anywhere below the root
@@ -73,7 +74,7 @@ public final class NoFollow {
      */
     public static void createDirectories(Path dir, FileAttribute<?> mode) throws IOException {
         Path existing = dir.toAbsolutePath();
-        java.util.ArrayDeque<Path> missing = new java.util.ArrayDeque<>();
+        ArrayDeque<Path> missing = new ArrayDeque<>();
         while (existing.getParent() != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
             missing.push(existing);
             existing = existing.getParent();

@@ -12,6 +12,7 @@ import dev.cscs.core.error.CscsException;
 import dev.cscs.core.json.StrictJson;
 import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.JsonFields;
+import dev.cscs.core.model.Names;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ final class StatusJson {
         JsonNode o = JsonFields.object(StrictJson.parse(json, 8, "status report"), "$", FIELDS, Set.of());
         String format = JsonFields.text(o, "format", "$");
         if (!StatusReport.FORMAT.equals(format)) {
-            throw CscsException.malformed("$.format: " + dev.cscs.core.model.Names.shown(format) + " is not " + StatusReport.FORMAT);
+            throw CscsException.malformed("$.format: " + Names.shown(format) + " is not " + StatusReport.FORMAT);
         }
         Instant time;
         try {

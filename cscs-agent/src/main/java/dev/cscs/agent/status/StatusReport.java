@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One node's state after a reconcile. JSON shape: {@code dev/cscs/agent/status.md}.
@@ -80,7 +81,7 @@ public record StatusReport(String node, Instant time, long revision, List<Domain
     }
 
     /** The applier result named {@code applier}, if it ran. */
-    public java.util.Optional<ApplierStatus> applier(String applier) {
+    public Optional<ApplierStatus> applier(String applier) {
         return appliers.stream().filter(a -> a.applier().equals(applier)).findFirst();
     }
 

@@ -4,9 +4,11 @@ import static dev.cscs.agent.applier.Support.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cscs.agent.os.FileState;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -104,7 +106,7 @@ class ApplyJournalTest {
         Path a = root.resolve("etc/yum.repos.d/cscs-a.repo");
         byte[] binary = {0, (byte) 0xff, (byte) 0xfe, '\n', 0x7f};
         Files.write(a, binary);
-        Files.setPosixFilePermissions(a, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(a, PosixFilePermissions.fromString("rw-------"));
         FileState edited = FileState.read(a);
         Plan plan = yum.plan(List.of(entry("global", "a", "{\"baseurl\": \"https://b.example/\"}")), ctx);
         ApplyContext dying = ApplyContext.builder(root).runner(new FakeRunner()).clock(Support.CLOCK)
@@ -126,7 +128,7 @@ class ApplyJournalTest {
                 }
 
                 @Override
-                public void validate(String name, com.fasterxml.jackson.databind.JsonNode value) {
+                public void validate(String name, JsonNode value) {
                 }
 
                 @Override

@@ -12,6 +12,7 @@ import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ class AptApplierTest {
         try (InputStream in = AptApplierTest.class.getResourceAsStream("tools/test-key.asc")) {
             return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

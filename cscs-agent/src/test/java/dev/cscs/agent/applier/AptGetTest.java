@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cscs.core.testing.Proc;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,7 @@ class AptGetTest {
     void gpgReadsTheKeyringItWroteWithItsOwnershipHeader() throws Exception {
         Support.converge(apt, List.of(AptApplierTest.signed("factory-a", "vendor", AptApplierTest.testKey())), Support.offline(root));
         Path home = Files.createDirectory(work.resolve("gnupg"));
-        Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
         Proc.Result r = Tools.run("gpg", "--homedir", home.toString(), "--batch", "--with-colons", "--show-keys",
                 root.resolve("etc/apt/keyrings/cscs-vendor.asc").toString()).requireOk();
         assertThat(r.out()).contains("fpr:::::::::F36D7060BFDDBD25A9378E2A42479DC9E822EB35:", "uid:");

@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cscs.agent.os.FileState;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,8 +107,8 @@ class FirewallApplierTest {
         assertThat(FileState.read(root.resolve(FirewallApplier.FILE))).isEqualTo(before);
         try (var files = Files.list(root.resolve("etc/nftables.d"))) {
             assertThat(files).containsExactly(root.resolve(FirewallApplier.FILE));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -161,7 +162,7 @@ class FirewallNetnsTest {
                 if (left <= 0) {
                     return false;
                 }
-                String timeout = String.format(java.util.Locale.ROOT, "%.3f", Math.min(0.5, left / 1e9));
+                String timeout = String.format(Locale.ROOT, "%.3f", Math.min(0.5, left / 1e9));
                 Proc.Result r = Proc.run(from.exec("/usr/bin/python3", "-c", "import socket, sys\n"
                         + "socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=float(sys.argv[3])).close()",
                         addr, Integer.toString(port), timeout), 10);

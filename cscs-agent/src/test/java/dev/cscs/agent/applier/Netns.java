@@ -2,6 +2,7 @@ package dev.cscs.agent.applier;
 
 import dev.cscs.agent.os.CommandRunner;
 import dev.cscs.core.testing.Proc;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -27,7 +28,7 @@ final class Netns implements AutoCloseable {
 
     /** argv run inside the namespace. */
     List<String> exec(String... argv) {
-        List<String> out = new java.util.ArrayList<>(prefix());
+        List<String> out = new ArrayList<>(prefix());
         out.addAll(List.of(argv));
         return out;
     }

@@ -2,7 +2,9 @@ package dev.cscs.agent.applier;
 
 import static dev.cscs.agent.applier.Support.entry;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cscs.agent.os.AtomicFiles;
 import dev.cscs.agent.os.FileState;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +94,7 @@ class OwnershipTest {
         Files.setPosixFilePermissions(root.resolve(A), PosixFilePermissions.fromString("rw-rw-rw-"));
         Applied applied = Support.converge(yum, List.of(repo("a")), ctx());
         assertThat(applied.drift()).extracting(Applied.Drift::path).containsExactly(A);
-        assertThat(Files.getPosixFilePermissions(root.resolve(A))).isEqualTo(dev.cscs.agent.os.AtomicFiles.DEFAULT_MODE);
+        assertThat(Files.getPosixFilePermissions(root.resolve(A))).isEqualTo(AtomicFiles.DEFAULT_MODE);
     }
 
     @Test
@@ -120,7 +122,7 @@ class OwnershipTest {
     void aDamagedManifestFailsClosed() throws Exception {
         Support.converge(yum, List.of(repo("a")), ctx());
         Files.writeString(Ownership.file(ctx()), "{\"format\": \"cscs/ownership/v1\", \"paths\": []}");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> yum.plan(List.of(), ctx()))
+        assertThatThrownBy(() -> yum.plan(List.of(), ctx()))
                 .hasMessageContaining("ownership manifest").hasMessageContaining("is damaged");
         assertThat(root.resolve(A)).exists();
     }

@@ -5,12 +5,16 @@ import static dev.cscs.agent.applier.Support.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cscs.agent.os.FileState;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -85,7 +89,7 @@ class SysctlApplierTest {
         ApplyContext offline = Support.offline(root);
         Support.converge(sysctl, desired().subList(0, 1), offline);
         FileState before = FileState.read(root.resolve(SysctlApplier.FILE));
-        java.util.Map<String, String> kernel = new java.util.HashMap<>(java.util.Map.of(
+        Map<String, String> kernel = new HashMap<>(Map.of(
                 "net.ipv4.ip_forward", "7", "net.ipv4.tcp_syncookies", "1"));
         FakeRunner runner = new FakeRunner()
                 .on("sysctl -n", c -> FakeRunner.ok(kernel.get(c.argv().get(2)) + "\n"))
@@ -114,7 +118,7 @@ class SysctlApplierTest {
     void rollbackRestoresByteIdenticalFile() throws Exception {
         ApplyContext ctx = Support.offline(root);
         Support.converge(sysctl, desired(), ctx);
-        Files.setPosixFilePermissions(root.resolve(SysctlApplier.FILE), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(root.resolve(SysctlApplier.FILE), PosixFilePermissions.fromString("rw-------"));
         FileState before = FileState.read(root.resolve(SysctlApplier.FILE));
         Applied applied = sysctl.apply(sysctl.plan(List.of(), ctx), ctx);
         assertThat(root.resolve(SysctlApplier.FILE)).doesNotExist();
@@ -148,11 +152,11 @@ class SysctlApplierTest {
                 .hasMessage("sysctl/net.core.x: field \"value\" is 257 characters long; at most 256");
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void sysctlsThatNameAProgramTheKernelRunsAreRefused() {
-        for (String name : java.util.List.of("kernel.modprobe", "kernel.poweroff_cmd", "kernel.hotplug")) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SysctlApplier().validate(name,
-                    new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"value\":\"/tmp/x\"}")))
+        for (String name : List.of("kernel.modprobe", "kernel.poweroff_cmd", "kernel.hotplug")) {
+            assertThatThrownBy(() -> new SysctlApplier().validate(name,
+                    new ObjectMapper().readTree("{\"value\":\"/tmp/x\"}")))
                     .as(name).hasMessageContaining("names a program the kernel runs as root");
         }
     }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
@@ -71,7 +72,7 @@ class ValidatePropertiesTest {
         if (v6 && r.nextBoolean()) {
             // runs of zero groups exercise '::'
             int from = r.nextInt(16);
-            java.util.Arrays.fill(bytes, from, Math.min(16, from + 2 * r.nextInt(8)), (byte) 0);
+            Arrays.fill(bytes, from, Math.min(16, from + 2 * r.nextInt(8)), (byte) 0);
         }
         int len = r.nextInt(bytes.length * 8 + 1);
         for (int b = len; b < bytes.length * 8; b++) {

@@ -7,6 +7,7 @@ import dev.cscs.core.testing.Proc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,7 +70,7 @@ class YumDnfTest {
                 Support.offline(root));
         Path script = Tools.resource("dnf_strict_check.py", work);
         try (var files = Files.list(root.resolve("etc/yum.repos.d"))) {
-            List<String> argv = new java.util.ArrayList<>(List.of("/usr/bin/python3", script.toString()));
+            List<String> argv = new ArrayList<>(List.of("/usr/bin/python3", script.toString()));
             files.map(Path::toString).sorted().forEach(argv::add);
             Proc.Result r = Proc.run(argv, 60);
             assertThat(r.exit()).as(r.out() + r.err()).isZero();

@@ -3,6 +3,7 @@ package dev.cscs.agent.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cscs.agent.status.StatusReport.ApplierStatus;
 import dev.cscs.agent.status.StatusReport.DomainHead;
 import dev.cscs.agent.status.StatusReport.KeyOverride;
@@ -47,7 +48,7 @@ class StatusReportJsonTest {
         String json = doc.substring(doc.indexOf("```json") + 7, doc.indexOf("```", doc.indexOf("```json") + 7));
         StatusReport r = StatusReport.fromJson(json);
         assertThat(r.appliers()).extracting(a -> a.state().wire()).containsExactly("applied", "drift-corrected", "failed", "in-sync");
-        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var mapper = new ObjectMapper();
         assertThat(mapper.readTree(r.toJson())).isEqualTo(mapper.readTree(json));
     }
 

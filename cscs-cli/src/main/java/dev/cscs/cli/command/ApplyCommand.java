@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Printer;
+import dev.cscs.cli.Version;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.crypto.PrivateKeyRef;
 import dev.cscs.core.error.ErrorCode;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "apply", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, sortOptions = false,
+@Command(name = "apply", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Make domains hold exactly what policy files say, one signed changeset per domain.",
             "Each policy is diffed against its domain: new and changed keys become puts, keys the policy does",
             "not name become deletes. Every value is checked first; if any is invalid nothing is submitted",

@@ -2,6 +2,8 @@ package dev.cscs.cli.command;
 
 import dev.cscs.cli.CliFiles;
 import dev.cscs.cli.LocalOptions;
+import dev.cscs.cli.Printer;
+import dev.cscs.cli.Version;
 import dev.cscs.core.crypto.KeyFiles;
 import dev.cscs.core.crypto.PublicKeyRef;
 import dev.cscs.core.crypto.SignatureAlg;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "attach-signature", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, sortOptions = false,
+@Command(name = "attach-signature", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Attach a signature made outside cscs.",
             "For signatures from an HSM or `openssl pkeyutl` over the payload that `cscs sign --print-payload`",
             "printed. It is verified before it is attached."},
@@ -72,7 +74,7 @@ public final class AttachSignatureCommand implements Runnable {
         CliFiles.writeAtomic(target, ChangesetCodec.toPrettyJson(signed));
         global.printer().note("attached " + sigAlg + " signature by " + key.keyid() + "; " + target + " has "
                 + signed.signatures().size() + " signature(s)");
-        global.printer().result(dev.cscs.cli.Printer.object().put("file", target.toString()).put("keyid", key.keyid())
+        global.printer().result(Printer.object().put("file", target.toString()).put("keyid", key.keyid())
                 .put("signatures", signed.signatures().size()), null);
     }
 }

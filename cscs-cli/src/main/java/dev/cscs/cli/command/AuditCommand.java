@@ -8,6 +8,7 @@ import dev.cscs.cli.Colors;
 import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Printer;
 import dev.cscs.cli.Table;
+import dev.cscs.cli.Version;
 import dev.cscs.cli.http.ApiClient;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ExitCode;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "audit", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, sortOptions = false,
+@Command(name = "audit", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Verify every chain on this machine from your genesis, on one node or all of them.",
             "With --genesis the node only supplies the changesets: signatures, thresholds, scopes, seq and prev",
             "links and digests of every chain (_trust first) are checked here, so a node cannot forge or",

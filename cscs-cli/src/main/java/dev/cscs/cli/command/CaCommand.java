@@ -4,6 +4,7 @@ import dev.cscs.cli.CliFiles;
 import dev.cscs.cli.LocalOptions;
 import dev.cscs.cli.Passphrases;
 import dev.cscs.cli.Printer;
+import dev.cscs.cli.Version;
 import dev.cscs.core.crypto.KeyFiles;
 import dev.cscs.core.crypto.KeyGen;
 import dev.cscs.core.crypto.PrivateKeyRef;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "ca", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class,
+@Command(name = "ca", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"The cluster CA: it issues the certificates nodes and API clients present (mutual TLS).",
             "Trust in configuration never comes from these certificates; they only decide who may talk to whom."},
         subcommands = {CaCommand.Init.class, CaCommand.Issue.class},

@@ -2,6 +2,8 @@ package dev.cscs.cli.command;
 
 import dev.cscs.cli.CliFiles;
 import dev.cscs.cli.LocalOptions;
+import dev.cscs.cli.Printer;
+import dev.cscs.cli.Version;
 import dev.cscs.core.crypto.PrivateKeyRef;
 import dev.cscs.core.crypto.SignatureAlg;
 import dev.cscs.core.error.CscsException;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "cosign", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, sortOptions = false,
+@Command(name = "cosign", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Add a signature to a changeset file.",
             "For domains whose threshold needs several signers. The body is not changed; the file is rewritten",
             "atomically."},
@@ -62,7 +64,7 @@ public final class CosignCommand implements Runnable {
         Path target = out != null ? out : file;
         CliFiles.writeAtomic(target, ChangesetCodec.toPrettyJson(cs));
         global.printer().note("wrote " + target + ": " + cs.signatures().size() + " signature(s)");
-        global.printer().result(dev.cscs.cli.Printer.object().put("file", target.toString())
+        global.printer().result(Printer.object().put("file", target.toString())
                 .put("signatures", cs.signatures().size()), null);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Printer;
+import dev.cscs.cli.Version;
 import dev.cscs.cli.http.ApiClient;
 import dev.cscs.core.error.CscsException;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "diff", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, sortOptions = false,
+@Command(name = "diff", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Show what `cscs apply -f` would change, key by key, down to the field.",
             "Values are checked against the appliers' schemas as the servers check them, and every invalid value",
             "is reported. Exit 0: nothing would change; 1: something would; 3: a value is invalid."},

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cscs.cli.CliFiles;
 import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Printer;
+import dev.cscs.cli.Version;
 import dev.cscs.cli.http.ApiClient;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "get", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class,
+@Command(name = "get", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Show the current value of one key, with the seq that set it.",
             "Reads are linearizable; --local answers from the node alone (works without a quorum).",
             "--at-seq N shows the value as it was once seq N was applied: the domain's chain is verified here",

@@ -4,12 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cscs.cli.Colors;
 import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Table;
+import dev.cscs.cli.Version;
 import dev.cscs.core.error.ExitCode;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "health", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class,
+@Command(name = "health", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Is the cluster up: every member asked on its own, like `etcdctl endpoint health`.",
             "Per member whether it answers, the leader it sees, its term and how far its applied index is",
             "behind the highest commit index seen (LAG). The members come from the first endpoint that answers",

@@ -3,6 +3,7 @@ package dev.cscs.cli.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Table;
+import dev.cscs.cli.Version;
 import dev.cscs.cli.http.ApiClient;
 import dev.cscs.core.model.Names;
 import picocli.CommandLine.Command;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "history", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class,
+@Command(name = "history", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Show a domain's chain: every changeset, who signed it and what it did."},
         footer = {"", "Examples:", "  cscs history factory-a", "  cscs history _trust          # the trust policy's own chain",
             "  cscs history factory-a --from 40 -o json"})

@@ -4,6 +4,7 @@ import dev.cscs.cli.CliFiles;
 import dev.cscs.cli.LocalOptions;
 import dev.cscs.cli.Passphrases;
 import dev.cscs.cli.Printer;
+import dev.cscs.cli.Version;
 import dev.cscs.core.crypto.KeyFiles;
 import dev.cscs.core.crypto.KeyGen;
 import dev.cscs.core.crypto.PrivateKeyRef;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "keygen", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, sortOptions = false,
+@Command(name = "keygen", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Make a signing key pair.",
             "Writes PREFIX.key (PKCS#8 PEM, passphrase-encrypted, mode 0600) and PREFIX.pub (SPKI PEM), and prints",
             "the keyid (hex SHA-256 of the public key's DER) on stdout."},

@@ -3,6 +3,7 @@ package dev.cscs.cli.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Table;
+import dev.cscs.cli.Version;
 import dev.cscs.cli.http.ApiClient;
 import dev.cscs.core.model.Names;
 import java.util.Iterator;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "ls", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class,
+@Command(name = "ls", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"List the domains and their heads, or the keys of one domain."},
         footer = {"", "Examples:", "  cscs ls", "  cscs ls factory-a"})
 public final class LsCommand implements Runnable {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Table;
+import dev.cscs.cli.Version;
 import dev.cscs.cli.http.ApiClient;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
@@ -14,6 +15,7 @@ import dev.cscs.core.model.Op;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "member", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class,
+@Command(name = "member", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"List and change the cluster's Raft members.",
             "Changes are signed by operator (or root) keys and go into the _nodes registry; the leader then makes",
             "the Raft configuration follow it. A replica is promoted to voter only once it has caught up."},
@@ -111,7 +113,7 @@ public final class MemberCommand implements Runnable {
             JsonNode reply = s.submit(Names.NODES, head -> {
                 JsonNode current = s.api().get("/v1/members").path("registry").path(node);
                 return List.of(new Op.Put(Names.nodeKey(node), record(current)));
-            }, signWith, getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " " + node, "/v1/members");
+            }, signWith, getClass().getSimpleName().toLowerCase(Locale.ROOT) + " " + node, "/v1/members");
             Submitter.printAccepted(global.printer(), reply);
             global.printer().note("the leader now changes the Raft configuration; follow it with `cscs member ls`");
         }

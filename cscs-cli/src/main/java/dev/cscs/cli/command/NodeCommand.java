@@ -3,6 +3,7 @@ package dev.cscs.cli.command;
 import dev.cscs.cli.CliFiles;
 import dev.cscs.cli.LocalOptions;
 import dev.cscs.cli.Printer;
+import dev.cscs.cli.Version;
 import dev.cscs.core.crypto.KeyFiles;
 import dev.cscs.core.crypto.KeyGen;
 import dev.cscs.core.crypto.PrivateKeyRef;
@@ -17,6 +18,7 @@ import dev.cscs.core.tls.Pem;
 import dev.cscs.core.tls.TlsMaterial;
 import dev.cscs.core.trust.ChainState;
 import dev.cscs.core.trust.JoinToken;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "node", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class,
+@Command(name = "node", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Provision devices: everything a new node needs to join, made offline.",
         subcommands = {NodeCommand.Provision.class},
         footer = {"", "Example:",
@@ -110,7 +112,7 @@ public final class NodeCommand implements Runnable {
                     throw new CscsException(ErrorCode.USAGE, out + " is not empty; a bundle goes into a new directory");
                 }
                 Files.createDirectories(out);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new CscsException(ErrorCode.IO, "cannot create " + out + ": " + e.getMessage());
             }
             PrivateKeyRef caKey = KeyArgs.signer(ca.resolve("ca.key"), global);

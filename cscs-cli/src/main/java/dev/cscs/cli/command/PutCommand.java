@@ -3,6 +3,7 @@ package dev.cscs.cli.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Printer;
+import dev.cscs.cli.Version;
 import dev.cscs.core.json.Jcs;
 import dev.cscs.core.model.Names;
 import dev.cscs.core.model.Op;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "put", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, sortOptions = false,
+@Command(name = "put", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Set one key: a one-op changeset, signed and submitted.",
             "The value is JSON (or @FILE). If the chain moves on meanwhile, it rebases once by itself.",
             "Putting the value a key already holds is a no-op: it says so, exits 0 and adds no changeset."},

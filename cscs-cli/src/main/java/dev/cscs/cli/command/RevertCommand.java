@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cscs.cli.CliFiles;
 import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Printer;
+import dev.cscs.cli.Version;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.model.Changeset;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "revert", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, sortOptions = false,
+@Command(name = "revert", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Restore a domain to its state at an earlier seq, as one new signed changeset.",
             "The chain is verified here from your genesis (signatures, thresholds, links), replayed to seq N",
             "and to its head, and the difference becomes puts (of changed and removed keys) and deletes (of",

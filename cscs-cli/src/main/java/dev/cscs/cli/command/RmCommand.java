@@ -3,6 +3,7 @@ package dev.cscs.cli.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Printer;
+import dev.cscs.cli.Version;
 import dev.cscs.core.model.Names;
 import dev.cscs.core.model.Op;
 import java.nio.file.Path;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "rm", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, sortOptions = false,
+@Command(name = "rm", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Delete one key: a one-op changeset, signed and submitted.",
             "Devices remove the file the key made (only files cscs manages). Removing a key the domain does not",
             "hold is a no-op: it says so, exits 0 and adds no changeset."},

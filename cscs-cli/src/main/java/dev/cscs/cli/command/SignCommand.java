@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cscs.cli.CliFiles;
 import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Printer;
+import dev.cscs.cli.Version;
 import dev.cscs.cli.http.ApiClient;
 import dev.cscs.core.crypto.PrivateKeyRef;
 import dev.cscs.core.crypto.SignatureAlg;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "sign", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, sortOptions = false,
+@Command(name = "sign", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Make and sign a changeset file.",
             "A changeset holds puts and deletes in one domain. The file is ready for `cscs cosign` or `cscs submit`.",
             "Its place in the chain comes from --seq/--prev, or else from the head at --endpoint."},

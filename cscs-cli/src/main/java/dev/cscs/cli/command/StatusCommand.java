@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cscs.cli.Colors;
 import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Table;
+import dev.cscs.cli.Version;
 import dev.cscs.cli.http.ApiClient;
 import dev.cscs.core.error.ExitCode;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "status", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class,
+@Command(name = "status", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"The fleet at a glance: every node's health, lag, errors and last report.",
             "Per node and domain the applied seq against the head, the appliers' states, errors and when each",
             "node last reported; suspects and failing or lagging nodes first."},

@@ -2,6 +2,7 @@ package dev.cscs.cli.command;
 
 import dev.cscs.cli.CliFiles;
 import dev.cscs.cli.GlobalOptions;
+import dev.cscs.cli.Version;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetCodec;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "submit", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class,
+@Command(name = "submit", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Submit a signed changeset file (from `cscs sign` and `cscs cosign`).",
             "A 409 means the chain moved on since it was signed: sign it again at the new head."},
         footer = {"", "Example:", "  cscs sign … --out cs.json",

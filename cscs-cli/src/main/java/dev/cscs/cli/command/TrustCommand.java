@@ -1,9 +1,10 @@
 package dev.cscs.cli.command;
 
+import dev.cscs.cli.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-@Command(name = "trust", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, description = "Create and inspect the trust policy: roots, operators, domain signers.",
+@Command(name = "trust", mixinStandardHelpOptions = true, versionProvider = Version.class, description = "Create and inspect the trust policy: roots, operators, domain signers.",
         subcommands = {TrustInitCommand.class, TrustShowCommand.class, TrustUpdateCommand.class},
         footer = {"", "Examples:",
             "  cscs trust init --root root1.pub --domain factory-a=ops.pub \\",

@@ -3,6 +3,7 @@ package dev.cscs.cli.command;
 import dev.cscs.cli.CliFiles;
 import dev.cscs.cli.LocalOptions;
 import dev.cscs.cli.Printer;
+import dev.cscs.cli.Version;
 import dev.cscs.core.crypto.KeyFiles;
 import dev.cscs.core.crypto.PrivateKeyRef;
 import dev.cscs.core.crypto.PublicKeyRef;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "init", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, sortOptions = false,
+@Command(name = "init", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Write the genesis of a new cluster.",
             "The genesis is changeset 1 of _trust, signed by the roots. Every device is provisioned with it (or with",
             "its digest, printed on stdout) as its trust anchor."},

@@ -3,13 +3,14 @@ package dev.cscs.cli.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Table;
+import dev.cscs.cli.Version;
 import dev.cscs.cli.http.ApiClient;
 import java.util.Iterator;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "show", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class,
+@Command(name = "show", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Show the cluster's current trust policy: keys, roots, operators, domains."},
         footer = {"", "Example:", "  cscs trust show --endpoint http://10.0.0.1:7400"})
 public final class TrustShowCommand implements Runnable {

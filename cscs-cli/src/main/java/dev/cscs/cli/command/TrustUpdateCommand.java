@@ -23,8 +23,10 @@ import dev.cscs.core.trust.TrustPolicy;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import picocli.CommandLine.Command;
@@ -137,7 +139,7 @@ public final class TrustUpdateCommand implements Runnable {
         for (String d : removeDomains) {
             b.removeDomain(Names.checkDomain(d));
         }
-        java.util.Map<String, List<String>> scopeOf = new java.util.HashMap<>();
+        Map<String, List<String>> scopeOf = new HashMap<>();
         for (String s : scopes) {
             int eq = s.indexOf('=');
             if (eq <= 0) {

@@ -3,6 +3,7 @@ package dev.cscs.cli.command;
 import dev.cscs.cli.CliFiles;
 import dev.cscs.cli.LocalOptions;
 import dev.cscs.cli.Printer;
+import dev.cscs.cli.Version;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.error.ExitCode;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, sortOptions = false,
+@Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Check a changeset offline against a genesis.",
             "Checks signatures, thresholds, scope, and its place in the chain. Exits 0 when it would be accepted,",
             "3 with the reason when not."},

@@ -3,6 +3,7 @@ package dev.cscs.cli.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cscs.cli.GlobalOptions;
+import dev.cscs.cli.Version;
 import dev.cscs.cli.http.ApiClient;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
@@ -10,6 +11,7 @@ import dev.cscs.core.model.Names;
 import dev.cscs.core.sse.SseParser;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
@@ -24,7 +26,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "watch", mixinStandardHelpOptions = true, versionProvider = dev.cscs.cli.Version.class, sortOptions = false,
+@Command(name = "watch", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Stream changes as they are committed (Server-Sent Events), one line per changeset.",
             "Reconnects by itself, to the next of --endpoints when a node is down, and resumes after the last",
             "revision it printed. Ctrl-C stops it."},
@@ -86,7 +88,7 @@ public final class WatchCommand implements Callable<Integer> {
     private void stream(ApiClient api) throws IOException, InterruptedException {
         String q = "/v1/watch?fromRevision=" + revision + (domains.isEmpty() ? "" : "&domains=" + String.join(",", domains));
         HttpRequest req = HttpRequest.newBuilder(api.uri(q)).header("Accept", "text/event-stream").GET().build();
-        HttpResponse<java.io.InputStream> resp;
+        HttpResponse<InputStream> resp;
         try {
             resp = api.http().send(req, HttpResponse.BodyHandlers.ofInputStream());
         } catch (ConnectException | HttpConnectTimeoutException e) {

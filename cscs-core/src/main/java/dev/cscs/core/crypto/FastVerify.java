@@ -1,5 +1,7 @@
 package dev.cscs.core.crypto;
 
+import dev.cscs.core.model.Digest;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.security.interfaces.ECPublicKey;
 import java.util.Arrays;
@@ -57,8 +59,8 @@ final class FastVerify {
             BigInteger s = ASN1Integer.getInstance(seq.getObjectAt(1)).getValue();
             ECDSASigner v = new ECDSASigner();
             v.init(false, pub);
-            return v.verifySignature(dev.cscs.core.model.Digest.sha256(payload), r, s);
-        } catch (java.io.IOException | RuntimeException e) {
+            return v.verifySignature(Digest.sha256(payload), r, s);
+        } catch (IOException | RuntimeException e) {
             return false;
         }
     }

@@ -19,6 +19,7 @@ import java.security.SecureRandom;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -26,9 +27,11 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.openssl.jcajce.JcePEMDecryptorProviderBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.OutputEncryptor;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.util.io.pem.PemGenerationException;
 import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemWriter;
 import org.bouncycastle.openssl.PKCS8Generator;
@@ -53,8 +56,8 @@ public final class KeyFiles {
                 return PublicKeys.fromSpki(bytes);
             }
             Object o = pem(bytes, file);
-            if (o instanceof org.bouncycastle.asn1.x509.SubjectPublicKeyInfo) {
-                return PublicKeys.fromSpki(((org.bouncycastle.asn1.x509.SubjectPublicKeyInfo) o).getEncoded());
+            if (o instanceof SubjectPublicKeyInfo) {
+                return PublicKeys.fromSpki(((SubjectPublicKeyInfo) o).getEncoded());
             }
             if (o instanceof PEMKeyPair || o instanceof PrivateKeyInfo || o instanceof PKCS8EncryptedPrivateKeyInfo) {
                 throw new CscsException(ErrorCode.BAD_KEY, file + ": this is a private key; give the public key (.pub)");
@@ -116,13 +119,13 @@ public final class KeyFiles {
                 }
                 return ((PEMEncryptedKeyPair) o).decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(BC).build(pass))
                         .getPrivateKeyInfo();
-            } catch (PKCSException | org.bouncycastle.operator.OperatorCreationException | IOException | RuntimeException e) {
+            } catch (PKCSException | OperatorCreationException | IOException | RuntimeException e) {
                 throw new CscsException(ErrorCode.BAD_PASSPHRASE, "cannot decrypt the key: wrong passphrase or damaged file");
             } finally {
                 Arrays.fill(pass, '\0');
             }
         }
-        if (o instanceof org.bouncycastle.asn1.x509.SubjectPublicKeyInfo) {
+        if (o instanceof SubjectPublicKeyInfo) {
             throw new CscsException(ErrorCode.BAD_KEY, "this is a public key; give the private key (.key)");
         }
         throw new CscsException(ErrorCode.BAD_KEY, "no PRIVATE KEY block found");
@@ -143,7 +146,7 @@ public final class KeyFiles {
                         .build();
             }
             pem = new PKCS8Generator(PrivateKeyInfo.getInstance(key.key().getEncoded()), enc).generate();
-        } catch (org.bouncycastle.operator.OperatorCreationException | org.bouncycastle.util.io.pem.PemGenerationException e) {
+        } catch (OperatorCreationException | PemGenerationException e) {
             throw new CscsException(ErrorCode.INTERNAL, "cannot encode the private key", e);
         }
         writeNew(file, toPem(pem), true);

@@ -2,6 +2,7 @@ package dev.cscs.core.crypto;
 
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
@@ -115,7 +116,7 @@ public final class Signer {
             byte[] reencoded = new DERSequence(new ASN1Integer[] {new ASN1Integer(r), new ASN1Integer(s)})
                     .getEncoded(ASN1Encoding.DER);
             return Arrays.equals(reencoded, sig);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return false;
         }
     }

@@ -1,6 +1,7 @@
 package dev.cscs.core.model;
 
 import dev.cscs.core.error.CscsException;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -42,8 +43,8 @@ public record Digest(String hex) {
 
     /** Constant-time comparison, for where a digest guards something. */
     public boolean matches(Digest other) {
-        return other != null && MessageDigest.isEqual(hex.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-                other.hex.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return other != null && MessageDigest.isEqual(hex.getBytes(StandardCharsets.US_ASCII),
+                other.hex.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** The first 12 hex digits, for humans. */

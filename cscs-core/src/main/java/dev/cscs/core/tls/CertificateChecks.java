@@ -1,6 +1,8 @@
 package dev.cscs.core.tls;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -62,7 +64,7 @@ public final class CertificateChecks {
             try {
                 c.verify(a.getPublicKey());
                 return true;
-            } catch (java.security.GeneralSecurityException e) {
+            } catch (GeneralSecurityException e) {
                 // try the next CA certificate
             }
         }
@@ -99,7 +101,7 @@ public final class CertificateChecks {
         }
         try {
             return InetAddress.getByName(a).equals(InetAddress.getByName(b));
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             return false;
         }
     }

@@ -5,9 +5,13 @@ import dev.cscs.core.crypto.PublicKeyRef;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.model.Names;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -56,7 +60,7 @@ public final class ClusterCa {
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(caKey.publicKey().key()));
             return sign(b, caKey);
-        } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+        } catch (IOException | NoSuchAlgorithmException e) {
             throw new CscsException(ErrorCode.INTERNAL, "cannot build the CA certificate: " + e.getMessage(), e);
         }
     }
@@ -92,7 +96,7 @@ public final class ClusterCa {
             b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
             b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(nodeKey.key()));
             return sign(b, caKey);
-        } catch (java.io.IOException | java.security.NoSuchAlgorithmException | java.security.cert.CertificateEncodingException e) {
+        } catch (IOException | NoSuchAlgorithmException | CertificateEncodingException e) {
             throw new CscsException(ErrorCode.INTERNAL, "cannot build the node certificate: " + e.getMessage(), e);
         }
     }
@@ -111,7 +115,7 @@ public final class ClusterCa {
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
             b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
             return sign(b, caKey);
-        } catch (java.io.IOException | java.security.NoSuchAlgorithmException | java.security.cert.CertificateEncodingException e) {
+        } catch (IOException | NoSuchAlgorithmException | CertificateEncodingException e) {
             throw new CscsException(ErrorCode.INTERNAL, "cannot build the client certificate: " + e.getMessage(), e);
         }
     }
@@ -122,7 +126,7 @@ public final class ClusterCa {
         }
         try {
             return InetAddress.getByName(ip).getHostAddress();
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new CscsException(ErrorCode.USAGE, "--ip " + Names.shown(ip) + " is not an IP address");
         }
     }

@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +74,7 @@ public final class TlsMaterial {
                     out.add(new JcaX509CertificateConverter().getCertificate((X509CertificateHolder) o));
                 }
             }
-        } catch (IOException | java.security.cert.CertificateException e) {
+        } catch (IOException | CertificateException e) {
             throw new CscsException(ErrorCode.BAD_KEY, file + ": not a PEM certificate: " + e.getMessage());
         }
         if (out.isEmpty()) {
@@ -97,7 +99,7 @@ public final class TlsMaterial {
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
-            ks.setKeyEntry("cscs", key.jcaKey(), STORE_PASSWORD, new java.security.cert.Certificate[] {cert});
+            ks.setKeyEntry("cscs", key.jcaKey(), STORE_PASSWORD, new Certificate[] {cert});
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, STORE_PASSWORD);
             return kmf.getKeyManagers()[0];

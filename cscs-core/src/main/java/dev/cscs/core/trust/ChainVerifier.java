@@ -14,6 +14,7 @@ import dev.cscs.core.model.Op;
 import dev.cscs.core.model.Signature;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Decides whether a changeset is the next link of its domain's chain. Pure and
@@ -46,7 +47,7 @@ public final class ChainVerifier {
             String applier = KeyPath.parse(op.key()).applier();
             if (!rule.allows(applier)) {
                 throw new CscsException(ErrorCode.OUT_OF_SCOPE, "domain " + body.domain() + " may not touch applier "
-                        + applier + " (key " + op.key() + "); its scope is " + new java.util.TreeSet<>(rule.appliers()));
+                        + applier + " (key " + op.key() + "); its scope is " + new TreeSet<>(rule.appliers()));
             }
         }
         byte[] canonical = ChangesetCodec.canonicalBody(body);

@@ -20,6 +20,7 @@ import dev.cscs.core.model.Names;
 import dev.cscs.core.model.Signature;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -52,7 +53,7 @@ public record JoinToken(String node, String role, List<String> domains, Signatur
     }
 
     public static JoinToken issue(String node, String role, List<String> domains, PublicKeyRef key, Instant now,
-                                  java.time.Duration validity, List<PrivateKeyRef> signers) {
+                                  Duration validity, List<PrivateKeyRef> signers) {
         byte[] nonce = new byte[16];
         new SecureRandom().nextBytes(nonce);
         JoinToken t = new JoinToken(node, role, domains, SignatureAlg.defaultFor(key.type()), key, Signing.rfc3339(now),

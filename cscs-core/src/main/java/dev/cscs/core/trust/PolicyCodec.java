@@ -14,6 +14,7 @@ import dev.cscs.core.model.Signature;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,7 +71,7 @@ public final class PolicyCodec {
     }
 
     private static Set<String> anyName(JsonNode n) {
-        Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         if (n != null) {
             n.fieldNames().forEachRemaining(names::add);
         }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,7 +71,7 @@ class KeyFilesTest {
     @Test
     void errorsAndToStringNeverShowKeyMaterial() {
         PrivateKeyRef key = KeyGen.generate("rsa-2048");
-        String pkcs8 = java.util.Base64.getEncoder().encodeToString(key.jcaKey().getEncoded());
+        String pkcs8 = Base64.getEncoder().encodeToString(key.jcaKey().getEncoded());
         assertThat(key.toString()).doesNotContain(pkcs8.substring(40, 80)).contains(key.keyid());
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cscs.core.testing.TestKeys;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Sequence;
@@ -21,7 +22,7 @@ class MalleabilityTest {
     void ed25519WithSPlusLIsRejected() {
         PrivateKeyRef key = TestKeys.ed("malleable");
         byte[] sig = Signer.sign(key, SignatureAlg.ED25519, PAYLOAD);
-        byte[] s = reverse(java.util.Arrays.copyOfRange(sig, 32, 64));
+        byte[] s = reverse(Arrays.copyOfRange(sig, 32, 64));
         BigInteger sPlusL = new BigInteger(1, s).add(L);
         byte[] be = sPlusL.toByteArray();
         byte[] le = new byte[32];
@@ -61,7 +62,7 @@ class MalleabilityTest {
         ber[2] = sig[1];
         System.arraycopy(sig, 2, ber, 3, sig.length - 2);
         assertThat(Signer.verify(key.publicKey(), SignatureAlg.ECDSA_P256_SHA256, PAYLOAD, ber)).isFalse();
-        byte[] trailing = java.util.Arrays.copyOf(sig, sig.length + 1);
+        byte[] trailing = Arrays.copyOf(sig, sig.length + 1);
         assertThat(Signer.verify(key.publicKey(), SignatureAlg.ECDSA_P256_SHA256, PAYLOAD, trailing)).isFalse();
     }
 

@@ -3,6 +3,7 @@ package dev.cscs.core.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class StrictJsonTest {
-    private static com.fasterxml.jackson.databind.JsonNode parse(String s) {
+    private static JsonNode parse(String s) {
         return StrictJson.parse(s.getBytes(StandardCharsets.UTF_8), 8, "doc");
     }
 

@@ -9,6 +9,8 @@ import dev.cscs.core.json.Limits;
 import dev.cscs.core.testing.Chains;
 import dev.cscs.core.trust.ChainState;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -86,7 +88,7 @@ class ChangesetCodecTest {
                 .isInstanceOfSatisfying(CscsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TOO_LARGE))
                 .hasMessageContaining("ops[0].value");
         byte[] huge = new byte[4096];
-        java.util.Arrays.fill(huge, (byte) ' ');
+        Arrays.fill(huge, (byte) ' ');
         assertThatThrownBy(() -> ChangesetCodec.parse(huge, small))
                 .isInstanceOfSatisfying(CscsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TOO_LARGE));
         String threeOps = VALID.replace("\"ops\":[", "\"ops\":[{\"op\":\"delete\",\"key\":\"yum/x\"},");
@@ -111,7 +113,7 @@ class ChangesetCodecTest {
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         char sibling = alphabet.charAt(alphabet.indexOf(last) ^ 1);
         String mutated = json.replace(sig, sig.substring(0, 85) + sibling + "==");
-        assertThat(java.util.Base64.getDecoder().decode(sig.substring(0, 85) + sibling + "=="))
+        assertThat(Base64.getDecoder().decode(sig.substring(0, 85) + sibling + "=="))
                 .as("the decoder alone would accept it").isEqualTo(cs.signatures().get(0).bytes());
         assertThatThrownBy(() -> parse(mutated)).hasMessageContaining("not canonical base64");
     }

@@ -1,6 +1,7 @@
 package dev.cscs.core.testing;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,7 +29,7 @@ public final class Proc {
 
     public static Result run(List<String> command, int timeoutSeconds) {
         try {
-            Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             Thread errPump = new Thread(() -> copy(p.getErrorStream(), err));
             errPump.start();

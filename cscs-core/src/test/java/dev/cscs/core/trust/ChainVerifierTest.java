@@ -7,13 +7,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cscs.core.crypto.PrivateKeyRef;
+import dev.cscs.core.crypto.SignatureAlg;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
+import dev.cscs.core.json.Limits;
 import dev.cscs.core.model.Changeset;
+import dev.cscs.core.model.ChangesetBody;
 import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.Head;
 import dev.cscs.core.model.Op;
+import dev.cscs.core.model.Signature;
 import dev.cscs.core.testing.Chains;
 import dev.cscs.core.testing.TestKeys;
 import java.util.List;
@@ -48,7 +52,7 @@ class ChainVerifierTest {
         state.accept(first);
 
         rejected(() -> state.check(first), ErrorCode.WRONG_SEQ, "does not follow the head 1");
-        Changeset forkAtTwo = signed(new Changeset(new dev.cscs.core.model.ChangesetBody("global", 2, fork.body().prev(),
+        Changeset forkAtTwo = signed(new Changeset(new ChangesetBody("global", 2, fork.body().prev(),
                 fork.body().issued(), fork.body().ops(), null), List.of()), Chains.signerB());
         rejected(() -> state.check(forkAtTwo), ErrorCode.WRONG_PREV, "is not the head digest");
     }
@@ -86,7 +90,7 @@ class ChainVerifierTest {
         rejected(() -> state.check(signed(next(state, "global", put("sysctl/a", "{}")), TestKeys.ed("stranger"))),
                 ErrorCode.UNKNOWN_KEY, "not in the trust policy");
         rejected(() -> state.check(next(state, "global", put("sysctl/a", "{}"))), ErrorCode.BELOW_THRESHOLD, "it has 0");
-        Changeset other = signed(dev.cscs.core.trust.Signing.unsigned("factory-b", 1, Digest.ZERO, Chains.T0,
+        Changeset other = signed(Signing.unsigned("factory-b", 1, Digest.ZERO, Chains.T0,
                 List.of(put("sysctl/a", "{}")), null), Chains.signerA());
         rejected(() -> state.check(other), ErrorCode.UNKNOWN_DOMAIN, "factory-b");
     }
@@ -96,8 +100,8 @@ class ChainVerifierTest {
         ChainState state = Chains.state();
         Changeset cs = signed(next(state, "global", put("sysctl/a", "{}")), Chains.signerB());
         var s = cs.signatures().get(0);
-        Changeset relabelled = new Changeset(cs.body(), List.of(new dev.cscs.core.model.Signature(s.keyid(),
-                dev.cscs.core.crypto.SignatureAlg.ECDSA_P256_SHA256, s.sig())));
+        Changeset relabelled = new Changeset(cs.body(), List.of(new Signature(s.keyid(),
+                SignatureAlg.ECDSA_P256_SHA256, s.sig())));
         rejected(() -> state.check(relabelled), ErrorCode.BAD_SIGNATURE, "alg");
     }
 
@@ -144,7 +148,7 @@ class ChainVerifierTest {
         rejected(() -> ChainState.fromGenesis(unsigned, null), ErrorCode.BELOW_THRESHOLD, "genesis");
         rejected(() -> ChainState.fromGenesis(genesis, Digest.of(new byte[1])), ErrorCode.UNTRUSTED_ANCHOR, "trust anchor");
         assertThat(ChainState.fromGenesis(genesis, ChangesetCodec.digest(genesis.body())).policy()).isEqualTo(Chains.policy());
-        Changeset notTrust = signed(new Changeset(new dev.cscs.core.model.ChangesetBody("global", 1, Digest.ZERO,
+        Changeset notTrust = signed(new Changeset(new ChangesetBody("global", 1, Digest.ZERO,
                 "2026-11-29T16:00:00Z", List.of(new Op.Delete("sysctl/a")), null), List.of()), Chains.root());
         rejected(() -> ChainState.fromGenesis(notTrust, null), ErrorCode.MALFORMED, "_trust");
     }
@@ -157,6 +161,6 @@ class ChainVerifierTest {
         assertThat(state.accept(signed(add, Chains.root())).seq()).isEqualTo(1);
         assertThat(state.head("_nodes").seq()).isEqualTo(1);
         byte[] wrongKey = ChangesetCodec.toCompactJson(signed(next(state, "_nodes", put("yum/x", "{}")), Chains.root()));
-        rejected(() -> ChangesetCodec.parse(wrongKey, dev.cscs.core.json.Limits.DEFAULT), ErrorCode.MALFORMED, "node/<id>");
+        rejected(() -> ChangesetCodec.parse(wrongKey, Limits.DEFAULT), ErrorCode.MALFORMED, "node/<id>");
     }
 }

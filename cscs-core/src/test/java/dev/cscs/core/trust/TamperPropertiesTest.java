@@ -17,6 +17,7 @@ import dev.cscs.core.model.Head;
 import dev.cscs.core.model.Op;
 import dev.cscs.core.testing.Chains;
 import java.util.List;
+import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;
@@ -83,7 +84,7 @@ class TamperPropertiesTest {
         Changeset moved = new Changeset(new ChangesetBody(b.domain(), elsewhere.seq(), elsewhere.digest(), b.issued(), b.ops(),
                 b.comment()), SIGNED.signatures());
         // even where the moved changeset would fit the chain, its signature no longer does
-        ChainState fitting = ChainState.restore(STATE.policy(), java.util.Map.of("factory-a",
+        ChainState fitting = ChainState.restore(STATE.policy(), Map.of("factory-a",
                 new Head(elsewhere.seq() - 1, elsewhere.digest())));
         assertRejected(fitting, moved, ErrorCode.BAD_SIGNATURE);
     }

@@ -3,12 +3,14 @@ package dev.cscs.dist.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cscs.core.crypto.PrivateKeyRef;
+import dev.cscs.core.json.Limits;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetBody;
 import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.core.model.Head;
 import dev.cscs.core.model.Op;
 import dev.cscs.core.tls.TlsMaterial;
+import dev.cscs.core.trust.JoinToken;
 import dev.cscs.core.trust.PolicyBuilder;
 import dev.cscs.core.trust.Signing;
 import dev.cscs.core.trust.TrustPolicy;
@@ -18,6 +20,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The story `cscs demo` tells: keys and genesis, a 3-node cluster with mutual TLS, a security
@@ -202,8 +206,8 @@ final class Demo {
     void edge() {
         steps.run("an edge device joins with an admin-signed token (no Raft) and converges", () -> {
             TlsMaterial tls = pki.client("edge1");
-            dev.cscs.core.trust.JoinToken token = dev.cscs.core.trust.JoinToken.issue("edge1", "agent", List.of("global", "factory-a"),
-                    tls.key().publicKey(), Instant.now(), java.time.Duration.ofHours(1), List.of(pki.root1, pki.root2));
+            JoinToken token = JoinToken.issue("edge1", "agent", List.of("global", "factory-a"),
+                    tls.key().publicKey(), Instant.now(), Duration.ofHours(1), List.of(pki.root1, pki.root2));
             Path edgeDir = Files.createDirectories(dir.resolve("edge1"));
             Files.writeString(edgeDir.resolve("join.token"), token.toJson().toString() + "\n");
             StringBuilder servers = new StringBuilder();
@@ -219,7 +223,7 @@ final class Demo {
                     "node: {id: edge1, dataDir: " + edgeDir.resolve("data") + ", domains: [global, factory-a]}",
                     "server: {endpoints: [" + servers + "], token: " + edgeDir.resolve("join.token") + "}",
                     "trust: {anchor: " + ChangesetCodec.digest(ChangesetCodec.parse(Files.readAllBytes(dir.resolve("genesis.json")),
-                            dev.cscs.core.json.Limits.DEFAULT).body()) + "}",
+                            Limits.DEFAULT).body()) + "}",
                     "tls: {ca: " + dir.resolve("ca/ca.pem") + ", cert: " + dir.resolve("pki/edge1.pem") + ", key: "
                             + dir.resolve("pki/edge1.key") + "}",
                     "agent: {root: " + edgeDir.resolve("root") + ", quietPeriod: 20ms, statusInterval: 2s, appliers: " + edgeAppliers + "}",
@@ -279,7 +283,7 @@ final class Demo {
         }
     }
 
-    static <T> T await(String what, int seconds, java.util.function.Supplier<T> value) throws InterruptedException {
+    static <T> T await(String what, int seconds, Supplier<T> value) throws InterruptedException {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         while (System.nanoTime() < deadline) {
             try {

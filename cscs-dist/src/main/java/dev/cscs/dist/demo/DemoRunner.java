@@ -4,6 +4,7 @@ import dev.cscs.dist.Main;
 import dev.cscs.server.Logging;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -98,7 +99,7 @@ public final class DemoRunner {
         Path self;
         try {
             self = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
         if (self.toString().endsWith(".jar")) {

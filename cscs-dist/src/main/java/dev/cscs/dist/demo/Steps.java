@@ -1,6 +1,8 @@
 package dev.cscs.dist.demo;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** One progress line per step, with its timing; a failing step says which and why. */
@@ -26,7 +28,7 @@ final class Steps {
     private final PrintStream out;
     private final int total;
     private int n;
-    private final java.util.List<String> details = new java.util.ArrayList<>();
+    private final List<String> details = new ArrayList<>();
 
     Steps(PrintStream out, int total) {
         this.out = out;

@@ -1,8 +1,11 @@
 package dev.cscs.dist.demo;
 
+import dev.cscs.agent.os.CommandRunner;
+import dev.cscs.agent.os.SshdCheckRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -42,8 +45,8 @@ final class Tools {
 
     /** The check the sshd applier runs (through the same runner), so the probe fails only where it would. */
     private static String sshdCheck(Path config) {
-        var r = dev.cscs.agent.os.SshdCheckRunner.system().run(dev.cscs.agent.os.CommandRunner.Command.of(
-                java.time.Duration.ofSeconds(20), "sshd", "-t", "-f", config.toString()));
+        var r = SshdCheckRunner.system().run(CommandRunner.Command.of(
+                Duration.ofSeconds(20), "sshd", "-t", "-f", config.toString()));
         return r.exit() == 0 ? null : (r.stderr() + r.stdout()).strip().lines().findFirst().orElse("exit " + r.exit());
     }
 

@@ -7,6 +7,7 @@ import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.Head;
+import dev.cscs.core.model.Op;
 import dev.cscs.core.testing.Eventually;
 import dev.cscs.dist.LocalProcesses;
 import java.io.IOException;
@@ -248,7 +249,7 @@ final class AttackCluster implements AutoCloseable {
     }
 
     /** Signs the next link of a threshold-1 domain with its signer, submits it through {@code via}, and requires 201. */
-    Response accept(String via, String domain, dev.cscs.core.model.Op... ops) {
+    Response accept(String via, String domain, Op... ops) {
         Response r = submit(via, World.signed(World.next(domain, head(via, domain), ops), world.signerOf(domain)));
         if (r.status() != 201) {
             throw new AssertionError("a valid changeset was refused: " + r);

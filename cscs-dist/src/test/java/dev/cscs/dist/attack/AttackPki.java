@@ -9,13 +9,25 @@ import dev.cscs.core.tls.Pem;
 import dev.cscs.core.tls.TlsMaterial;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509KeyManager;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcTlsConfig;
@@ -91,38 +103,38 @@ final class AttackPki {
      */
     static SSLContext pushy(Issued issued, Path trustedCa) {
         try {
-            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
             char[] pw = "attack".toCharArray();
             ks.setKeyEntry("k", issued.privateKey().jcaKey(), pw,
-                    TlsMaterial.readCertificates(issued.cert()).toArray(new java.security.cert.Certificate[0]));
-            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("SunX509");
+                    TlsMaterial.readCertificates(issued.cert()).toArray(new Certificate[0]));
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
             kmf.init(ks, pw);
-            javax.net.ssl.X509KeyManager km = (javax.net.ssl.X509KeyManager) kmf.getKeyManagers()[0];
-            javax.net.ssl.X509ExtendedKeyManager always = new javax.net.ssl.X509ExtendedKeyManager() {
+            X509KeyManager km = (X509KeyManager) kmf.getKeyManagers()[0];
+            X509ExtendedKeyManager always = new X509ExtendedKeyManager() {
                 @Override
-                public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+                public String[] getClientAliases(String keyType, Principal[] issuers) {
                     return new String[] {"k"};
                 }
 
                 @Override
-                public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+                public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
                     return "k";
                 }
 
                 @Override
-                public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers,
-                                                      javax.net.ssl.SSLEngine engine) {
+                public String chooseEngineClientAlias(String[] keyType, Principal[] issuers,
+                                                      SSLEngine engine) {
                     return "k";
                 }
 
                 @Override
-                public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+                public String[] getServerAliases(String keyType, Principal[] issuers) {
                     return null;
                 }
 
                 @Override
-                public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+                public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
                     return null;
                 }
 
@@ -132,15 +144,15 @@ final class AttackPki {
                 }
 
                 @Override
-                public java.security.PrivateKey getPrivateKey(String alias) {
+                public PrivateKey getPrivateKey(String alias) {
                     return km.getPrivateKey(alias);
                 }
             };
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(new javax.net.ssl.KeyManager[] {always}, new javax.net.ssl.TrustManager[] {
+            ctx.init(new KeyManager[] {always}, new TrustManager[] {
                 TlsMaterial.trustManager(TlsMaterial.readCertificates(trustedCa), why -> { })}, null);
             return ctx;
-        } catch (java.security.GeneralSecurityException | IOException e) {
+        } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException(e);
         }
     }

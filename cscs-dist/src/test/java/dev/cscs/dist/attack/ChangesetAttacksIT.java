@@ -11,11 +11,14 @@ import dev.cscs.core.json.Limits;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetBody;
 import dev.cscs.core.model.ChangesetCodec;
+import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.Head;
 import dev.cscs.core.model.Op;
 import dev.cscs.core.model.Signature;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -124,7 +127,7 @@ class ChangesetAttacksIT extends AttackFixture {
                 .path("changesets").get(0).path("changeset"), Limits.DEFAULT);
         Changeset invalid = World.signed(next("global", put("sysctl/kernel.core_pattern", "{\"value\":\"|/bin/sh -c id\"}")),
                 world.globalSigner);
-        Map<String, Changeset> attacks = new java.util.LinkedHashMap<>();
+        Map<String, Changeset> attacks = new LinkedHashMap<>();
         attacks.put("bad-signature", withOps(signed, put("sysctl/kernel.sysrq", "{\"value\":\"0\"}")));
         attacks.put("wrong-seq", replay);
         attacks.put("invalid-value", invalid);
@@ -180,7 +183,7 @@ class ChangesetAttacksIT extends AttackFixture {
         assertThat(ok.status()).as(ok.body().toString()).isEqualTo(201);
         String digest = ChangesetCodec.digest(cs.body()).toString();
         assertThat(ok.body().path("digest").asText()).isEqualTo(digest);
-        assertThat(digest).isEqualTo("sha256:" + java.util.HexFormat.of().formatHex(dev.cscs.core.model.Digest.sha256(
+        assertThat(digest).isEqualTo("sha256:" + HexFormat.of().formatHex(Digest.sha256(
                 Jcs.canonicalize(ChangesetCodec.bodyTree(cs.body())))));
 
         refusals.refused("n3", new Changeset(cs.body(), List.of(low, ed)), 409, "wrong-seq");

@@ -25,6 +25,7 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
@@ -106,7 +107,7 @@ final class RaftBackdoor implements AutoCloseable {
         RaftProperties p = new RaftProperties();
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(20, TimeUnit.SECONDS));
         RaftClient.Builder b = RaftClient.newBuilder().setProperties(p).setRaftGroup(group)
-                .setLeaderId(org.apache.ratis.protocol.RaftPeerId.valueOf(leader)).setRetryPolicy(RetryPolicies.noRetry());
+                .setLeaderId(RaftPeerId.valueOf(leader)).setRetryPolicy(RetryPolicies.noRetry());
         if (tls != null) {
             b.setParameters(tls);
         }

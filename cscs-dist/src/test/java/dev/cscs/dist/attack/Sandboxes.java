@@ -7,8 +7,11 @@ import dev.cscs.core.testing.Chains;
 import dev.cscs.core.testing.Eventually;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
@@ -113,11 +116,11 @@ final class Sandboxes {
             }
             byte[] bytes = Files.readAllBytes(p);
             return "file " + bytes.length + " bytes: " + HexFormat.of().formatHex(
-                    java.security.MessageDigest.getInstance("SHA-256").digest(bytes)) + "\n" + new String(bytes,
-                    java.nio.charset.StandardCharsets.UTF_8);
+                    MessageDigest.getInstance("SHA-256").digest(bytes)) + "\n" + new String(bytes,
+                    StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

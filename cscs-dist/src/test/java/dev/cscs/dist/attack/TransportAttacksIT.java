@@ -1,8 +1,10 @@
 package dev.cscs.dist.attack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cscs.core.crypto.Signer;
@@ -13,8 +15,11 @@ import dev.cscs.core.testing.Chains;
 import dev.cscs.core.testing.Eventually;
 import dev.cscs.core.tls.TlsMaterial;
 import dev.cscs.core.trust.JoinToken;
+import dev.cscs.core.trust.Signing;
 import dev.cscs.dist.LocalProcesses;
 import dev.cscs.server.api.JoinProof;
+import dev.cscs.store.LogEntry;
+import dev.cscs.store.LogEntryCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
@@ -92,7 +98,7 @@ class TransportAttacksIT extends AttackFixture {
     }
 
     /** The rogue's own view, from its API: its readiness body, or null while it does not answer. */
-    private static com.fasterxml.jackson.databind.JsonNode readyz(SSLContext ssl, int apiPort) {
+    private static JsonNode readyz(SSLContext ssl, int apiPort) {
         try {
             HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
             if (ssl != null) {
@@ -119,7 +125,7 @@ class TransportAttacksIT extends AttackFixture {
         for (int i = 0; i < 3; i++) {
             sandboxes.barrier(cluster.ids().get(i % cluster.ids().size()));
         }
-        com.fasterxml.jackson.databind.JsonNode view = readyz(ssl, apiPort);
+        JsonNode view = readyz(ssl, apiPort);
         assertThat(view.path("leader").isNull() || view.path("leader").isMissingNode()).as("%s knows no leader: %s", id, view)
                 .isTrue();
         assertThat(view.path("appliedIndex").asLong()).as("%s got no log entry", id).isLessThanOrEqualTo(0);
@@ -240,7 +246,7 @@ class TransportAttacksIT extends AttackFixture {
     void aClientWithoutAnyCertificateIsRefusedAndTheNodeLogsWhy() throws Exception {
         assertThat(rawRaftConnect(trustOnly(pki.caFile()), cluster.raftPort("n3"))).startsWith("refused");
         assertThatThrownBy(() -> httpsStatus(trustOnly(pki.caFile()), cluster.url("n3") + "/healthz")).isInstanceOf(IOException.class);
-        org.assertj.core.api.Assertions.assertThatCode(() -> Eventually.await("n3 logs a refused handshake without a certificate",
+        assertThatCode(() -> Eventually.await("n3 logs a refused handshake without a certificate",
                 Duration.ofSeconds(10), () -> cluster.log("n3").lines().anyMatch(l -> l.contains("TLS:")
                         && (l.contains("no certificate") || l.contains("certificate_required") || l.contains("Empty client certificate")))))
                 .as("n3's log after two handshakes without a client certificate:%n%s", cluster.log("n3").lines()
@@ -332,7 +338,7 @@ class TransportAttacksIT extends AttackFixture {
         AttackPki.Issued expired = pki.client("expired", Instant.now().minus(Duration.ofDays(10)), Duration.ofDays(1));
         AttackPki.Issued early = pki.client("early", Instant.now().plus(Duration.ofDays(1)), Duration.ofDays(1));
         AttackPki.Issued foreign = roguePki.client("foreign");
-        Map<String, SSLContext> refused = new java.util.LinkedHashMap<>();
+        Map<String, SSLContext> refused = new LinkedHashMap<>();
         refused.put("expired", pki.sslContext(expired));
         refused.put("early", pki.sslContext(early));
         refused.put("foreign", AttackPki.pushy(foreign, pki.caFile()));
@@ -359,7 +365,7 @@ class TransportAttacksIT extends AttackFixture {
     @Test
     @Order(7)
     void aNodeWithAnExpiredNotYetValidOrForeignCertificateRefusesToStartAndSaysWhy() throws Exception {
-        Map<String, AttackPki.Issued> certs = new java.util.LinkedHashMap<>();
+        Map<String, AttackPki.Issued> certs = new LinkedHashMap<>();
         certs.put("the node certificate expired on", pki.node("n8-expired", "n8", Instant.now().minus(Duration.ofDays(10)),
                 Duration.ofDays(1)));
         certs.put("the node certificate is not valid before", pki.node("n8-early", "n8", Instant.now().plus(Duration.ofDays(1)),
@@ -414,7 +420,7 @@ class TransportAttacksIT extends AttackFixture {
                 error = e;
             }
             List<String> after = members("n1");
-            com.fasterxml.jackson.databind.JsonNode rogueView = readyz(operator, rogue.apiPort());
+            JsonNode rogueView = readyz(operator, rogue.apiPort());
             try {
                 assertThat(after).as("members after an edge device's setConfiguration (reply: %s, error: %s); the rogue now "
                         + "sees %s", reply, error, rogueView).doesNotContain("n9").containsExactlyInAnyOrderElementsOf(membersBefore);
@@ -441,12 +447,12 @@ class TransportAttacksIT extends AttackFixture {
         long mark = cluster.alertMark();
         RaftBackdoor.Outcome outcome;
         try (RaftBackdoor raft = new RaftBackdoor(cluster, pki.grpc(pki.client("edge-device-2")))) {
-            outcome = raft.send(dev.cscs.store.LogEntryCodec.encode(new dev.cscs.store.LogEntry.RecordAlert("n1",
-                    dev.cscs.core.trust.Signing.rfc3339(Instant.now()), "bad-signature", marker, "nothing", 1000)));
+            outcome = raft.send(LogEntryCodec.encode(new LogEntry.RecordAlert("n1",
+                    Signing.rfc3339(Instant.now()), "bad-signature", marker, "nothing", 1000)));
         }
         List<String> forged = cluster.alerts("n2").stream().filter(a -> a.path("revision").asLong() > mark
                 && a.path("message").asText().equals(marker)).map(a -> a.toString()).toList();
-        com.fasterxml.jackson.databind.JsonNode suspects = cluster.get("n2", "/v1/status").body().path("suspects");
+        JsonNode suspects = cluster.get("n2", "/v1/status").body().path("suspects");
         assertThat(forged).as("alerts written by an edge device through Raft (outcome %s); the fleet's suspects now: %s",
                 outcome, suspects).isEmpty();
         assertThat(outcome.ok()).isFalse();

@@ -12,6 +12,7 @@ import dev.cscs.store.raft.RaftNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 
 /**
  * {@code POST /v1/join}: a new node presents its admin-signed join token and proves it holds
@@ -45,7 +46,7 @@ final class JoinRoutes {
         try {
             req = Requests.join(body);
             checkCertificate(ctx, req.token().node());
-            raft.store().checkJoin(req.token(), java.time.Instant.now());
+            raft.store().checkJoin(req.token(), Instant.now());
         } catch (CscsException e) {
             raft.recordAlert(nodeId, e, SubmitRoutes.fromClient(ctx, "join request " + Digest.of(body).shortForm()));
             throw e;

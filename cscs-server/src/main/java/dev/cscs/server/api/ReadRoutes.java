@@ -20,6 +20,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The read side: chains, values, trust, members, alerts and audit. Reads are linearizable
@@ -172,7 +173,7 @@ final class ReadRoutes {
 
     /** The latest autopilot alert about each member, from the replicated alerts (so every node answers alike). */
     private static Map<String, Alert> lastAutopilotActions(ConfigStore store) {
-        Map<String, Alert> out = new java.util.TreeMap<>();
+        Map<String, Alert> out = new TreeMap<>();
         for (Alert a : store.alerts()) {
             if (Alert.AUTOPILOT.equals(a.code()) && a.subject() != null) {
                 out.put(a.subject(), a);

@@ -10,6 +10,8 @@ import dev.cscs.store.raft.RaftNode;
 import dev.cscs.store.raft.SubmitReply;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -95,7 +97,7 @@ final class SubmitRoutes {
         if (passes(cs)) {
             return;
         }
-        raft.barrier(java.time.Duration.ofSeconds(5));
+        raft.barrier(Duration.ofSeconds(5));
         if (!passes(cs)) {
             raft.store().check(cs);
         }
@@ -110,7 +112,7 @@ final class SubmitRoutes {
         }
     }
 
-    static <T> T await(java.util.concurrent.CompletableFuture<T> f) {
+    static <T> T await(CompletableFuture<T> f) {
         try {
             return f.get(20, TimeUnit.SECONDS);
         } catch (ExecutionException | CompletionException e) {

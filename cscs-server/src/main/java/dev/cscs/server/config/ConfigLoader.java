@@ -7,6 +7,7 @@ import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.Names;
 import dev.cscs.core.yaml.YNode;
 import dev.cscs.core.yaml.YamlReader;
+import dev.cscs.server.api.ApiLimits;
 import dev.cscs.store.raft.AutopilotSettings;
 import dev.cscs.store.raft.HostPort;
 import dev.cscs.store.raft.Peer;
@@ -18,7 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** Reads {@code cscsd.yaml}; any problem is a {@code bad-config} error naming the file, line, key and why. */
@@ -91,8 +94,8 @@ public final class ConfigLoader {
         Section limitsSection = top.section("limits");
         Duration alertInterval = limitsSection == null ? RaftSettings.ALERT_INTERVAL
                 : limitsSection.duration("alertInterval", RaftSettings.ALERT_INTERVAL);
-        dev.cscs.server.api.ApiLimits d = dev.cscs.server.api.ApiLimits.DEFAULT;
-        dev.cscs.server.api.ApiLimits apiLimits = limitsSection == null ? d : new dev.cscs.server.api.ApiLimits(
+        ApiLimits d = ApiLimits.DEFAULT;
+        ApiLimits apiLimits = limitsSection == null ? d : new ApiLimits(
                 limitsSection.number("writesPerSecond", (long) d.writesPerSecond(), 0, 100_000),
                 limitsSection.number("writeBurst", (long) d.writeBurst(), 1, 1_000_000),
                 (int) limitsSection.number("watchesPerClient", d.watchesPerClient(), 1, 10_000),
@@ -242,9 +245,9 @@ public final class ConfigLoader {
 
     /** {@code s} as one of {@code type}'s constants, written in lower case in the file. */
     static <E extends Enum<E>> E choice(String s, Class<E> type) {
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (E e : type.getEnumConstants()) {
-            String name = e.name().toLowerCase(java.util.Locale.ROOT);
+            String name = e.name().toLowerCase(Locale.ROOT);
             if (name.equals(s)) {
                 return e;
             }

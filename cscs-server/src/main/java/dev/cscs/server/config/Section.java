@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -196,7 +197,7 @@ final class Section {
             if (!read.contains(k)) {
                 YNode.Where w = map.keyPositions().get(k);
                 throw new CscsException(ErrorCode.BAD_CONFIG, w + ": " + key(k) + ": unknown key (known here: "
-                        + new java.util.TreeSet<>(read) + ")");
+                        + new TreeSet<>(read) + ")");
             }
         }
     }

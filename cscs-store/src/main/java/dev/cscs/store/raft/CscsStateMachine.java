@@ -21,10 +21,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -188,7 +190,7 @@ public final class CscsStateMachine extends BaseStateMachine {
         if (entry instanceof LogEntry.Join) {
             LogEntry.Join join = (LogEntry.Join) entry;
             try {
-                store.checkJoin(join.token(), java.time.Instant.parse(join.received()));
+                store.checkJoin(join.token(), Instant.parse(join.received()));
             } catch (CscsException e) {
                 leaderRejections.rejected(join.origin(), "join of " + join.token().node(), e);
                 return trx.setException(new Rejections.Rejected(e));
@@ -288,7 +290,7 @@ public final class CscsStateMachine extends BaseStateMachine {
     }
 
     @Override
-    public void notifyConfigurationChanged(long term, long index, org.apache.ratis.proto.RaftProtos.RaftConfigurationProto conf) {
+    public void notifyConfigurationChanged(long term, long index, RaftConfigurationProto conf) {
         onConfigurationChange.run();
     }
 }

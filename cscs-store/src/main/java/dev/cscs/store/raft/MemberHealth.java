@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
@@ -61,7 +62,7 @@ final class MemberHealth {
                 registry, now);
         add(members, conf.getCurrentPeers(RaftPeerRole.LISTENER), Autopilot.Vote.LISTENER, self, silent, acknowledged, commit,
                 registry, now);
-        liveSince.keySet().retainAll(members.stream().map(Autopilot.Member::id).collect(java.util.stream.Collectors.toSet()));
+        liveSince.keySet().retainAll(members.stream().map(Autopilot.Member::id).collect(Collectors.toSet()));
         boolean stable = conf.getPreviousPeers(RaftPeerRole.FOLLOWER).isEmpty() && conf.getLogEntryIndex() <= commit;
         return new Autopilot.View(now, stable, lastAction, members);
     }

@@ -1,12 +1,21 @@
 package dev.cscs.store.raft;
 
 import dev.cscs.store.NodeView;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
@@ -14,6 +23,7 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.impl.CscsLeaderShim;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,16 +44,16 @@ final class Membership {
     private final Autopilot autopilot;
     private final MemberHealth health = new MemberHealth(Clock.systemUTC());
     private volatile Instant lastAction;
-    private final java.util.concurrent.Executor executor;
-    private final ScheduledExecutorService retries = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+    private final Executor executor;
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "cscs-membership-retry");
         t.setDaemon(true);
         return t;
     });
     private volatile int seenRegistry;
-    private final java.util.Set<String> awaited = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> awaited = ConcurrentHashMap.newKeySet();
 
-    Membership(RaftNode node, java.util.concurrent.Executor executor, AutopilotSettings autopilot) {
+    Membership(RaftNode node, Executor executor, AutopilotSettings autopilot) {
         this.node = node;
         this.executor = executor;
         this.autopilot = autopilot == null ? null : new Autopilot(autopilot);
@@ -75,7 +85,7 @@ final class Membership {
         } else {
             try {
                 retries.schedule(task, delayMs, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 LOG.debug("node is closing: no retry");
             }
         }
@@ -108,18 +118,18 @@ final class Membership {
     private void reconcileSafely() {
         try {
             reconcile();
-        } catch (RuntimeException | java.io.IOException e) {
+        } catch (RuntimeException | IOException e) {
             LOG.warn("membership change failed, retrying: {}", RaftNode.rootMessage(e));
             schedule(1000);
         }
     }
 
-    private void reconcile() throws java.io.IOException {
+    private void reconcile() throws IOException {
         RaftServer.Division d = node.division();
         if (!d.getInfo().isLeader()) {
             return;
         }
-        int healed = org.apache.ratis.server.impl.CscsLeaderShim.markMembersCaughtUp(d);
+        int healed = CscsLeaderShim.markMembersCaughtUp(d);
         if (healed > 0) {
             LOG.debug("marked {} members as caught up on this leader", healed);
         }
@@ -185,7 +195,7 @@ final class Membership {
 
     /** One autopilot step, if the view calls for one: carried out, logged and sent as an alert. */
     private void steer(RaftServer.Division d, Map<String, RaftPeer> voters, Map<String, RaftPeer> listeners)
-            throws java.io.IOException {
+            throws IOException {
         Autopilot.View view = health.view(d, node.store().nodes(), lastAction);
         Autopilot.Step step = autopilot.decide(view).orElse(null);
         if (step == null) {
@@ -216,26 +226,26 @@ final class Membership {
     }
 
     private void setConfiguration(RaftServer.Division d, Map<String, RaftPeer> voters, Map<String, RaftPeer> listeners)
-            throws java.io.IOException {
+            throws IOException {
         RaftClientReply reply = node.client().admin().setConfiguration(new ArrayList<>(voters.values()),
                 new ArrayList<>(listeners.values()));
         if (!reply.isSuccess()) {
-            throw new java.io.IOException(RaftNode.rootMessage(reply.getException()));
+            throw new IOException(RaftNode.rootMessage(reply.getException()));
         }
-        org.apache.ratis.server.impl.CscsLeaderShim.markMembersCaughtUp(d);
+        CscsLeaderShim.markMembersCaughtUp(d);
     }
 
     private static boolean listening(String raft) {
-        try (java.net.Socket s = new java.net.Socket()) {
+        try (Socket s = new Socket()) {
             HostPort hp = HostPort.parse(raft);
-            s.connect(new java.net.InetSocketAddress(hp.socketHost(), hp.port()), 500);
+            s.connect(new InetSocketAddress(hp.socketHost(), hp.port()), 500);
             return true;
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return false;
         }
     }
 
-    private static Map<String, RaftPeer> byId(java.util.Collection<RaftPeer> peers) {
+    private static Map<String, RaftPeer> byId(Collection<RaftPeer> peers) {
         Map<String, RaftPeer> m = new LinkedHashMap<>();
         peers.forEach(p -> m.put(p.getId().toString(), p));
         return m;

@@ -3,9 +3,13 @@ package dev.cscs.store.raft;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cscs.core.crypto.PublicKeyRef;
+import dev.cscs.core.crypto.PublicKeys;
+import dev.cscs.core.crypto.SignatureAlg;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.model.JsonFields;
 import dev.cscs.core.model.Names;
+import java.util.Base64;
 import java.util.Set;
 
 /**
@@ -35,10 +39,10 @@ public record NodeRecord(String id, String role, HostPort raft, String api) {
         String api = v.has("api") ? JsonFields.text(v, "api", path) : null;
         if (v.has("key")) {
             JsonNode k = JsonFields.object(v.get("key"), path + ".key", Set.of("alg", "spki"), Set.of());
-            dev.cscs.core.crypto.SignatureAlg alg = dev.cscs.core.crypto.SignatureAlg.fromWire(JsonFields.text(k, "alg", path + ".key"));
+            SignatureAlg alg = SignatureAlg.fromWire(JsonFields.text(k, "alg", path + ".key"));
             try {
-                dev.cscs.core.crypto.PublicKeyRef key = dev.cscs.core.crypto.PublicKeys.fromSpki(
-                        java.util.Base64.getDecoder().decode(JsonFields.text(k, "spki", path + ".key")));
+                PublicKeyRef key = PublicKeys.fromSpki(
+                        Base64.getDecoder().decode(JsonFields.text(k, "spki", path + ".key")));
                 if (key.type() != alg.keyType()) {
                     throw CscsException.malformed(path + ".key: alg " + alg + " does not fit the key");
                 }

@@ -5,6 +5,7 @@ import static dev.cscs.core.testing.Chains.signed;
 import static dev.cscs.store.raft.ReplicationIT.nextFor;
 import static dev.cscs.store.raft.ReplicationIT.submit;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.Head;
@@ -12,8 +13,10 @@ import dev.cscs.core.model.Op;
 import dev.cscs.core.testing.Chains;
 import dev.cscs.core.trust.Signing;
 import dev.cscs.core.testing.Eventually;
+import java.io.IOException;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.junit.jupiter.api.Test;
 
 /** Membership follows the signed node registry; snapshots let a new node catch up after the log was truncated. */
@@ -92,8 +95,8 @@ class MembershipIT extends ClusterFixture {
         for (int i = 0; i < 5 && !cluster.leader().nodeId().equals("n4"); i++) {
             RaftNode leader = cluster.leader();
             try {
-                leader.client().admin().transferLeadership(org.apache.ratis.protocol.RaftPeerId.valueOf("n4"), 10_000);
-            } catch (java.io.IOException e) {
+                leader.client().admin().transferLeadership(RaftPeerId.valueOf("n4"), 10_000);
+            } catch (IOException e) {
                 // retried: the transfer can lose a race with an election
             }
         }
@@ -142,7 +145,7 @@ class MembershipIT extends ClusterFixture {
         Head h = leader.store().head("_nodes");
         Changeset forged = signed(Signing.unsigned("_nodes", h.seq() + 1, h.digest(), Chains.T0,
                 List.of(new Op.Put("node/evil", Chains.json("{\"role\":\"voter\",\"raft\":\"127.0.0.1:1\"}"))), null), Chains.signerA());
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> submit(leader, forged))
+        assertThatThrownBy(() -> submit(leader, forged))
                 .hasMessageContaining("node registry");
         assertThat(roles(leader)).doesNotContain("evil");
     }

@@ -13,11 +13,13 @@ import dev.cscs.core.model.Head;
 import dev.cscs.core.model.Op;
 import dev.cscs.core.testing.Chains;
 import dev.cscs.core.trust.Signing;
+import dev.cscs.store.Alert;
 import dev.cscs.store.ConfigStore;
 import dev.cscs.core.testing.Eventually;
 import dev.cscs.core.json.Limits;
 import dev.cscs.store.LogEntry;
 import dev.cscs.store.LogEntryCodec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -116,7 +118,7 @@ class ReplicationIT extends ClusterFixture {
         Eventually.await("two alerts on every node", TestCluster.DEADLINE,
                 () -> cluster.nodes().stream().allMatch(n -> n.store().alerts().size() == 2));
         for (RaftNode n : cluster.nodes()) {
-            assertThat(n.store().alerts()).extracting(dev.cscs.store.Alert::code).containsExactly("wrong-seq", "unauthorized-key");
+            assertThat(n.store().alerts()).extracting(Alert::code).containsExactly("wrong-seq", "unauthorized-key");
             assertThat(n.store().allChangesets()).hasSize(2);
             assertThat(n.store().head("global").seq()).isEqualTo(1);
             // the apply-side check would give the same codes: only the log itself shows the leader refused them
@@ -163,7 +165,7 @@ class ReplicationIT extends ClusterFixture {
             submit(leader, nextFor(leader.store(), "global", put("sysctl/a", "{\"value\":\"new\"}")));
             assertThat(value(behind)).isEqualTo("old");
 
-            assertThatThrownBy(() -> behind.barrier(java.time.Duration.ofSeconds(2)))
+            assertThatThrownBy(() -> behind.barrier(Duration.ofSeconds(2)))
                     .isInstanceOfSatisfying(CscsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
 
             release.countDown();

@@ -71,7 +71,7 @@ public final class TestCluster implements AutoCloseable {
     private RaftSettings settingsFor(Peer p, boolean replica, List<Peer> peers) {
         return new RaftSettings(p.id(), dir.resolve(p.id()), p.address(), p.address(), replica, replica ? peers : peers,
                 RaftSettings.ELECTION_MIN, RaftSettings.ELECTION_MAX, snapshotEvery, eventHistory, Limits.DEFAULT, null,
-                snapshotEvery < 1000 ? 16 << 10 : RaftSettings.LOG_SEGMENT_BYTES, java.time.Duration.ZERO);
+                snapshotEvery < 1000 ? 16 << 10 : RaftSettings.LOG_SEGMENT_BYTES, Duration.ZERO);
     }
 
     public RaftNode startNode(String id) {
