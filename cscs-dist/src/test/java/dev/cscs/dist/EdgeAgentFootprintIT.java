@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An edge device runs no server: {@code cscs agent} loads no class of Ratis, gRPC, Netty,
  * Jetty or Javalin while it streams, verifies and applies a change, whether it runs from
- * {@code cscs.jar} (which holds them) or from the slim {@code cscs-agent.jar} (which must not).
+ * {@code cscs.jar} (which holds them) or from the slim {@code cscs-agent.jar} (which must not);
+ * nor does it build what only other verbs need.
  */
 class EdgeAgentFootprintIT {
     /** Ratis's shaded gRPC and Netty are under org.apache.ratis.thirdparty. */
@@ -69,6 +70,9 @@ class EdgeAgentFootprintIT {
                 assertThat(loaded).as(log + ": the edge daemon ran").contains("dev.cscs.server.EdgeDaemon");
                 assertThat(loaded.stream().filter(n -> SERVER_LIBRARY.matcher(n).find()))
                         .as(log + ": classes of a server library").isEmpty();
+                // its key is not encrypted: BouncyCastle's JCA provider (1,800 services, 200+ classes) is never built
+                assertThat(loaded.stream().filter(n -> n.startsWith("org.bouncycastle.jcajce.provider.") && n.contains("$Mappings")))
+                        .as(log + ": algorithms of BouncyCastle's JCA provider").isEmpty();
             }
         }
     }
