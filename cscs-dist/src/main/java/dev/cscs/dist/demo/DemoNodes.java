@@ -151,7 +151,7 @@ final class DemoNodes implements AutoCloseable {
 
     /** A free port, never one already given to a node: the kernel may hand out the same port twice in a row. */
     private int freePort() {
-        for (;;) {
+        for (int attempt = 0; attempt < 100; attempt++) {
             try (ServerSocket s = new ServerSocket(0)) {
                 int port = s.getLocalPort();
                 if (!raft.containsValue(port) && !api.containsValue(port)) {
@@ -161,6 +161,7 @@ final class DemoNodes implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }
+        throw new IllegalStateException("no free loopback port for the demo after 100 tries");
     }
 
     @Override
