@@ -68,12 +68,19 @@ public final class ProcessCluster implements AutoCloseable {
      */
     public ProcessCluster(Path dir, Path jar, int voters, int replicas, String raftConfig, String extraConfig, boolean agents)
             throws IOException {
+        this(dir, jar, voters, replicas, raftConfig, extraConfig, agents, List.of());
+    }
+
+    /** As above, with {@code moreDomains} beside {@code global} in the trust policy, signed by the same key; the nodes apply only {@code global}. */
+    public ProcessCluster(Path dir, Path jar, int voters, int replicas, String raftConfig, String extraConfig, boolean agents,
+                          List<String> moreDomains) throws IOException {
         this.dir = dir;
         this.voters = voters;
         this.command = List.of("java", "-Xmx256m", "-jar", jar.toString());
-        Changeset genesis = Signing.genesis(new PolicyBuilder().roots(1, List.of(root.publicKey()))
-                .operators(1, List.of(root.publicKey())).domain("global", 1, List.of(signer.publicKey()), null).build(),
-                Instant.now(), List.of(root), "process cluster");
+        PolicyBuilder policy = new PolicyBuilder().roots(1, List.of(root.publicKey()))
+                .operators(1, List.of(root.publicKey())).domain("global", 1, List.of(signer.publicKey()), null);
+        moreDomains.forEach(d -> policy.domain(d, 1, List.of(signer.publicKey()), null));
+        Changeset genesis = Signing.genesis(policy.build(), Instant.now(), List.of(root), "process cluster");
         Files.write(dir.resolve("genesis.json"), ChangesetCodec.toPrettyJson(genesis));
         this.anchor = ChangesetCodec.digest(genesis.body());
         List<String> peers = new ArrayList<>();
@@ -198,15 +205,23 @@ public final class ProcessCluster implements AutoCloseable {
     }
 
     public Head head(String via) {
-        JsonNode h = get(via, "/v1/changesets/global?limit=0").body().path("head");
+        return head(via, "global");
+    }
+
+    public Head head(String via, String domain) {
+        JsonNode h = get(via, "/v1/changesets/" + domain + "?limit=0").body().path("head");
         return new Head(h.path("seq").asLong(), Digest.parse(h.path("digest").asText()));
     }
 
     /** The head of {@code global} once {@code via} answers with one (a node may be ready before it has applied the genesis). */
     public Head awaitHead(String via) {
-        return Eventually.get("the head of global on " + via, DEADLINE, () -> {
+        return awaitHead(via, "global");
+    }
+
+    public Head awaitHead(String via, String domain) {
+        return Eventually.get("the head of " + domain + " on " + via, DEADLINE, () -> {
             try {
-                return head(via);
+                return head(via, domain);
             } catch (RuntimeException e) {
                 return null;
             }
@@ -220,7 +235,12 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** The next changeset of {@code global} after {@code head}, signed by its signer. */
     public Changeset change(Head head, String key, String valueJson) {
-        return Signing.sign(Signing.unsigned("global", head.seq() + 1, head.digest(), Instant.now(),
+        return change("global", head, key, valueJson);
+    }
+
+    /** The next changeset of {@code domain} after {@code head}, signed by its signer. */
+    public Changeset change(String domain, Head head, String key, String valueJson) {
+        return Signing.sign(Signing.unsigned(domain, head.seq() + 1, head.digest(), Instant.now(),
                 List.of(new Op.Put(key, readTree(valueJson))), null), signer, null);
     }
 

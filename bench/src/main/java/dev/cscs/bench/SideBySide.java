@@ -1,0 +1,183 @@
+package dev.cscs.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * CSCS beside etcd + a file-rendering watcher, the same work on the same machine in one run,
+ * printed as one table with the ratio and the target of each row (issue 12). Every cluster is
+ * three processes on loopback; each side is measured with its shipped defaults.
+ *
+ * <pre>bench/run   (-Dbench.writes=2000 -Dbench.warmup=1000 -Dbench.changes=200 -Dbench.rounds=10 -Dbench.seconds=10)</pre>
+ */
+final class SideBySide {
+    static final int WRITES = Integer.getInteger("bench.writes", 2000);
+    static final int WARMUP = Integer.getInteger("bench.warmup", 1000);
+    static final int CHANGES = Integer.getInteger("bench.changes", 200);
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 10);
+    static final Duration THROUGHPUT = Duration.ofSeconds(Integer.getInteger("bench.seconds", 10));
+    /** Writes before the propagation row is timed: each watcher's first event, the agents' first apply. */
+    private static final int RENDER_WARMUP = 20;
+    private static final int START_ATTEMPTS = 3;
+    private final PrintStream out;
+
+    SideBySide(PrintStream out) {
+        this.out = out;
+    }
+
+    interface Starter {
+        Contender start() throws IOException;
+    }
+
+    record Figures(Stats sequential, double writesPerSecond, long failedWrites, Stats propagation, Stats failover,
+                   List<Double> rssMb, List<Double> firstProcessRssMb, double stateMb) {
+    }
+
+    void run(Path jar) throws Exception {
+        QuietLogs.warnAndAbove();
+        out.printf(Locale.ROOT, "CSCS against %s: %d cores, %.1f GiB, Java %s%n", EtcdContender.version(),
+                Runtime.getRuntime().availableProcessors(), Machine.memoryGib(), System.getProperty("java.version"));
+        Figures cscs = measure(() -> CscsContender.start(jar, true), () -> CscsContender.start(jar, false));
+        Figures etcd = measure(() -> EtcdContender.start(true), () -> EtcdContender.start(false));
+        new SideBySideTable(cscs, etcd).print(out);
+    }
+
+    Figures measure(Starter rendering, Starter bare) throws Exception {
+        Stats sequential = new Stats();
+        Stats propagation = new Stats();
+        double perSecond;
+        long failed;
+        List<Double> rss = new ArrayList<>();
+        List<Double> firstRss = new ArrayList<>();
+        double state = 0;
+        try (Contender c = started(rendering)) {
+            String via = follower(c);
+            progress(c, WARMUP + " warm-up writes, then " + WRITES + " sequential writes through follower " + via);
+            for (int i = 0; i < WARMUP; i++) {
+                c.write(via, Contender.SEQUENTIAL, i);
+            }
+            for (int i = 0; i < WRITES; i++) {
+                long t0 = System.nanoTime();
+                c.write(via, Contender.SEQUENTIAL, WARMUP + i);
+                sequential.add(System.nanoTime() - t0);
+            }
+            progress(c, Contender.WRITERS + " concurrent writers for " + THROUGHPUT.toSeconds() + " s, spread over the members");
+            AtomicLong failures = new AtomicLong();
+            long done = throughput(c, failures);
+            perSecond = done / (double) THROUGHPUT.toSeconds();
+            failed = failures.get();
+            progress(c, CHANGES + " changes, each timed until it is in the rendered file on all 3 members");
+            try (FileArrival arrival = new FileArrival(c.renderedFiles())) {
+                for (int i = 0; i < CHANGES + RENDER_WARMUP; i++) {
+                    long t0 = System.nanoTime();
+                    c.write(via, Contender.RENDERED, i);
+                    arrival.await(c.renderedText(i), 30_000);
+                    if (i >= RENDER_WARMUP) {
+                        propagation.add(System.nanoTime() - t0);
+                    }
+                }
+            }
+            for (Map.Entry<String, List<Long>> m : c.pids().entrySet()) {
+                rss.add(ProcStat.sum(m.getValue()).rssMb());
+                firstRss.add(ProcStat.of(m.getValue().get(0)).rssMb());
+                state += c.stateBytes(m.getKey()) / 1e6 / 3;
+            }
+        }
+        return new Figures(sequential, perSecond, failed, propagation, failover(bare), rss, firstRss, state);
+    }
+
+    private long throughput(Contender c, AtomicLong failures) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(Contender.WRITERS);
+        try {
+            long end = System.nanoTime() + THROUGHPUT.toNanos();
+            List<Future<Long>> writers = new ArrayList<>();
+            for (int w = 0; w < Contender.WRITERS; w++) {
+                String lane = Contender.writerLane(w);
+                String member = c.members().get(w % c.members().size());
+                writers.add(pool.submit(() -> {
+                    long n = 0;
+                    for (int i = 0; System.nanoTime() < end && i < 1_000_000; i++) {
+                        if (c.tryWrite(member, lane, i, 10_000)) {
+                            n++;
+                        } else {
+                            failures.incrementAndGet();
+                        }
+                    }
+                    return n;
+                }));
+            }
+            long total = 0;
+            for (Future<Long> f : writers) {
+                total += f.get();
+            }
+            return total;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Each round a new cluster: SIGKILL of its leader, timed to the next write a survivor acknowledges. */
+    private Stats failover(Starter bare) throws Exception {
+        Stats s = new Stats();
+        for (int round = 0; round < ROUNDS; round++) {
+            try (Contender c = started(bare)) {
+                String warm = c.members().get(0);
+                for (int i = 0; i < RENDER_WARMUP; i++) {
+                    c.write(warm, "failover", i);
+                }
+                // asked only now: a cluster may change leader once while it starts
+                String leader = c.leader();
+                String via = follower(c, leader);
+                c.kill9(leader);
+                long t0 = System.nanoTime();
+                long deadline = t0 + Duration.ofSeconds(60).toNanos();
+                // a write caught in the leader change may hang: each try is given 100 ms, then another
+                while (!c.tryWrite(via, "failover", 1000 + round, 100)) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(c.name() + " acknowledged no write within 60 s of killing " + leader);
+                    }
+                }
+                s.add(System.nanoTime() - t0);
+                progress(c, String.format(Locale.ROOT, "failover round %d: %.0f ms from SIGKILL of %s to the next acknowledged write",
+                        round + 1, (System.nanoTime() - t0) / 1e6, leader));
+            }
+        }
+        return s;
+    }
+
+    /** Starts a cluster, again on new ports if one did not come up (a port taken meanwhile, a slow start). */
+    private Contender started(Starter starter) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return starter.start();
+            } catch (RuntimeException | IOException e) {
+                if (attempt == START_ATTEMPTS) {
+                    throw e;
+                }
+                out.println("  (a cluster did not start: " + e.getMessage() + "; again on new ports)");
+            }
+        }
+    }
+
+    private static String follower(Contender c) {
+        return follower(c, c.leader());
+    }
+
+    private static String follower(Contender c, String leader) {
+        return c.members().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+    }
+
+    private void progress(Contender c, String what) {
+        out.println("  " + c.name() + ": " + what);
+    }
+}
