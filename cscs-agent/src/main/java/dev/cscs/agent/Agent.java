@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The level-triggered reconcile loop of DESIGN.md §4, after consul-template's runner: a feed
- * event wakes it, a quiet period lets a burst settle, and then it reconciles everything
+ * event wakes it (at once for a lone change; a burst settles first, {@link Quiescence}), and it reconciles everything
  * against its own verified view of the source; a periodic reconcile finds and corrects drift.
  *
  * <p>Every reconcile runs under one lock, on whichever thread triggered it (the scheduler's,

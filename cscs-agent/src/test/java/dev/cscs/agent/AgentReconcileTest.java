@@ -60,7 +60,7 @@ class AgentReconcileTest {
     }
 
     @Test
-    void aBurstOfChangesetsGivesOneApply() {
+    void aBurstOfChangesetsGivesTwoApplies_theFirstChangeAtOnceAndTheRestTogether() {
         h = new Harness(tmp).start();
         h.settle();
         long before = h.agent.reconciles();
@@ -70,11 +70,12 @@ class AgentReconcileTest {
         }
         h.settle();
 
-        assertThat(h.agent.reconciles() - before).isEqualTo(1);
+        assertThat(h.agent.reconciles() - before).isEqualTo(2);
         assertThat(Harness.tree(h.file("etc/yum.repos.d"))).hasSize(20);
         List<JsonNode> yum = h.audit("change");
-        assertThat(yum).hasSize(1);
-        assertThat(yum.get(0).get("keys")).hasSize(20);
+        assertThat(yum).hasSize(2);
+        assertThat(yum.get(0).get("keys")).hasSize(1);
+        assertThat(yum.get(1).get("keys")).hasSize(19);
     }
 
     @Test

@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The quiet period: min after the last event, extended by more events, capped by max after the first. */
+/**
+ * When changes are applied: a lone change at once; a burst's later changes together, min after
+ * the last of them, but never later than max after the burst's first.
+ */
 class QuiescenceTest {
     final ManualScheduler scheduler = new ManualScheduler();
     final List<Instant> fired = new ArrayList<>();
@@ -17,12 +20,39 @@ class QuiescenceTest {
     final Instant t0 = scheduler.clock.instant();
 
     @Test
-    void oneEventFiresOnceAfterTheMinimum() {
+    void aLoneChangeIsAppliedAtOnce() {
         q.poke();
-        scheduler.advance(Duration.ofMillis(49));
-        assertThat(fired).isEmpty();
+        scheduler.advance(Duration.ZERO);
+        assertThat(fired).containsExactly(t0);
         scheduler.advance(Duration.ofSeconds(10));
-        assertThat(fired).containsExactly(t0.plusMillis(50));
+        assertThat(fired).containsExactly(t0);
+    }
+
+    @Test
+    void changesFartherApartThanTheMinimumAreEachAppliedAtOnce() {
+        for (int i = 0; i < 3; i++) {
+            q.poke();
+            scheduler.advance(Duration.ofMillis(60));
+        }
+        assertThat(fired).containsExactly(t0, t0.plusMillis(60), t0.plusMillis(120));
+    }
+
+    @Test
+    void aChangeBeforeTheImmediateRoundRunsIsCoveredByIt() {
+        q.poke();
+        q.poke();
+        scheduler.advance(Duration.ofSeconds(10));
+        assertThat(fired).containsExactly(t0);
+    }
+
+    @Test
+    void aBurstThatStopsGivesTheFirstAtOnceAndTheRestOnceAfterItsLastEvent() {
+        for (int i = 0; i < 10; i++) {
+            q.poke();
+            scheduler.advance(Duration.ofMillis(10));
+        }
+        scheduler.advance(Duration.ofSeconds(10));
+        assertThat(fired).containsExactly(t0, t0.plusMillis(90 + 50));
     }
 
     @Test
@@ -31,22 +61,12 @@ class QuiescenceTest {
             q.poke();
             scheduler.advance(Duration.ofMillis(40));
         }
-        assertThat(fired).containsExactly(t0.plusSeconds(2), t0.plusSeconds(4));
-    }
-
-    @Test
-    void aBurstThatStopsFiresOnceAfterItsLastEvent() {
-        for (int i = 0; i < 10; i++) {
-            q.poke();
-            scheduler.advance(Duration.ofMillis(10));
-        }
-        scheduler.advance(Duration.ofSeconds(10));
-        assertThat(fired).containsExactly(t0.plusMillis(90 + 50));
+        // the first at once; the burst from 40 ms on is capped 2 s after its own first event
+        assertThat(fired).containsExactly(t0, t0.plusMillis(40).plusSeconds(2));
     }
 
     @Test
     void afterCloseNothingFires() {
-        q.poke();
         q.close();
         q.poke();
         scheduler.advance(Duration.ofSeconds(10));
