@@ -27,7 +27,8 @@ import org.bouncycastle.asn1.DERSequence;
  *
  * <p>Ed25519 and ECDSA verification run on BouncyCastle's lightweight implementations (with
  * the decoded key cached per key): the JDK's take 2-3 ms per signature on a small device,
- * BouncyCastle's a fraction of that, and every replica verifies every changeset.
+ * BouncyCastle's a fraction of that, and every replica verifies every changeset. A signature is
+ * verified once per process ({@link VerifiedSignatures}), however often the same changeset is checked.
  */
 public final class Signer {
     /** The order of the Ed25519 base point. */
@@ -36,11 +37,18 @@ public final class Signer {
     private static final BigInteger P256_N =
             new BigInteger("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551", 16);
 
+    /** A few hundred changesets in flight or recently applied, each with its few signatures. */
+    private static final VerifiedSignatures VERIFIED = new VerifiedSignatures(1024);
+
     private Signer() {
     }
 
     public static byte[] sign(PrivateKeyRef key, SignatureAlg alg, byte[] payload) {
         requireMatch(key.type(), alg);
+        byte[] fast = alg == SignatureAlg.ED25519 ? FastSign.ed25519(key, payload) : null;
+        if (fast != null) {
+            return fast;
+        }
         try {
             Signature s = Signature.getInstance(alg.jcaName());
             if (alg.params() != null) {
@@ -61,6 +69,14 @@ public final class Signer {
      * turned into what it means: the signature was not accepted. It never throws.
      */
     public static boolean verify(PublicKeyRef key, SignatureAlg alg, byte[] payload, byte[] sig) {
+        try {
+            return VERIFIED.verify(key, alg, payload, sig, Signer::verifyOnce);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static boolean verifyOnce(PublicKeyRef key, SignatureAlg alg, byte[] payload, byte[] sig) {
         try {
             return key.type() == alg.keyType() && wellFormed(key, alg, sig) && verifies(key, alg, payload, sig);
         } catch (GeneralSecurityException | RuntimeException e) {
