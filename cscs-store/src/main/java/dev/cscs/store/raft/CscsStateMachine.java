@@ -175,6 +175,15 @@ public final class CscsStateMachine extends BaseStateMachine {
         return storage;
     }
 
+    /**
+     * What the leader decoded and checked when it accepted a client's entry, handed to its own
+     * apply through the transaction context (Ratis keeps the leader's context until the apply), so
+     * the leader decodes each entry once; {@code speculated} is the changeset digest that
+     * {@link Speculation} holds, for a submission.
+     */
+    private record Proposed(LogEntry entry, Digest speculated) {
+    }
+
     @Override
     public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
         TransactionContext trx = TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request)
@@ -187,6 +196,7 @@ public final class CscsStateMachine extends BaseStateMachine {
             leaderRejections.rejected("unknown", "undecodable entry from Raft client " + request.getClientId(), e);
             return trx.setException(new Rejections.Rejected(e));
         }
+        trx.setStateMachineContext(new Proposed(entry, null));
         if (entry instanceof LogEntry.Join) {
             LogEntry.Join join = (LogEntry.Join) entry;
             try {
@@ -201,7 +211,7 @@ public final class CscsStateMachine extends BaseStateMachine {
             try {
                 validateValues(submit.changeset());
                 // told to cancelTransaction if it does not reach the log after all
-                trx.setStateMachineContext(speculation.check(store, submit.changeset()).digest());
+                trx.setStateMachineContext(new Proposed(entry, speculation.check(store, submit.changeset()).digest()));
             } catch (CscsException e) {
                 leaderRejections.rejected(submit.origin(), ChangesetCodec.digest(submit.changeset().body()).toString(), e);
                 return trx.setException(new Rejections.Rejected(e));
@@ -227,8 +237,8 @@ public final class CscsStateMachine extends BaseStateMachine {
     @Override
     public TransactionContext cancelTransaction(TransactionContext trx) throws IOException {
         // Ratis cancels the submissions startTransaction refused too: those never were in the speculation
-        if (trx.getStateMachineContext() instanceof Digest) {
-            speculation.cancelled(store, (Digest) trx.getStateMachineContext());
+        if (trx.getStateMachineContext() instanceof Proposed p && p.speculated() != null) {
+            speculation.cancelled(store, p.speculated());
         }
         return super.cancelTransaction(trx);
     }
@@ -237,10 +247,12 @@ public final class CscsStateMachine extends BaseStateMachine {
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto proto = trx.getLogEntry();
         long index = proto.getIndex();
+        Proposed proposed = trx.getStateMachineContext() instanceof Proposed p ? p : null;
         LogEntry entry;
         try {
             // the node's own limits were applied at the door; what is in the log is decoded the same everywhere
-            entry = LogEntryCodec.decode(proto.getStateMachineLogEntry().getLogData().toByteArray(), Limits.PROTOCOL_MAX);
+            entry = proposed != null ? proposed.entry()
+                    : LogEntryCodec.decode(proto.getStateMachineLogEntry().getLogData().toByteArray(), Limits.PROTOCOL_MAX);
         } catch (CscsException e) {
             // Only a leader that skipped startTransaction could have logged this; every replica records the same alert.
             entry = new LogEntry.RecordAlert("unknown", "1970-01-01T00:00:00Z", e.code().code(),
@@ -256,8 +268,9 @@ public final class CscsStateMachine extends BaseStateMachine {
         }
         updateLastAppliedTermIndex(proto.getTerm(), index);
         if (entry instanceof LogEntry.Submit) {
-            speculation.applied(store, ChangesetCodec.digest(((LogEntry.Submit) entry).changeset().body()),
-                    outcome instanceof Outcome.Accepted);
+            Digest digest = proposed != null && proposed.speculated() != null ? proposed.speculated()
+                    : ChangesetCodec.digest(((LogEntry.Submit) entry).changeset().body());
+            speculation.applied(store, digest, outcome instanceof Outcome.Accepted);
         }
         try {
             onApplied.run();
