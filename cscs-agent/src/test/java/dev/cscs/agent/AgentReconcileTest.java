@@ -75,7 +75,7 @@ class AgentReconcileTest {
         List<JsonNode> yum = h.audit("change");
         assertThat(yum).hasSize(2);
         assertThat(yum.get(0).get("keys")).hasSize(1);
-        assertThat(yum.get(1).get("keys")).hasSize(19);
+        assertThat(yum.get(1).get("keys")).hasSize(20);
     }
 
     @Test
