@@ -50,6 +50,11 @@ sealed interface Contender extends AutoCloseable permits CscsContender, EtcdCont
 
     void kill9(String member) throws InterruptedException;
 
+    /** What the member itself says of the writes it took so far (its own metrics), for where the time went; or empty. */
+    default String serverSide(String member) {
+        return "";
+    }
+
     @Override
     void close();
 }

@@ -5,11 +5,17 @@ import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.Head;
 import dev.cscs.dist.ProcessCluster;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,11 +27,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class CscsContender implements Contender {
     private static final String RENDERED_KEY = "sysctl/net.bench.rendered";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private final ProcessCluster cluster;
+    private final Path dir;
     private final Map<String, Head> heads = new ConcurrentHashMap<>();
 
-    private CscsContender(ProcessCluster cluster) {
+    private CscsContender(ProcessCluster cluster, Path dir) {
         this.cluster = cluster;
+        this.dir = dir;
     }
 
     /** A started cluster whose every node is ready; {@code agents} for the rendering rows. */
@@ -39,7 +48,7 @@ final class CscsContender implements Contender {
         try {
             c.command(FootprintBench.launcher(jar));
             c.startAll();
-            CscsContender contender = new CscsContender(c);
+            CscsContender contender = new CscsContender(c, dir);
             contender.leader();
             for (String id : c.ids()) {
                 // where the agent renders: watched from the start, before the first apply creates it
@@ -48,6 +57,7 @@ final class CscsContender implements Contender {
             return contender;
         } catch (RuntimeException | IOException e) {
             c.close();
+            DiskUsage.remove(dir);
             throw e;
         }
     }
@@ -124,6 +134,32 @@ final class CscsContender implements Contender {
         return DiskUsage.of(data) - DiskUsage.of(data.resolve("root")) - DiskUsage.of(data.resolve("log"));
     }
 
+    /** The mean of cscs_submit_latency_seconds: from the request read to the answer, on the node that took it. */
+    @Override
+    public String serverSide(String member) {
+        String metrics;
+        try {
+            metrics = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.url(member) + "/metrics")).timeout(Duration.ofSeconds(10))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "(no metrics from " + member + ": " + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+        double sum = Double.NaN;
+        double count = Double.NaN;
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("cscs_submit_latency_seconds_sum")) {
+                sum = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            } else if (line.startsWith("cscs_submit_latency_seconds_count")) {
+                count = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return String.format(Locale.ROOT, "%s's own submit latency (the request read to its answer), mean of %.0f: %.2f ms",
+                member, count, sum / count * 1000);
+    }
+
     @Override
     public void kill9(String member) throws InterruptedException {
         cluster.kill9(member);
@@ -132,5 +168,6 @@ final class CscsContender implements Contender {
     @Override
     public void close() {
         cluster.close();
+        DiskUsage.remove(dir);
     }
 }

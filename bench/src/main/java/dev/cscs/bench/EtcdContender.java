@@ -210,5 +210,6 @@ final class EtcdContender implements Contender {
         List<Process> all = new ArrayList<>(watchers.values());
         all.addAll(servers.values());
         LocalProcesses.stopAll(all, 5);
+        DiskUsage.remove(dir);
     }
 }

@@ -71,6 +71,10 @@ final class SideBySide {
                 c.write(via, Contender.SEQUENTIAL, WARMUP + i);
                 sequential.add(System.nanoTime() - t0);
             }
+            String own = c.serverSide(via);
+            if (!own.isEmpty()) {
+                progress(c, own);
+            }
             progress(c, Contender.WRITERS + " concurrent writers for " + THROUGHPUT.toSeconds() + " s, spread over the members");
             AtomicLong failures = new AtomicLong();
             long done = throughput(c, failures);
