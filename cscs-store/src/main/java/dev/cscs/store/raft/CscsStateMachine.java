@@ -1,7 +1,5 @@
 package dev.cscs.store.raft;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.json.Limits;
@@ -277,16 +275,16 @@ public final class CscsStateMachine extends BaseStateMachine {
         } catch (RuntimeException e) {
             LOG.warn("after applying revision {}: {}", index, RaftNode.rootMessage(e), e);
         }
-        ObjectNode reply = JsonNodeFactory.instance.objectNode().put("revision", index);
+        String reply = Long.toString(index);
         if (outcome instanceof Outcome.Accepted) {
             var s = ((Outcome.Accepted) outcome).stored();
-            reply.put("domain", s.domain()).put("seq", s.seq()).put("digest", s.digest().toString());
+            reply = new SubmitReply(index, s.domain(), s.seq(), s.digest()).encode();
         } else if (outcome instanceof Outcome.Rejected) {
             CompletableFuture<Message> failed = new CompletableFuture<>();
             failed.completeExceptionally(new Rejections.Rejected(((Outcome.Rejected) outcome).reason()));
             return failed;
         }
-        return CompletableFuture.completedFuture(Message.valueOf(reply.toString()));
+        return CompletableFuture.completedFuture(Message.valueOf(reply));
     }
 
     /** Reads are served from the local store after a linearizable barrier; the query itself only answers the applied index. */

@@ -1,7 +1,6 @@
 package dev.cscs.store.raft;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.model.Changeset;
@@ -56,7 +55,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftNode implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** One ReadIndex attempt; a barrier retries until its own deadline. */
     static final Duration READ_ATTEMPT = Duration.ofMillis(500);
 
@@ -87,7 +85,8 @@ public final class RaftNode implements Closeable {
         this.throttle = new AlertThrottle(Clock.systemUTC(), settings.alertInterval());
         this.group = RaftGroup.valueOf(groupId(store.genesis().digest()), peers(settings));
         this.machine = new CscsStateMachine(store, settings.limits(), settings.eventHistory(), validator, this::leaderRejected);
-        this.statusBatcher = new StatusBatcher(this::send, LogEntryCodec.maxEntryBytes(settings.limits()), statusProposer);
+        this.statusBatcher = new StatusBatcher(entry -> send(entry).thenApply(SubmitReply::revisionOf),
+                LogEntryCodec.maxEntryBytes(settings.limits()), statusProposer);
         RaftProperties props = RaftTuning.server(settings);
         RaftServer.Builder b = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(settings.nodeId())).setGroup(group)
                 .setProperties(props).setStateMachine(machine).setOption(RaftStorage.StartupOption.RECOVER);
@@ -182,8 +181,7 @@ public final class RaftNode implements Closeable {
     /** Submits a signed changeset through Raft; completes with the reply or a typed {@link CscsException}. */
     public CompletableFuture<SubmitReply> submit(Changeset cs, String origin) {
         LogEntry.Submit entry = new LogEntry.Submit(origin, Signing.rfc3339(Instant.now()), cs);
-        return send(LogEntryCodec.encode(entry)).thenApply(reply -> new SubmitReply(reply.path("revision").asLong(),
-                reply.path("domain").asText(), reply.path("seq").asLong(), Digest.parse(reply.path("digest").asText())));
+        return send(LogEntryCodec.encode(entry)).thenApply(SubmitReply::decode);
     }
 
     /** Records a rejection seen before the log (throttled per origin and reason). */
@@ -201,13 +199,14 @@ public final class RaftNode implements Closeable {
     }
 
     /** Records a node's status report; {@code signature} is the node's own signature over it (see StatusSignatures). */
-    public CompletableFuture<JsonNode> reportStatus(String node, JsonNode report, Signature signature) {
+    public CompletableFuture<Long> reportStatus(String node, JsonNode report, Signature signature) {
         return statusBatcher.submit(new LogEntry.ReportStatus(node, Signing.rfc3339(Instant.now()), report, signature));
     }
 
     /** Proposes a join; completes when it is applied, or with the reason it was refused. */
-    public CompletableFuture<JsonNode> join(JoinToken token, String raftAddress, String origin) {
-        return send(LogEntryCodec.encode(new LogEntry.Join(origin, Signing.rfc3339(Instant.now()), token, raftAddress)));
+    public CompletableFuture<Long> join(JoinToken token, String raftAddress, String origin) {
+        return send(LogEntryCodec.encode(new LogEntry.Join(origin, Signing.rfc3339(Instant.now()), token, raftAddress)))
+                .thenApply(SubmitReply::revisionOf);
     }
 
     /** Records an autopilot action as an alert about {@code member}; never throttled (the autopilot paces itself). */
@@ -229,7 +228,8 @@ public final class RaftNode implements Closeable {
         later.execute(() -> recordAlert(origin, reason, subject));
     }
 
-    private CompletableFuture<JsonNode> send(byte[] entry) {
+    /** Proposes an entry; completes with the state machine's answer (see {@link SubmitReply}). */
+    private CompletableFuture<String> send(byte[] entry) {
         RaftClient used = clients.current();
         return used.async().send(Message.valueOf(ByteString.copyFrom(entry))).handle((reply, error) -> {
             if (error != null) {
@@ -239,7 +239,7 @@ public final class RaftNode implements Closeable {
         });
     }
 
-    private static JsonNode decodeReply(RaftClientReply reply, Throwable error) {
+    private static String decodeReply(RaftClientReply reply, Throwable error) {
         Throwable problem = error != null ? error : reply.getException();
         if (problem != null) {
             CscsException typed = Rejections.decode(problem);
@@ -249,11 +249,7 @@ public final class RaftNode implements Closeable {
         if (!reply.isSuccess()) {
             throw new CompletionException(new CscsException(ErrorCode.UNAVAILABLE, "raft request failed"));
         }
-        try {
-            return JSON.readTree(reply.getMessage().getContent().toStringUtf8());
-        } catch (IOException e) {
-            throw new CompletionException(new CscsException(ErrorCode.INTERNAL, "unreadable state machine reply"));
-        }
+        return reply.getMessage().getContent().toStringUtf8();
     }
 
     /**

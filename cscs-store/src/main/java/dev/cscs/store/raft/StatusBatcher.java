@@ -1,6 +1,5 @@
 package dev.cscs.store.raft;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import dev.cscs.store.LogEntry;
@@ -28,7 +27,7 @@ final class StatusBatcher {
     /** A batch still unanswered after this lets the next one go (Ratis retries on its own). */
     static final Duration IN_FLIGHT_LIMIT = Duration.ofSeconds(30);
 
-    private final Function<byte[], CompletableFuture<JsonNode>> send;
+    private final Function<byte[], CompletableFuture<Long>> send;
     private final int maxEntryBytes;
     private final Executor proposer;
     private final Map<String, Waiting> waiting = new LinkedHashMap<>();
@@ -36,7 +35,7 @@ final class StatusBatcher {
     private long submitted;
     private long proposed;
 
-    private record Waiting(LogEntry.ReportStatus report, CompletableFuture<JsonNode> answer) {
+    private record Waiting(LogEntry.ReportStatus report, CompletableFuture<Long> answer) {
         /** A newer report of the same node took this one's place before it reached the log. */
         void supersede() {
             answer.completeExceptionally(new CscsException(ErrorCode.UNAVAILABLE,
@@ -49,15 +48,15 @@ final class StatusBatcher {
      * report alone does. The next batch is proposed on {@code proposer}, never on the thread that
      * completed the last one: that is Ratis' own, and its client may block a sender for a permit.
      */
-    StatusBatcher(Function<byte[], CompletableFuture<JsonNode>> send, int maxEntryBytes, Executor proposer) {
+    StatusBatcher(Function<byte[], CompletableFuture<Long>> send, int maxEntryBytes, Executor proposer) {
         this.send = send;
         this.maxEntryBytes = maxEntryBytes;
         this.proposer = proposer;
     }
 
     /** Completes once the entry holding {@code report} is applied, or with why it was not. */
-    CompletableFuture<JsonNode> submit(LogEntry.ReportStatus report) {
-        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+    CompletableFuture<Long> submit(LogEntry.ReportStatus report) {
+        CompletableFuture<Long> answer = new CompletableFuture<>();
         Waiting superseded;
         List<Waiting> batch;
         synchronized (this) {
@@ -101,7 +100,7 @@ final class StatusBatcher {
         if (batch == null) {
             return;
         }
-        CompletableFuture<JsonNode> applied;
+        CompletableFuture<Long> applied;
         try { // whatever fails here fails this batch, never the batches after it
             byte[] entry = encode(batch);
             synchronized (this) {

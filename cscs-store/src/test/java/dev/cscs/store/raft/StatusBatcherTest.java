@@ -23,12 +23,12 @@ import org.junit.jupiter.api.Test;
 /** The batcher against a log that answers when the test says so. */
 class StatusBatcherTest {
     private final List<byte[]> proposed = new ArrayList<>();
-    private final List<CompletableFuture<JsonNode>> answers = new ArrayList<>();
+    private final List<CompletableFuture<Long>> answers = new ArrayList<>();
 
     private StatusBatcher batcher(int maxEntryBytes) {
         return new StatusBatcher(entry -> {
             proposed.add(entry);
-            CompletableFuture<JsonNode> f = new CompletableFuture<>();
+            CompletableFuture<Long> f = new CompletableFuture<>();
             answers.add(f);
             return f;
         }, maxEntryBytes, Runnable::run);
@@ -45,14 +45,14 @@ class StatusBatcherTest {
     }
 
     private void applyEntry(int entry) {
-        answers.get(entry).complete(Chains.json("{\"revision\":" + (entry + 1) + "}"));
+        answers.get(entry).complete((long) entry + 1);
     }
 
     @Test
     void aQuietNodeProposesEachReportAtOnce() {
         StatusBatcher b = batcher(1 << 20);
         for (int i = 0; i < 3; i++) {
-            CompletableFuture<JsonNode> answer = b.submit(report("d" + i, 1));
+            CompletableFuture<Long> answer = b.submit(report("d" + i, 1));
             assertThat(proposed).hasSize(i + 1);
             applyEntry(i);
             assertThat(answer).isCompleted();
@@ -63,8 +63,8 @@ class StatusBatcherTest {
     @Test
     void reportsArrivingWhileOneEntryIsInFlightGoAsTheNextSingleEntry() {
         StatusBatcher b = batcher(1 << 20);
-        CompletableFuture<JsonNode> first = b.submit(report("d0", 1));
-        List<CompletableFuture<JsonNode>> rest = IntStream.range(1, 301).mapToObj(i -> b.submit(report("d" + i, 1))).toList();
+        CompletableFuture<Long> first = b.submit(report("d0", 1));
+        List<CompletableFuture<Long>> rest = IntStream.range(1, 301).mapToObj(i -> b.submit(report("d" + i, 1))).toList();
         assertThat(proposed).as("nothing more while the first entry is in flight").hasSize(1);
         assertThat(b.waiting()).isEqualTo(300);
 
@@ -82,7 +82,7 @@ class StatusBatcherTest {
     void theNewestReportOfANodeReplacesTheOneWaitingAndTheOlderCallerIsToldSo() {
         StatusBatcher b = batcher(1 << 20);
         b.submit(report("d0", 1));
-        CompletableFuture<JsonNode> older = b.submit(report("d1", 1));
+        CompletableFuture<Long> older = b.submit(report("d1", 1));
         b.submit(report("d1", 2));
 
         assertThat(older).isCompletedExceptionally();
@@ -94,8 +94,8 @@ class StatusBatcherTest {
     @Test
     void aFailedEntryFailsItsCallersAndTheWaitingReportsStillGo() {
         StatusBatcher b = batcher(1 << 20);
-        CompletableFuture<JsonNode> lost = b.submit(report("d0", 1));
-        CompletableFuture<JsonNode> next = b.submit(report("d1", 1));
+        CompletableFuture<Long> lost = b.submit(report("d0", 1));
+        CompletableFuture<Long> next = b.submit(report("d1", 1));
         answers.get(0).completeExceptionally(new CscsException(ErrorCode.UNAVAILABLE, "no quorum"));
 
         assertThat(lost).isCompletedExceptionally();
@@ -112,7 +112,7 @@ class StatusBatcherTest {
             if (calls.size() == 1) {
                 throw new IllegalStateException("client closed");
             }
-            return CompletableFuture.completedFuture(Chains.json("{}"));
+            return CompletableFuture.completedFuture(0L);
         }, 1 << 20, Runnable::run);
         assertThat(b.submit(report("d0", 1))).isCompletedExceptionally();
         assertThat(b.submit(report("d1", 1))).isCompleted();
@@ -148,25 +148,25 @@ class StatusBatcherTest {
     @Test
     void theNextBatchIsProposedOnTheProposersThreadNeverOnTheThreadThatAnsweredTheLast() throws Exception {
         List<String> senders = new CopyOnWriteArrayList<>();
-        List<CompletableFuture<JsonNode>> sent = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<Long>> sent = new CopyOnWriteArrayList<>();
         ExecutorService proposer = Executors.newSingleThreadExecutor(r -> new Thread(r, "status-proposer"));
         try {
             StatusBatcher b = new StatusBatcher(entry -> {
                 senders.add(Thread.currentThread().getName());
-                CompletableFuture<JsonNode> f = new CompletableFuture<>();
+                CompletableFuture<Long> f = new CompletableFuture<>();
                 sent.add(f);
                 return f;
             }, 1 << 20, proposer);
             b.submit(report("d0", 1));
-            CompletableFuture<JsonNode> waiting = b.submit(report("d1", 1));
+            CompletableFuture<Long> waiting = b.submit(report("d1", 1));
             // Ratis answers on its own thread; a proposal made there may block it waiting for a permit
-            Thread ratisReply = new Thread(() -> sent.get(0).complete(Chains.json("{}")), "ratis-reply");
+            Thread ratisReply = new Thread(() -> sent.get(0).complete(0L), "ratis-reply");
             ratisReply.start();
             ratisReply.join();
 
             Eventually.await("the waiting report proposed", Duration.ofSeconds(10), () -> sent.size() == 2);
             assertThat(senders).containsExactly(Thread.currentThread().getName(), "status-proposer");
-            sent.get(1).complete(Chains.json("{}"));
+            sent.get(1).complete(0L);
             assertThat(waiting).succeedsWithin(Duration.ofSeconds(10));
         } finally {
             proposer.shutdownNow();

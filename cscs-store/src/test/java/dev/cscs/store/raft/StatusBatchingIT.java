@@ -24,7 +24,7 @@ class StatusBatchingIT extends ClusterFixture {
         RaftNode via = cluster.follower();
         long before = cluster.leader().store().lastRevision();
 
-        List<CompletableFuture<JsonNode>> answers = IntStream.range(0, DEVICES).mapToObj(i -> via.reportStatus("d" + i,
+        List<CompletableFuture<Long>> answers = IntStream.range(0, DEVICES).mapToObj(i -> via.reportStatus("d" + i,
                 Chains.json("{\"node\":\"d" + i + "\",\"applied\":{\"global\":7}}"), null)).toList();
         CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get();
 
