@@ -106,7 +106,8 @@ public final class RaftNode implements Closeable {
 
     private RaftClient newClient(RaftGroup g) {
         RaftClient.Builder cb = RaftClient.newBuilder().setProperties(RaftTuning.client()).setRaftGroup(g)
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(40, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(RaftTuning.CLIENT_RETRIES,
+                        TimeDuration.valueOf(RaftTuning.CLIENT_RETRY_SLEEP.toMillis(), TimeUnit.MILLISECONDS)));
         if (settings.tls() != null) {
             cb.setParameters(settings.tls());
         }

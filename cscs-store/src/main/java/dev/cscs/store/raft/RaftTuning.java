@@ -18,6 +18,14 @@ import org.apache.ratis.util.TimeDuration;
 final class RaftTuning {
     /** How often the leader retries a member it cannot reach (Ratis' default grows to 5 s). */
     static final Duration APPENDER_RETRY = Duration.ofMillis(500);
+    /**
+     * How long a write waits before it is sent again when no leader answered (a leader change): the
+     * new leader is found within this of its election. It was 100 ms, a fifth of the failover time
+     * (bench/run); a refused attempt fails at once, an unreachable one after the request timeout.
+     */
+    static final Duration CLIENT_RETRY_SLEEP = Duration.ofMillis(20);
+    /** With {@link #CLIENT_RETRY_SLEEP}, four seconds of retries before a write is answered "unavailable". */
+    static final int CLIENT_RETRIES = 200;
     /** A restarted node's first election timeout: well past a few of the leader's retries. */
     static final Duration FIRST_ELECTION = Duration.ofSeconds(3);
 
