@@ -55,6 +55,9 @@ sealed interface Contender extends AutoCloseable permits CscsContender, EtcdCont
         return "";
     }
 
+    /** Leaves the member's directories in place when closed, for a post-mortem; returns where they are. */
+    Path keep();
+
     @Override
     void close();
 }

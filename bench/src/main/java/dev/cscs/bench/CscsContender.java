@@ -30,6 +30,7 @@ final class CscsContender implements Contender {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private final ProcessCluster cluster;
     private final Path dir;
+    private boolean kept;
     private final Map<String, Head> heads = new ConcurrentHashMap<>();
 
     private CscsContender(ProcessCluster cluster, Path dir) {
@@ -168,6 +169,14 @@ final class CscsContender implements Contender {
     @Override
     public void close() {
         cluster.close();
-        DiskUsage.remove(dir);
+        if (!kept) {
+            DiskUsage.remove(dir);
+        }
+    }
+
+    @Override
+    public Path keep() {
+        kept = true;
+        return dir;
     }
 }

@@ -32,6 +32,7 @@ final class EtcdContender implements Contender {
     static final String HEARTBEAT_MS = "40";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path dir;
+    private boolean kept;
     private final Map<String, Process> servers = new LinkedHashMap<>();
     private final Map<String, Process> watchers = new LinkedHashMap<>();
     private final Map<String, String> endpoints = new LinkedHashMap<>();
@@ -58,6 +59,15 @@ final class EtcdContender implements Contender {
             if (watchers) {
                 for (String id : e.endpoints.keySet()) {
                     e.startWatcher(id);
+                }
+                for (String id : e.endpoints.keySet()) {
+                    Path ready = EtcdFileWatcher.ready(e.renderedFile(id));
+                    Eventually.await("the etcd watcher of " + id + " watching", Duration.ofSeconds(30), () -> {
+                        if (!e.watchers.get(id).isAlive()) {
+                            throw new IllegalStateException("the etcd watcher of " + id + " exited: see " + e.dir);
+                        }
+                        return Files.exists(ready);
+                    });
                 }
             }
             return e;
@@ -87,8 +97,12 @@ final class EtcdContender implements Contender {
         }
     }
 
+    private Path renderedFile(String id) {
+        return dir.resolve(id + "-rendered").resolve("rendered.conf");
+    }
+
     private void startWatcher(String id) throws IOException {
-        Path file = dir.resolve(id + "-rendered").resolve("rendered.conf");
+        Path file = renderedFile(id);
         Files.createDirectories(file.getParent());
         watchers.put(id, new ProcessBuilder("java", "-XX:+UseSerialGC", "-Xmx64m", "-cp", System.getProperty("java.class.path"),
                 EtcdFileWatcher.class.getName(), endpoints.get(id), key(RENDERED), file.toString())
@@ -170,7 +184,7 @@ final class EtcdContender implements Contender {
     @Override
     public List<Path> renderedFiles() {
         List<Path> files = new ArrayList<>();
-        endpoints.keySet().forEach(id -> files.add(dir.resolve(id + "-rendered").resolve("rendered.conf")));
+        endpoints.keySet().forEach(id -> files.add(renderedFile(id)));
         return files;
     }
 
@@ -210,6 +224,14 @@ final class EtcdContender implements Contender {
         List<Process> all = new ArrayList<>(watchers.values());
         all.addAll(servers.values());
         LocalProcesses.stopAll(all, 5);
-        DiskUsage.remove(dir);
+        if (!kept) {
+            DiskUsage.remove(dir);
+        }
+    }
+
+    @Override
+    public Path keep() {
+        kept = true;
+        return dir;
     }
 }

@@ -52,6 +52,12 @@ final class SideBySide {
         new SideBySideTable(cscs, etcd).print(out);
     }
 
+    /** Tells where the failed cluster's directories (logs, data) stay for a post-mortem. */
+    private <E extends Throwable> E kept(Contender c, E e) {
+        out.println("  " + c.name() + ": failed (" + e.getMessage() + "); its directories are kept in " + c.keep());
+        return e;
+    }
+
     Figures measure(Starter rendering, Starter bare) throws Exception {
         Stats sequential = new Stats();
         Stats propagation = new Stats();
@@ -61,40 +67,46 @@ final class SideBySide {
         List<Double> firstRss = new ArrayList<>();
         double state = 0;
         try (Contender c = started(rendering)) {
-            String via = follower(c);
-            progress(c, WARMUP + " warm-up writes, then " + WRITES + " sequential writes through follower " + via);
-            for (int i = 0; i < WARMUP; i++) {
-                c.write(via, Contender.SEQUENTIAL, i);
-            }
-            for (int i = 0; i < WRITES; i++) {
-                long t0 = System.nanoTime();
-                c.write(via, Contender.SEQUENTIAL, WARMUP + i);
-                sequential.add(System.nanoTime() - t0);
-            }
-            String own = c.serverSide(via);
-            if (!own.isEmpty()) {
-                progress(c, own);
-            }
-            progress(c, Contender.WRITERS + " concurrent writers for " + THROUGHPUT.toSeconds() + " s, spread over the members");
-            AtomicLong failures = new AtomicLong();
-            long done = throughput(c, failures);
-            perSecond = done / (double) THROUGHPUT.toSeconds();
-            failed = failures.get();
-            progress(c, CHANGES + " changes, each timed until it is in the rendered file on all 3 members");
-            try (FileArrival arrival = new FileArrival(c.renderedFiles())) {
-                for (int i = 0; i < CHANGES + RENDER_WARMUP; i++) {
+            try {
+                String via = follower(c);
+                progress(c, WARMUP + " warm-up writes, then " + WRITES + " sequential writes through follower " + via);
+                for (int i = 0; i < WARMUP; i++) {
+                    c.write(via, Contender.SEQUENTIAL, i);
+                }
+                for (int i = 0; i < WRITES; i++) {
                     long t0 = System.nanoTime();
-                    c.write(via, Contender.RENDERED, i);
-                    arrival.await(c.renderedText(i), 30_000);
-                    if (i >= RENDER_WARMUP) {
-                        propagation.add(System.nanoTime() - t0);
+                    c.write(via, Contender.SEQUENTIAL, WARMUP + i);
+                    sequential.add(System.nanoTime() - t0);
+                }
+                String own = c.serverSide(via);
+                if (!own.isEmpty()) {
+                    progress(c, own);
+                }
+                progress(c, Contender.WRITERS + " concurrent writers for " + THROUGHPUT.toSeconds() + " s, spread over the members");
+                AtomicLong failures = new AtomicLong();
+                long done = throughput(c, failures);
+                perSecond = done / (double) THROUGHPUT.toSeconds();
+                failed = failures.get();
+                progress(c, CHANGES + " changes, each timed until it is in the rendered file on all 3 members");
+                try (FileArrival arrival = new FileArrival(c.renderedFiles())) {
+                    for (int i = 0; i < CHANGES + RENDER_WARMUP; i++) {
+                        long t0 = System.nanoTime();
+                        c.write(via, Contender.RENDERED, i);
+                        arrival.await(c.renderedText(i), 30_000);
+                        if (i >= RENDER_WARMUP) {
+                            propagation.add(System.nanoTime() - t0);
+                        }
                     }
                 }
-            }
-            for (Map.Entry<String, List<Long>> m : c.pids().entrySet()) {
-                rss.add(ProcStat.sum(m.getValue()).rssMb());
-                firstRss.add(ProcStat.of(m.getValue().get(0)).rssMb());
-                state += c.stateBytes(m.getKey()) / 1e6 / 3;
+                for (Map.Entry<String, List<Long>> m : c.pids().entrySet()) {
+                    rss.add(ProcStat.sum(m.getValue()).rssMb());
+                    firstRss.add(ProcStat.of(m.getValue().get(0)).rssMb());
+                    state += c.stateBytes(m.getKey()) / 1e6 / 3;
+                }
+            } catch (Exception e) {
+                throw kept(c, e);
+            } catch (Error e) {
+                throw kept(c, e);
             }
         }
         return new Figures(sequential, perSecond, failed, propagation, failover(bare), rss, firstRss, state);
@@ -135,25 +147,31 @@ final class SideBySide {
         Stats s = new Stats();
         for (int round = 0; round < ROUNDS; round++) {
             try (Contender c = started(bare)) {
-                String warm = c.members().get(0);
-                for (int i = 0; i < RENDER_WARMUP; i++) {
-                    c.write(warm, "failover", i);
-                }
-                // asked only now: a cluster may change leader once while it starts
-                String leader = c.leader();
-                String via = follower(c, leader);
-                c.kill9(leader);
-                long t0 = System.nanoTime();
-                long deadline = t0 + Duration.ofSeconds(60).toNanos();
-                // a write caught in the leader change may hang: each try is given 100 ms, then another
-                while (!c.tryWrite(via, "failover", 1000 + round, 100)) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException(c.name() + " acknowledged no write within 60 s of killing " + leader);
+                try {
+                    String warm = c.members().get(0);
+                    for (int i = 0; i < RENDER_WARMUP; i++) {
+                        c.write(warm, "failover", i);
                     }
+                    // asked only now: a cluster may change leader once while it starts
+                    String leader = c.leader();
+                    String via = follower(c, leader);
+                    c.kill9(leader);
+                    long t0 = System.nanoTime();
+                    long deadline = t0 + Duration.ofSeconds(60).toNanos();
+                    // a write caught in the leader change may hang: each try is given 100 ms, then another
+                    while (!c.tryWrite(via, "failover", 1000 + round, 100)) {
+                        if (System.nanoTime() > deadline) {
+                            throw new IllegalStateException(c.name() + " acknowledged no write within 60 s of killing " + leader);
+                        }
+                    }
+                    s.add(System.nanoTime() - t0);
+                    progress(c, String.format(Locale.ROOT, "failover round %d: %.0f ms from SIGKILL of %s to the next acknowledged write",
+                            round + 1, (System.nanoTime() - t0) / 1e6, leader));
+                } catch (Exception e) {
+                    throw kept(c, e);
+                } catch (Error e) {
+                    throw kept(c, e);
                 }
-                s.add(System.nanoTime() - t0);
-                progress(c, String.format(Locale.ROOT, "failover round %d: %.0f ms from SIGKILL of %s to the next acknowledged write",
-                        round + 1, (System.nanoTime() - t0) / 1e6, leader));
             }
         }
         return s;

@@ -36,7 +36,16 @@ class SubmitReplyTest {
     @Test
     void theAnswerToAnEntryThatIsNoChangesetIsItsRevision() {
         assertThat(SubmitReply.revisionOf("42")).isEqualTo(42);
-        assertThatThrownBy(() -> SubmitReply.revisionOf("{\"revision\":42}")).isInstanceOf(CscsException.class)
+        assertThatThrownBy(() -> SubmitReply.revisionOf("42x")).isInstanceOf(CscsException.class)
                 .hasMessageContaining("unreadable state machine reply");
+    }
+
+    @Test
+    void theJsonAnswerOfALeaderOfTheVersionBeforeIsStillRead() {
+        Digest d = Digest.of(new byte[] {1});
+        String old = "{\"revision\":42,\"domain\":\"global\",\"seq\":7,\"digest\":\"" + d + "\"}";
+        assertThat(SubmitReply.decode(old)).isEqualTo(new SubmitReply(42, "global", 7, d));
+        assertThat(SubmitReply.revisionOf("{\"revision\":42}")).isEqualTo(42);
+        assertThatThrownBy(() -> SubmitReply.decode("{\"revision\":")).isInstanceOf(CscsException.class);
     }
 }
