@@ -29,6 +29,8 @@ final class SideBySide {
     /** Writes before the propagation row is timed: each watcher's first event, the agents' first apply. */
     private static final int RENDER_WARMUP = 20;
     private static final int START_ATTEMPTS = 3;
+    /** -Dbench.keep=true: the failover rounds' directories stay, with each node's log. */
+    private static final boolean KEEP = Boolean.getBoolean("bench.keep");
     private final PrintStream out;
 
     SideBySide(PrintStream out) {
@@ -147,6 +149,9 @@ final class SideBySide {
         Stats s = new Stats();
         for (int round = 0; round < ROUNDS; round++) {
             try (Contender c = started(bare)) {
+                if (KEEP) {
+                    progress(c, "round " + (round + 1) + " in " + c.keep());
+                }
                 try {
                     String warm = c.members().get(0);
                     for (int i = 0; i < RENDER_WARMUP; i++) {
