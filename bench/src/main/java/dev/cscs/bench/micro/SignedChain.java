@@ -72,7 +72,26 @@ final class SignedChain {
 
     /** The common case: one put of one sysctl value. */
     Changeset singleOpLink() {
-        return nextLink(List.of(new Op.Put("sysctl/net.ipv4.ip_forward", json("{\"value\":\"1\"}"))));
+        return singleOpLink(1);
+    }
+
+    /** One put of {@code value}: links that differ, so each has its own signature. */
+    Changeset singleOpLink(int value) {
+        return nextLink(List.of(new Op.Put("sysctl/net.ipv4.ip_forward", json("{\"value\":\"" + value + "\"}"))));
+    }
+
+    /**
+     * More distinct links than a process remembers verified signatures (1,024, {@code Signer}), taken
+     * in turn: each verification is a real one, as on a replica that sees a changeset once.
+     */
+    static final int POOL = 2048;
+
+    Changeset[] singleOpLinks() {
+        Changeset[] links = new Changeset[POOL];
+        for (int i = 0; i < POOL; i++) {
+            links[i] = singleOpLink(i);
+        }
+        return links;
     }
 
     /**

@@ -23,7 +23,9 @@ import org.openjdk.jmh.annotations.State;
  * <p>Applying a link moves the chain's head, so the same entry can be applied only once per
  * store: every invocation gets a fresh store rooted in the same genesis, built (genesis
  * verification included) in an untimed per-invocation setup. The operation takes tens of
- * microseconds or more, far above the cost of JMH's per-invocation timestamps.
+ * microseconds or more, far above the cost of JMH's per-invocation timestamps. Each invocation
+ * applies the next of {@link SignedChain#POOL} distinct changesets, so its signature is verified
+ * for real, not remembered from the one before.
  * {@code -p alg=ecdsa-p256-sha256} (or an RSA algorithm) measures another signer.
  */
 @State(Scope.Thread)
@@ -38,15 +40,20 @@ public class StoreApplyBench {
     public String alg;
 
     private Changeset genesis;
-    private LogEntry.Submit submit;
+    private LogEntry.Submit[] submits;
+    private int next;
     private ConfigStore store;
 
     @Setup(Level.Trial)
     public void signOneSubmit() {
         SignedChain chain = SignedChain.signedWith(alg);
         genesis = chain.genesis();
-        submit = new LogEntry.Submit("n1", "2026-11-29T16:00:01Z", chain.singleOpLink());
-        Outcome outcome = new ConfigStore(genesis, null, EVENT_HISTORY).apply(REVISION, submit);
+        Changeset[] links = chain.singleOpLinks();
+        submits = new LogEntry.Submit[links.length];
+        for (int i = 0; i < links.length; i++) {
+            submits[i] = new LogEntry.Submit("n1", "2026-11-29T16:00:01Z", links[i]);
+        }
+        Outcome outcome = new ConfigStore(genesis, null, EVENT_HISTORY).apply(REVISION, submits[0]);
         if (!(outcome instanceof Outcome.Accepted)) {
             throw new IllegalStateException("the benchmark changeset is not accepted: " + outcome);
         }
@@ -55,10 +62,11 @@ public class StoreApplyBench {
     @Setup(Level.Invocation)
     public void freshStore() {
         store = new ConfigStore(genesis, null, EVENT_HISTORY);
+        next = (next + 1) % submits.length;
     }
 
     @Benchmark
     public Outcome applySignedSubmit() {
-        return store.apply(REVISION, submit);
+        return store.apply(REVISION, submits[next]);
     }
 }
