@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** A watcher runs off the thread that applies: a slow or failing one never holds the store back. */
@@ -65,13 +66,19 @@ class SubscriptionTest {
         write(1, 0);
         assertThat(blocked.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
+        // registered after the blocked one: the publisher offers each change to the blocked
+        // watcher before this one, so once this one has the last change, the blocked one's
+        // queue has overflowed (publishing runs off the apply thread, so the writes alone prove nothing)
+        AtomicLong probe = new AtomicLong();
+        s.subscribe(Set.of(), 1, d -> probe.set(lastRevision(List.of(d))));
         int n = Subscription.MAX_PENDING + 5;
         for (int i = 1; i <= n; i++) {
             assertThat(write(1 + i, i)).isInstanceOf(Outcome.Accepted.class); // the apply thread never waits
         }
+        long last = 1 + n;
+        Eventually.await("every change offered to the blocked watcher", DEADLINE, () -> probe.get() == last);
         release.countDown();
 
-        long last = 1 + n;
         Eventually.await("caught up to " + last, DEADLINE, () -> lastRevision(got) == last);
         assertThat(got.get(0)).isInstanceOf(Delivery.Events.class);
         assertThat(got.get(1)).isInstanceOfSatisfying(Delivery.Snapshot.class,
