@@ -29,11 +29,10 @@ final class CscsContender implements Contender {
     private static final String RENDERED_KEY = "sysctl/net.bench.rendered";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private final ProcessCluster cluster;
-    private final Path dir;
-    private boolean kept;
+    private final RunDir dir;
     private final Map<String, Head> heads = new ConcurrentHashMap<>();
 
-    private CscsContender(ProcessCluster cluster, Path dir) {
+    private CscsContender(ProcessCluster cluster, RunDir dir) {
         this.cluster = cluster;
         this.dir = dir;
     }
@@ -44,9 +43,10 @@ final class CscsContender implements Contender {
         for (int w = 0; w < WRITERS; w++) {
             lanes.add(Contender.writerLane(w));
         }
-        Path dir = Files.createTempDirectory("cscs-bench");
-        ProcessCluster c = new ProcessCluster(dir, jar, 3, 0, "", ClusterBench.UNLIMITED, agents, lanes);
+        RunDir dir = RunDir.create("cscs-bench");
+        ProcessCluster c = null;
         try {
+            c = new ProcessCluster(dir.path(), jar, 3, 0, "", ClusterBench.UNLIMITED, agents, lanes);
             c.command(FootprintBench.launcher(jar));
             c.startAll();
             CscsContender contender = new CscsContender(c, dir);
@@ -57,8 +57,10 @@ final class CscsContender implements Contender {
             }
             return contender;
         } catch (RuntimeException | IOException e) {
-            c.close();
-            DiskUsage.remove(dir);
+            if (c != null) {
+                c.close();
+            }
+            System.out.println("  (CSCS did not start: its directories are kept in " + dir.keep() + ")");
             throw e;
         }
     }
@@ -169,14 +171,11 @@ final class CscsContender implements Contender {
     @Override
     public void close() {
         cluster.close();
-        if (!kept) {
-            DiskUsage.remove(dir);
-        }
+        dir.close();
     }
 
     @Override
     public Path keep() {
-        kept = true;
-        return dir;
+        return dir.keep();
     }
 }

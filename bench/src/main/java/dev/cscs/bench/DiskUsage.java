@@ -31,8 +31,8 @@ final class DiskUsage {
         }
     }
 
-    /** Removes {@code dir} and what is under it (links themselves, not their targets): a run leaves no clusters behind. */
-    static void remove(Path dir) {
+    /** Removes {@code dir} and what is under it (links themselves, not their targets); what cannot be removed is named. */
+    static void removeTree(Path dir) {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

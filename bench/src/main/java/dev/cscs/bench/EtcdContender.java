@@ -31,16 +31,17 @@ final class EtcdContender implements Contender {
     static final String ELECTION_MS = "200";
     static final String HEARTBEAT_MS = "40";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private final RunDir runDir;
     private final Path dir;
-    private boolean kept;
     private final Map<String, Process> servers = new LinkedHashMap<>();
     private final Map<String, Process> watchers = new LinkedHashMap<>();
     private final Map<String, String> endpoints = new LinkedHashMap<>();
     private final Map<String, Client> clients = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private EtcdContender(Path dir) {
-        this.dir = dir;
+    private EtcdContender(RunDir runDir) {
+        this.runDir = runDir;
+        this.dir = runDir.path();
     }
 
     static String version() throws IOException, InterruptedException {
@@ -52,7 +53,7 @@ final class EtcdContender implements Contender {
 
     /** A cluster with a leader; with {@code watchers}, each member's watcher is running too. */
     static EtcdContender start(boolean watchers) throws IOException {
-        EtcdContender e = new EtcdContender(Files.createTempDirectory("etcd-bench"));
+        EtcdContender e = new EtcdContender(RunDir.create("etcd-bench"));
         try {
             e.startServers();
             e.leader();
@@ -72,6 +73,7 @@ final class EtcdContender implements Contender {
             }
             return e;
         } catch (RuntimeException | IOException ex) {
+            System.out.println("  (etcd did not start: its directories are kept in " + e.keep() + ")");
             e.close();
             throw ex;
         }
@@ -224,14 +226,11 @@ final class EtcdContender implements Contender {
         List<Process> all = new ArrayList<>(watchers.values());
         all.addAll(servers.values());
         LocalProcesses.stopAll(all, 5);
-        if (!kept) {
-            DiskUsage.remove(dir);
-        }
+        runDir.close();
     }
 
     @Override
     public Path keep() {
-        kept = true;
-        return dir;
+        return runDir.keep();
     }
 }

@@ -40,10 +40,16 @@ public final class EtcdFileWatcher {
             }
             WatchOption from = WatchOption.builder().withRevision(now.getHeader().getRevision() + 1).build();
             client.getWatchClient().watch(key, from, response -> {
-                for (WatchEvent e : response.getEvents()) {
-                    if (e.getEventType() == WatchEvent.EventType.PUT) {
-                        write(file, render(e.getKeyValue().getValue().toString(StandardCharsets.UTF_8)));
+                try {
+                    for (WatchEvent e : response.getEvents()) {
+                        if (e.getEventType() == WatchEvent.EventType.PUT) {
+                            write(file, render(e.getKeyValue().getValue().toString(StandardCharsets.UTF_8)));
+                        }
                     }
+                } catch (RuntimeException e) {
+                    // a watcher that cannot render stops: the benchmark sees it exit rather than wait for a file
+                    e.printStackTrace();
+                    failed.countDown();
                 }
             }, error -> {
                 error.printStackTrace();
@@ -52,6 +58,7 @@ public final class EtcdFileWatcher {
             Files.writeString(ready(file), "watching from revision " + (now.getHeader().getRevision() + 1) + "\n");
             failed.await();
         }
+        System.exit(1);
     }
 
     /** Written once the watcher renders every later put: the benchmark times nothing before. */

@@ -90,8 +90,8 @@ final class FleetRun {
             if (Boolean.getBoolean("fleet.keep")) {
                 log.println("kept (-Dfleet.keep): the servers' dirs and logs in " + clusterDir + ", the agents' in " + agentsDir);
             } else {
-                Fleet.deleteTree(agentsDir);
-                Fleet.deleteTree(clusterDir);
+                DiskUsage.removeTree(agentsDir);
+                DiskUsage.removeTree(clusterDir);
             }
         }
     }

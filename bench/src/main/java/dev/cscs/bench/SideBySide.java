@@ -41,8 +41,19 @@ final class SideBySide {
         Contender start() throws IOException;
     }
 
-    record Figures(Stats sequential, double writesPerSecond, long failedWrites, Stats propagation, Stats failover,
-                   List<Double> rssMb, List<Double> firstProcessRssMb, double stateMb) {
+    record Figures(Stats sequential, Throughput throughput, Stats propagation, Stats failover, Memory memory) {
+    }
+
+    record Throughput(double perSecond, long failed) {
+    }
+
+    /** Per member: its processes' RSS summed, its first process's alone (etcd without its watcher); the mean state on disk. */
+    record Memory(List<Double> rssMb, List<Double> firstProcessRssMb, double stateMb) {
+    }
+
+    /** One row of work on a running cluster. */
+    private interface Row<T> {
+        T run(Contender c) throws Exception;
     }
 
     void run(Path jar) throws Exception {
@@ -54,67 +65,62 @@ final class SideBySide {
         new SideBySideTable(cscs, etcd).print(out);
     }
 
-    /** Tells where the failed cluster's directories (logs, data) stay for a post-mortem. */
-    private <E extends Throwable> E kept(Contender c, E e) {
-        out.println("  " + c.name() + ": failed (" + e.getMessage() + "); its directories are kept in " + c.keep());
-        return e;
-    }
-
     Figures measure(Starter rendering, Starter bare) throws Exception {
-        Stats sequential = new Stats();
-        Stats propagation = new Stats();
-        double perSecond;
-        long failed;
-        List<Double> rss = new ArrayList<>();
-        List<Double> firstRss = new ArrayList<>();
-        double state = 0;
+        Stats sequential;
+        Throughput throughput;
+        Stats propagation;
+        Memory memory;
         try (Contender c = started(rendering)) {
-            try {
-                String via = follower(c);
-                progress(c, WARMUP + " warm-up writes, then " + WRITES + " sequential writes through follower " + via);
-                for (int i = 0; i < WARMUP; i++) {
-                    c.write(via, Contender.SEQUENTIAL, i);
+            String via = follower(c);
+            sequential = row(c, x -> sequential(x, via));
+            throughput = row(c, this::throughput);
+            propagation = row(c, x -> propagation(x, via));
+            memory = row(c, SideBySide::memory);
+        }
+        Stats failover = new Stats();
+        for (int round = 0; round < ROUNDS; round++) {
+            int r = round;
+            try (Contender c = started(bare)) {
+                if (KEEP) {
+                    progress(c, "round " + (round + 1) + " in " + c.keep());
                 }
-                for (int i = 0; i < WRITES; i++) {
-                    long t0 = System.nanoTime();
-                    c.write(via, Contender.SEQUENTIAL, WARMUP + i);
-                    sequential.add(System.nanoTime() - t0);
-                }
-                String own = c.serverSide(via);
-                if (!own.isEmpty()) {
-                    progress(c, own);
-                }
-                progress(c, Contender.WRITERS + " concurrent writers for " + THROUGHPUT.toSeconds() + " s, spread over the members");
-                AtomicLong failures = new AtomicLong();
-                long done = throughput(c, failures);
-                perSecond = done / (double) THROUGHPUT.toSeconds();
-                failed = failures.get();
-                progress(c, CHANGES + " changes, each timed until it is in the rendered file on all 3 members");
-                try (FileArrival arrival = new FileArrival(c.renderedFiles())) {
-                    for (int i = 0; i < CHANGES + RENDER_WARMUP; i++) {
-                        long t0 = System.nanoTime();
-                        c.write(via, Contender.RENDERED, i);
-                        arrival.await(c.renderedText(i), 30_000);
-                        if (i >= RENDER_WARMUP) {
-                            propagation.add(System.nanoTime() - t0);
-                        }
-                    }
-                }
-                for (Map.Entry<String, List<Long>> m : c.pids().entrySet()) {
-                    rss.add(ProcStat.sum(m.getValue()).rssMb());
-                    firstRss.add(ProcStat.of(m.getValue().get(0)).rssMb());
-                    state += c.stateBytes(m.getKey()) / 1e6 / 3;
-                }
-            } catch (Exception e) {
-                throw kept(c, e);
-            } catch (Error e) {
-                throw kept(c, e);
+                failover.add(row(c, x -> failoverRound(x, r)));
             }
         }
-        return new Figures(sequential, perSecond, failed, propagation, failover(bare), rss, firstRss, state);
+        return new Figures(sequential, throughput, propagation, failover, memory);
     }
 
-    private long throughput(Contender c, AtomicLong failures) throws Exception {
+    /** Runs {@code row}; when it fails, the cluster's directories (logs, data) stay for a post-mortem. */
+    private <T> T row(Contender c, Row<T> row) throws Exception {
+        try {
+            return row.run(c);
+        } catch (Exception | Error e) {
+            out.println("  " + c.name() + ": failed (" + e.getMessage() + "); its directories are kept in " + c.keep());
+            throw e;
+        }
+    }
+
+    private Stats sequential(Contender c, String via) {
+        progress(c, WARMUP + " warm-up writes, then " + WRITES + " sequential writes through follower " + via);
+        for (int i = 0; i < WARMUP; i++) {
+            c.write(via, Contender.SEQUENTIAL, i);
+        }
+        Stats s = new Stats();
+        for (int i = 0; i < WRITES; i++) {
+            long t0 = System.nanoTime();
+            c.write(via, Contender.SEQUENTIAL, WARMUP + i);
+            s.add(System.nanoTime() - t0);
+        }
+        String own = c.serverSide(via);
+        if (!own.isEmpty()) {
+            progress(c, own);
+        }
+        return s;
+    }
+
+    private Throughput throughput(Contender c) throws Exception {
+        progress(c, Contender.WRITERS + " concurrent writers for " + THROUGHPUT.toSeconds() + " s, spread over the members");
+        AtomicLong failures = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(Contender.WRITERS);
         try {
             long end = System.nanoTime() + THROUGHPUT.toNanos();
@@ -138,48 +144,62 @@ final class SideBySide {
             for (Future<Long> f : writers) {
                 total += f.get();
             }
-            return total;
+            return new Throughput(total / (double) THROUGHPUT.toSeconds(), failures.get());
         } finally {
             pool.shutdownNow();
         }
     }
 
-    /** Each round a new cluster: SIGKILL of its leader, timed to the next write a survivor acknowledges. */
-    private Stats failover(Starter bare) throws Exception {
+    private Stats propagation(Contender c, String via) throws Exception {
+        progress(c, CHANGES + " changes, each timed until it is in the rendered file on all 3 members");
         Stats s = new Stats();
-        for (int round = 0; round < ROUNDS; round++) {
-            try (Contender c = started(bare)) {
-                if (KEEP) {
-                    progress(c, "round " + (round + 1) + " in " + c.keep());
-                }
-                try {
-                    String warm = c.members().get(0);
-                    for (int i = 0; i < RENDER_WARMUP; i++) {
-                        c.write(warm, "failover", i);
-                    }
-                    // asked only now: a cluster may change leader once while it starts
-                    String leader = c.leader();
-                    String via = follower(c, leader);
-                    c.kill9(leader);
-                    long t0 = System.nanoTime();
-                    long deadline = t0 + Duration.ofSeconds(60).toNanos();
-                    // a write caught in the leader change may hang: each try is given 100 ms, then another
-                    while (!c.tryWrite(via, "failover", 1000 + round, 100)) {
-                        if (System.nanoTime() > deadline) {
-                            throw new IllegalStateException(c.name() + " acknowledged no write within 60 s of killing " + leader);
-                        }
-                    }
+        try (FileArrival arrival = new FileArrival(c.renderedFiles())) {
+            for (int i = 0; i < CHANGES + RENDER_WARMUP; i++) {
+                long t0 = System.nanoTime();
+                c.write(via, Contender.RENDERED, i);
+                arrival.await(c.renderedText(i), 30_000);
+                if (i >= RENDER_WARMUP) {
                     s.add(System.nanoTime() - t0);
-                    progress(c, String.format(Locale.ROOT, "failover round %d: %.0f ms from SIGKILL of %s to the next acknowledged write",
-                            round + 1, (System.nanoTime() - t0) / 1e6, leader));
-                } catch (Exception e) {
-                    throw kept(c, e);
-                } catch (Error e) {
-                    throw kept(c, e);
                 }
             }
         }
         return s;
+    }
+
+    private static Memory memory(Contender c) throws IOException {
+        List<Double> rss = new ArrayList<>();
+        List<Double> first = new ArrayList<>();
+        double state = 0;
+        for (Map.Entry<String, List<Long>> m : c.pids().entrySet()) {
+            rss.add(ProcStat.sum(m.getValue()).rssMb());
+            first.add(ProcStat.of(m.getValue().get(0)).rssMb());
+            state += c.stateBytes(m.getKey()) / 1e6;
+        }
+        return new Memory(rss, first, state / c.members().size());
+    }
+
+    /** SIGKILL of a new cluster's leader, timed to the next write a survivor acknowledges; in nanoseconds. */
+    private long failoverRound(Contender c, int round) throws InterruptedException {
+        String warm = c.members().get(0);
+        for (int i = 0; i < RENDER_WARMUP; i++) {
+            c.write(warm, "failover", i);
+        }
+        // asked only now: a cluster may change leader once while it starts
+        String leader = c.leader();
+        String via = follower(c, leader);
+        c.kill9(leader);
+        long t0 = System.nanoTime();
+        long deadline = t0 + Duration.ofSeconds(60).toNanos();
+        // a write caught in the leader change may hang: each try is given 100 ms, then another
+        while (!c.tryWrite(via, "failover", 1000 + round, 100)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(c.name() + " acknowledged no write within 60 s of killing " + leader);
+            }
+        }
+        long took = System.nanoTime() - t0;
+        progress(c, String.format(Locale.ROOT, "failover round %d: %.0f ms from SIGKILL of %s to the next acknowledged write",
+                round + 1, took / 1e6, leader));
+        return took;
     }
 
     /** Starts a cluster, again on new ports if one did not come up (a port taken meanwhile, a slow start). */

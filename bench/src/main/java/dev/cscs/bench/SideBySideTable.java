@@ -14,7 +14,7 @@ record SideBySideTable(SideBySide.Figures cscs, SideBySide.Figures etcd) {
         row(out, "sequential write through a follower, p50 / p99 (" + SideBySide.WRITES + " after " + SideBySide.WARMUP + " warm-up)",
                 p50p99(cscs.sequential()), p50p99(etcd.sequential()),
                 times(seq) + " / " + times(ratio(cscs.sequential().pct(99), etcd.sequential().pct(99))), "p50 ≤ 1.0×", seq <= 1.0);
-        double tput = ratio(cscs.writesPerSecond(), etcd.writesPerSecond());
+        double tput = ratio(cscs.throughput().perSecond(), etcd.throughput().perSecond());
         row(out, "throughput, " + Contender.WRITERS + " writers for " + SideBySide.THROUGHPUT.toSeconds() + " s (failed writes)",
                 perSecond(cscs), perSecond(etcd), times(tput), "≥ 1.0×", tput >= 1.0);
         double prop = ratio(cscs.propagation().pct(50), etcd.propagation().pct(50));
@@ -28,12 +28,12 @@ record SideBySideTable(SideBySide.Figures cscs, SideBySide.Figures etcd) {
                 ms(cscs.failover().pct(50)) + " / " + ms(cscs.failover().pct(100)),
                 ms(etcd.failover().pct(50)) + " / " + ms(etcd.failover().pct(100)), times(fo50) + " / " + times(foMax),
                 "p50 ≤ 0.5×, max ≤ 1.0×", fo50 <= 0.5 && foMax <= 1.0);
-        row(out, "RSS per member after the run, mean (etcd: server + watcher JVM; server alone)", mb(mean(cscs.rssMb())),
-                mb(mean(etcd.rssMb())) + " (" + mb(mean(etcd.firstProcessRssMb())) + ")",
-                times(ratio(mean(cscs.rssMb()), mean(etcd.rssMb()))) + " (" + times(ratio(mean(cscs.rssMb()),
-                        mean(etcd.firstProcessRssMb()))) + ")", "measured", null);
-        row(out, "data directory per member after the run, mean", mb(cscs.stateMb()), mb(etcd.stateMb()),
-                times(ratio(cscs.stateMb(), etcd.stateMb())), "measured", null);
+        row(out, "RSS per member after the run, mean (etcd: server + watcher JVM; server alone)", mb(mean(cscs.memory().rssMb())),
+                mb(mean(etcd.memory().rssMb())) + " (" + mb(mean(etcd.memory().firstProcessRssMb())) + ")",
+                times(ratio(mean(cscs.memory().rssMb()), mean(etcd.memory().rssMb()))) + " (" + times(ratio(mean(cscs.memory().rssMb()),
+                        mean(etcd.memory().firstProcessRssMb()))) + ")", "measured", null);
+        row(out, "data directory per member after the run, mean", mb(cscs.memory().stateMb()), mb(etcd.memory().stateMb()),
+                times(ratio(cscs.memory().stateMb(), etcd.memory().stateMb())), "measured", null);
     }
 
     private static void row(PrintStream out, String figure, String a, String b, String ratio, String target, Boolean met) {
@@ -58,7 +58,7 @@ record SideBySideTable(SideBySide.Figures cscs, SideBySide.Figures etcd) {
     }
 
     private static String perSecond(SideBySide.Figures f) {
-        return String.format(Locale.ROOT, "%.0f /s (%d)", f.writesPerSecond(), f.failedWrites());
+        return String.format(Locale.ROOT, "%.0f /s (%d)", f.throughput().perSecond(), f.throughput().failed());
     }
 
     private static String mb(double v) {

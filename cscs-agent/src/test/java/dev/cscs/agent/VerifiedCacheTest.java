@@ -20,6 +20,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,19 @@ class VerifiedCacheTest {
     final PrivateKeyRef key = KeyGen.generate("ed25519");
     @TempDir
     Path dir;
+    Path f;
+    VerifiedCache cache;
+
+    @BeforeEach
+    void emptyCache() {
+        f = dir.resolve("verified.json");
+        cache = new VerifiedCache(f);
+    }
+
+    /** What a restarted agent loads from the file. */
+    VerifiedCache.Saved reloaded() {
+        return new VerifiedCache(f).load().orElseThrow();
+    }
 
     List<FeedItem> history(int n) {
         List<FeedItem> items = new ArrayList<>();
@@ -49,8 +63,6 @@ class VerifiedCacheTest {
 
     @Test
     void eachSaveAppendsOnlyTheChangesetsAcceptedSinceTheLast() throws Exception {
-        Path f = dir.resolve("verified.json");
-        VerifiedCache cache = new VerifiedCache(f);
         List<FeedItem> items = history(3);
         cache.save(DOMAINS, 10, items.subList(0, 1));
         cache.save(DOMAINS, 20, items.subList(0, 2));
@@ -58,7 +70,7 @@ class VerifiedCacheTest {
 
         assertThat(lines(f)).hasSize(4);
         assertThat(lines(f).get(3)).contains("sysctl/k3").doesNotContain("sysctl/k1").doesNotContain("sysctl/k2");
-        VerifiedCache.Saved saved = new VerifiedCache(f).load().orElseThrow();
+        VerifiedCache.Saved saved = reloaded();
         assertThat(saved.revision()).isEqualTo(35);
         assertThat(saved.domains()).isEqualTo(DOMAINS);
         assertThat(saved.items()).isEqualTo(items);
@@ -66,8 +78,6 @@ class VerifiedCacheTest {
 
     @Test
     void aTornAppendIsDroppedAndTheNextSaveRewritesTheFileWhole() throws Exception {
-        Path f = dir.resolve("verified.json");
-        VerifiedCache cache = new VerifiedCache(f);
         List<FeedItem> items = history(2);
         cache.save(DOMAINS, 10, items.subList(0, 1));
         String torn = lines(f).get(1).substring(0, 40);
@@ -78,49 +88,42 @@ class VerifiedCacheTest {
         restarted.save(DOMAINS, 20, items);
 
         assertThat(lines(f)).hasSize(2);
-        assertThat(new VerifiedCache(f).load().orElseThrow().items()).isEqualTo(items);
+        assertThat(reloaded().items()).isEqualTo(items);
     }
 
     @Test
     void aDamagedCompleteLineFailsClosedNamingTheLine() throws Exception {
-        Path f = dir.resolve("verified.json");
-        VerifiedCache cache = new VerifiedCache(f);
         List<FeedItem> items = history(2);
         cache.save(DOMAINS, 10, items.subList(0, 1));
         cache.save(DOMAINS, 20, items);
         List<String> l = lines(f);
         Files.writeString(f, l.get(0) + "\n" + l.get(1).substring(0, 30) + "\n" + l.get(2) + "\n");
 
-        assertThatThrownBy(() -> new VerifiedCache(f).load()).isInstanceOf(CscsException.class).hasMessageContaining(":2");
+        assertThatThrownBy(() -> new VerifiedCache(f).load()).isInstanceOf(CscsException.class).hasMessageContaining("verified.json:2");
     }
 
     @Test
     void aHistoryThatIsNotAnExtensionOfTheFileIsWrittenWhole() throws Exception {
-        Path f = dir.resolve("verified.json");
-        VerifiedCache cache = new VerifiedCache(f);
         cache.save(DOMAINS, 20, history(2));
         List<FeedItem> other = history(1);
         cache.save(DOMAINS, 30, other);
 
         assertThat(lines(f)).hasSize(2);
-        assertThat(new VerifiedCache(f).load().orElseThrow().items()).isEqualTo(other);
+        assertThat(reloaded().items()).isEqualTo(other);
     }
 
     @Test
     void recordsWithoutNewChangesetsDoNotGrowTheFileWithoutBound() throws Exception {
-        Path f = dir.resolve("verified.json");
-        VerifiedCache cache = new VerifiedCache(f);
         List<FeedItem> items = history(1);
         for (int i = 0; i < 500; i++) {
             cache.save(DOMAINS, 10 + i, items);
         }
         assertThat(lines(f).size()).isLessThanOrEqualTo(2 + 64);
-        assertThat(new VerifiedCache(f).load().orElseThrow().revision()).isEqualTo(509);
+        assertThat(reloaded().revision()).isEqualTo(509);
     }
 
     @Test
     void theFirstFormatIsStillRead() throws Exception {
-        Path f = dir.resolve("verified.json");
         List<FeedItem> items = history(2);
         var root = JsonNodeFactory.instance.objectNode().put("format", VerifiedCache.FORMAT_V1).put("revision", 25);
         root.putArray("domains").add("global");
@@ -128,7 +131,7 @@ class VerifiedCacheTest {
         items.forEach(i -> list.addObject().put("revision", i.revision()).set("changeset", ChangesetCodec.toTree(i.changeset())));
         Files.write(f, Jcs.canonicalize(root));
 
-        VerifiedCache.Saved saved = new VerifiedCache(f).load().orElseThrow();
+        VerifiedCache.Saved saved = reloaded();
         assertThat(saved.items()).isEqualTo(items);
         assertThat(saved.revision()).isEqualTo(25);
     }
