@@ -100,6 +100,7 @@ public final class Chaos {
         List<String> problems = new ArrayList<>(nemesis.findings);
         if (!agreed) {
             problems.add("the servers' chains did not agree within " + SETTLE.toSeconds() + " s of healing");
+            Postmortem.print(world, System.out);
         }
         problems.addAll(chain.issues);
 
