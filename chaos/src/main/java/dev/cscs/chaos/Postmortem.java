@@ -2,12 +2,14 @@ package dev.cscs.chaos;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * What a run prints when the servers' chains did not agree after healing: each server's Raft
@@ -23,7 +26,7 @@ import java.util.regex.Pattern;
  * the most advanced one, the threads that move entries into its log and its state machine, from
  * a thread dump (SIGQUIT makes the JVM print one to its output). So a failed run, in CI too, says
  * whether a replica stopped receiving entries (its commit index stays behind) or stopped applying
- * them (its applied index does), and where that thread waits.
+ * them (its applied index does), where that thread waits, and the last warnings and errors it logged.
  */
 final class Postmortem {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -34,6 +37,9 @@ final class Postmortem {
             + "(?:\\{role=\"(\\w+)\"\\})? (\\S+)");
     private static final int LINES_PER_THREAD = 14;
     private static final Duration DUMP_WAIT = Duration.ofSeconds(5);
+    private static final int LOG_LINES = 20;
+    /** A line of the node's log ({@code LineLayout}): the time, then the level. */
+    private static final Pattern TROUBLE = Pattern.compile("^\\S+ (WARN |ERROR) ");
 
     private Postmortem() {
     }
@@ -50,6 +56,11 @@ final class Postmortem {
         for (Map.Entry<Server, Map<String, String>> e : raft.entrySet()) {
             if (applied(e.getValue()) < mostApplied) {
                 threadDump(e.getKey()).forEach(line -> out.println("postmortem: " + e.getKey().id() + " | " + line));
+                try {
+                    lastTroubles(logLines(e.getKey()), LOG_LINES).forEach(l -> out.println("postmortem: " + e.getKey().id() + " log | " + l));
+                } catch (IOException | UncheckedIOException x) {
+                    out.println("postmortem: " + e.getKey().id() + ": its log could not be read: " + x.getMessage());
+                }
             }
         }
     }
@@ -87,6 +98,23 @@ final class Postmortem {
             }
         }
         return out;
+    }
+
+    /** The last {@code n} warnings and errors among {@code lines}, oldest first. */
+    static List<String> lastTroubles(List<String> lines, int n) {
+        List<String> troubles = lines.stream().filter(l -> TROUBLE.matcher(l).find()).toList();
+        return troubles.subList(Math.max(0, troubles.size() - n), troubles.size());
+    }
+
+    /** The lines of the server's log files ({@code <dir>/log/*.log}), file by file in name order. */
+    private static List<String> logLines(Server s) throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> files = Files.list(s.dir().resolve("log"))) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
+                lines.addAll(Files.readAllLines(f, StandardCharsets.UTF_8));
+            }
+        }
+        return lines;
     }
 
     /** The first lines of each thread of {@code dump} (HotSpot's format) that moves Raft entries, or is blocked. */

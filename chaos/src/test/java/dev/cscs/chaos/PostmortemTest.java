@@ -60,6 +60,20 @@ class PostmortemTest {
                 entry("applied_index", "836"), entry("has_leader", "1"), entry("role", "listener"));
     }
 
+    @Test
+    void theLastWarningsAndErrorsOfALogAreKeptInOrderAndNothingElse() {
+        List<String> log = List.of(
+                "2026-12-03T14:00:00.001Z INFO  [main] d.c.s.Daemon - started",
+                "2026-12-03T14:00:01.002Z WARN  [n5-server] o.a.r.s.i.RaftServerImpl - first",
+                "2026-12-03T14:00:02.003Z ERROR [n5-updater] o.a.r.s.i.StateMachineUpdater - second",
+                "\tat org.apache.ratis.server.impl.StateMachineUpdater.run(StateMachineUpdater.java:190)",
+                "2026-12-03T14:00:03.004Z INFO  [n5-server] d.c.s.r.RaftNode - a line that says WARN in its text",
+                "2026-12-03T14:00:04.005Z WARN  [n5-server] o.a.r.s.i.RaftServerImpl - third");
+
+        assertThat(Postmortem.lastTroubles(log, 2)).containsExactly(log.get(2), log.get(5));
+        assertThat(Postmortem.lastTroubles(log, 20)).containsExactly(log.get(1), log.get(2), log.get(5));
+    }
+
     /** jcmd's Thread.print writes what SIGQUIT makes a JVM print to its output. */
     private static String ownThreadDump() throws IOException, InterruptedException {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
