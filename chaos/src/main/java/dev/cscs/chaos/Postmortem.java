@@ -50,7 +50,7 @@ final class Postmortem {
         for (Server s : world.servers) {
             Map<String, String> m = raftGauges(s);
             raft.put(s, m);
-            out.println("postmortem: " + s.id() + " " + (m.isEmpty() ? "did not answer /metrics" : m));
+            out.println("postmortem: " + s.id() + " " + (m.isEmpty() ? "has no Raft gauges: its Raft group is not running" : m));
             mostApplied = Math.max(mostApplied, applied(m));
         }
         for (Map.Entry<Server, Map<String, String>> e : raft.entrySet()) {
@@ -69,16 +69,16 @@ final class Postmortem {
         return Long.parseLong(gauges.getOrDefault("applied_index", "-1"));
     }
 
-    /** What {@code s}'s {@code /metrics} says of its Raft; empty when it does not answer. */
+    /** What {@code s}'s {@code /metrics} says of its Raft; empty when its Raft group is not running. */
     private static Map<String, String> raftGauges(Server s) {
         try {
             return raftGauges(HTTP.send(HttpRequest.newBuilder(URI.create(s.api() + "/metrics")).timeout(Duration.ofSeconds(3))
                     .GET().build(), HttpResponse.BodyHandlers.ofString()).body());
         } catch (IOException | RuntimeException e) {
-            return Map.of();
+            return Map.of("metrics", "no answer (" + e + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Map.of();
+            return Map.of("metrics", "interrupted");
         }
     }
 
