@@ -31,17 +31,15 @@ final class EtcdContender implements Contender {
     static final String ELECTION_MS = "200";
     static final String HEARTBEAT_MS = "40";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final RunDir runDir;
-    private final Path dir;
+    private final RunDir dir;
     private final Map<String, Process> servers = new LinkedHashMap<>();
     private final Map<String, Process> watchers = new LinkedHashMap<>();
     private final Map<String, String> endpoints = new LinkedHashMap<>();
     private final Map<String, Client> clients = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private EtcdContender(RunDir runDir) {
-        this.runDir = runDir;
-        this.dir = runDir.path();
+    private EtcdContender(RunDir dir) {
+        this.dir = dir;
     }
 
     static String version() throws IOException, InterruptedException {
@@ -65,7 +63,7 @@ final class EtcdContender implements Contender {
                     Path ready = EtcdFileWatcher.ready(e.renderedFile(id));
                     Eventually.await("the etcd watcher of " + id + " watching", Duration.ofSeconds(30), () -> {
                         if (!e.watchers.get(id).isAlive()) {
-                            throw new IllegalStateException("the etcd watcher of " + id + " exited: see " + e.dir);
+                            throw new IllegalStateException("the etcd watcher of " + id + " exited: see " + e.dir.path());
                         }
                         return Files.exists(ready);
                     });
@@ -89,18 +87,18 @@ final class EtcdContender implements Contender {
         }
         for (String id : endpoints.keySet()) {
             String peer = "http://127.0.0.1:" + peerPorts.get(id);
-            servers.put(id, new ProcessBuilder("etcd", "--name", id, "--data-dir", dir.resolve(id).toString(),
+            servers.put(id, new ProcessBuilder("etcd", "--name", id, "--data-dir", dir.path().resolve(id).toString(),
                     "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
                     "--listen-client-urls", endpoints.get(id), "--advertise-client-urls", endpoints.get(id),
                     "--initial-cluster", String.join(",", initial), "--initial-cluster-state", "new",
                     "--election-timeout", ELECTION_MS, "--heartbeat-interval", HEARTBEAT_MS, "--log-level", "error")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve(id + ".out").toFile()).start());
+                    .redirectErrorStream(true).redirectOutput(dir.path().resolve(id + ".out").toFile()).start());
             clients.put(id, Client.builder().endpoints(endpoints.get(id)).build());
         }
     }
 
     private Path renderedFile(String id) {
-        return dir.resolve(id + "-rendered").resolve("rendered.conf");
+        return dir.path().resolve(id + "-rendered").resolve("rendered.conf");
     }
 
     private void startWatcher(String id) throws IOException {
@@ -108,7 +106,7 @@ final class EtcdContender implements Contender {
         Files.createDirectories(file.getParent());
         watchers.put(id, new ProcessBuilder("java", "-XX:+UseSerialGC", "-Xmx64m", "-cp", System.getProperty("java.class.path"),
                 EtcdFileWatcher.class.getName(), endpoints.get(id), key(RENDERED), file.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve(id + "-watcher.out").toFile()).start());
+                .redirectErrorStream(true).redirectOutput(dir.path().resolve(id + "-watcher.out").toFile()).start());
     }
 
     @Override
@@ -210,7 +208,7 @@ final class EtcdContender implements Contender {
 
     @Override
     public long stateBytes(String member) throws IOException {
-        return DiskUsage.of(dir.resolve(member));
+        return DiskUsage.of(dir.path().resolve(member));
     }
 
     @Override
@@ -226,11 +224,11 @@ final class EtcdContender implements Contender {
         List<Process> all = new ArrayList<>(watchers.values());
         all.addAll(servers.values());
         LocalProcesses.stopAll(all, 5);
-        runDir.close();
+        dir.close();
     }
 
     @Override
     public Path keep() {
-        return runDir.keep();
+        return dir.keep();
     }
 }

@@ -47,8 +47,8 @@ final class SideBySide {
     record Throughput(double perSecond, long failed) {
     }
 
-    /** Per member: its processes' RSS summed, its first process's alone (etcd without its watcher); the mean state on disk. */
-    record Memory(List<Double> rssMb, List<Double> firstProcessRssMb, double stateMb) {
+    /** Means over the members: a member's processes' RSS summed, its first process's alone (etcd without its watcher), its state on disk. */
+    record Memory(double rssMb, double firstProcessRssMb, double stateMb) {
     }
 
     /** One row of work on a running cluster. */
@@ -167,15 +167,16 @@ final class SideBySide {
     }
 
     private static Memory memory(Contender c) throws IOException {
-        List<Double> rss = new ArrayList<>();
-        List<Double> first = new ArrayList<>();
+        double rss = 0;
+        double first = 0;
         double state = 0;
-        for (Map.Entry<String, List<Long>> m : c.pids().entrySet()) {
-            rss.add(ProcStat.sum(m.getValue()).rssMb());
-            first.add(ProcStat.of(m.getValue().get(0)).rssMb());
+        Map<String, List<Long>> pids = c.pids();
+        for (Map.Entry<String, List<Long>> m : pids.entrySet()) {
+            rss += ProcStat.sum(m.getValue()).rssMb();
+            first += ProcStat.of(m.getValue().get(0)).rssMb();
             state += c.stateBytes(m.getKey()) / 1e6;
         }
-        return new Memory(rss, first, state / c.members().size());
+        return new Memory(rss / pids.size(), first / pids.size(), state / pids.size());
     }
 
     /** SIGKILL of a new cluster's leader, timed to the next write a survivor acknowledges; in nanoseconds. */

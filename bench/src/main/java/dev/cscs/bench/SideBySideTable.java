@@ -1,7 +1,6 @@
 package dev.cscs.bench;
 
 import java.io.PrintStream;
-import java.util.List;
 import java.util.Locale;
 
 /** The table of one {@link SideBySide} run, in Markdown, each row with CSCS, etcd, the ratio and the target. */
@@ -28,12 +27,13 @@ record SideBySideTable(SideBySide.Figures cscs, SideBySide.Figures etcd) {
                 ms(cscs.failover().pct(50)) + " / " + ms(cscs.failover().pct(100)),
                 ms(etcd.failover().pct(50)) + " / " + ms(etcd.failover().pct(100)), times(fo50) + " / " + times(foMax),
                 "p50 ≤ 0.5×, max ≤ 1.0×", fo50 <= 0.5 && foMax <= 1.0);
-        row(out, "RSS per member after the run, mean (etcd: server + watcher JVM; server alone)", mb(mean(cscs.memory().rssMb())),
-                mb(mean(etcd.memory().rssMb())) + " (" + mb(mean(etcd.memory().firstProcessRssMb())) + ")",
-                times(ratio(mean(cscs.memory().rssMb()), mean(etcd.memory().rssMb()))) + " (" + times(ratio(mean(cscs.memory().rssMb()),
-                        mean(etcd.memory().firstProcessRssMb()))) + ")", "measured", null);
-        row(out, "data directory per member after the run, mean", mb(cscs.memory().stateMb()), mb(etcd.memory().stateMb()),
-                times(ratio(cscs.memory().stateMb(), etcd.memory().stateMb())), "measured", null);
+        SideBySide.Memory cm = cscs.memory();
+        SideBySide.Memory em = etcd.memory();
+        row(out, "RSS per member after the run, mean (etcd: server + watcher JVM; server alone)", mb(cm.rssMb()),
+                mb(em.rssMb()) + " (" + mb(em.firstProcessRssMb()) + ")",
+                times(ratio(cm.rssMb(), em.rssMb())) + " (" + times(ratio(cm.rssMb(), em.firstProcessRssMb())) + ")", "measured", null);
+        row(out, "data directory per member after the run, mean", mb(cm.stateMb()), mb(em.stateMb()),
+                times(ratio(cm.stateMb(), em.stateMb())), "measured", null);
     }
 
     private static void row(PrintStream out, String figure, String a, String b, String ratio, String target, Boolean met) {
@@ -63,9 +63,5 @@ record SideBySideTable(SideBySide.Figures cscs, SideBySide.Figures etcd) {
 
     private static String mb(double v) {
         return String.format(Locale.ROOT, "%.1f MB", v);
-    }
-
-    private static double mean(List<Double> v) {
-        return v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 }

@@ -74,6 +74,11 @@ final class Proc {
         }
     }
 
+    /** SIGQUIT: the JVM prints a thread dump to its output ({@link #out}) and runs on. */
+    synchronized void requestThreadDump() {
+        signal("QUIT");
+    }
+
     private void signal(String sig) {
         if (process == null || !process.isAlive()) {
             return;

@@ -1,7 +1,6 @@
 package dev.cscs.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.entry;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -56,8 +55,17 @@ class PostmortemTest {
                 "cscs_raft_role{role=\"listener\"} 1.0",
                 "cscs_submit_latency_seconds_count 12.0", "");
 
-        assertThat(Postmortem.raftGauges(exposition)).containsExactly(entry("term", "4"), entry("commit_index", "961"),
-                entry("applied_index", "836"), entry("has_leader", "1"), entry("role", "listener"));
+        assertThat(Postmortem.raftView(exposition)).contains(new Postmortem.RaftView(4, 961, 836, true, "listener"));
+    }
+
+    @Test
+    void aNodeWhoseRaftGroupIsNotRunningHasNoView() {
+        // RaftCollector then gives the roles only, all at 0
+        String exposition = String.join("\n", "cscs_raft_leader_changes_total 3.0", "cscs_raft_role{role=\"leader\"} 0.0",
+                "cscs_raft_role{role=\"follower\"} 0.0", "cscs_raft_role{role=\"listener\"} 0.0", "");
+
+        assertThat(Postmortem.raftView(exposition)).isEmpty();
+        assertThat(Postmortem.raftView(exposition.replace("listener\"} 0.0", "listener\"} 1.0"))).isEmpty();
     }
 
     @Test
