@@ -15,6 +15,8 @@ import java.util.Arrays;
 /** Passphrases from a file, then the environment, then the terminal; never echoed, never logged. */
 public final class Passphrases {
     public static final String ENV = "CSCS_KEY_PASSPHRASE";
+    /** The passphrase of a new PKCS#12 bundle; never {@link #ENV}, which is the CA key's. */
+    public static final String P12_ENV = "CSCS_P12_PASSPHRASE";
 
     private Passphrases() {
     }
@@ -35,19 +37,33 @@ public final class Passphrases {
 
     /** A passphrase for a new key: file or environment, else asked twice on the terminal. */
     public static char[] forNewKey(Path file) {
+        return forNew(file, ENV, "New passphrase: ", "no passphrase for the new key: give --passphrase-file, set "
+                + ENV + ", run in a terminal, or pass --no-passphrase");
+    }
+
+    /**
+     * The passphrase of a new PKCS#12 bundle ({@code ca issue --client --p12}), the same way as
+     * {@link #forNewKey} but from its own file and variable: {@code --passphrase-file} and
+     * {@value #ENV} there hold the CA key's passphrase, which must not end up in a browser.
+     */
+    public static char[] forNewP12(Path file, Path bundle) {
+        return forNew(file, P12_ENV, "New passphrase for " + bundle + ": ",
+                "no passphrase for " + bundle + ": give --p12-passphrase-file, set " + P12_ENV + ", or run in a terminal");
+    }
+
+    private static char[] forNew(Path file, String env, String prompt, String missing) {
         if (file != null) {
             return fromFile(file);
         }
-        String env = System.getenv(ENV);
-        if (env != null && !env.isEmpty()) {
-            return env.toCharArray();
+        String value = System.getenv(env);
+        if (value != null && !value.isEmpty()) {
+            return value.toCharArray();
         }
         Console console = System.console();
         if (console == null) {
-            throw new CscsException(ErrorCode.USAGE, "no passphrase for the new key: give --passphrase-file, set "
-                    + ENV + ", run in a terminal, or pass --no-passphrase");
+            throw new CscsException(ErrorCode.USAGE, missing);
         }
-        char[] first = console.readPassword("New passphrase: ");
+        char[] first = console.readPassword("%s", prompt);
         char[] second = console.readPassword("Repeat passphrase: ");
         try {
             if (first == null || first.length == 0 || !Arrays.equals(first, second)) {

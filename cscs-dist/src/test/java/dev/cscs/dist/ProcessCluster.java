@@ -116,6 +116,16 @@ public final class ProcessCluster implements AutoCloseable {
         return post(via, "/v1/members", ChangesetCodec.toCompactJson(cs));
     }
 
+    /** Replaces {@code from} by {@code to} in node {@code id}'s config file, before it starts. */
+    public void amend(String id, String from, String to) throws IOException {
+        Path file = dir.resolve(id + ".yaml");
+        String yaml = Files.readString(file);
+        if (!yaml.contains(from)) {
+            throw new IllegalArgumentException(file + " has no \"" + from + "\"");
+        }
+        Files.writeString(file, yaml.replace(from, to));
+    }
+
     public Path root(String id) {
         return dir.resolve(id).resolve("root");
     }

@@ -72,7 +72,8 @@ public final class ApiServer implements AutoCloseable {
         // joins and status reports are log entries too: their own bucket, so a chatty fleet cannot starve operators
         RateLimiter reports = new RateLimiter(Clock.systemUTC(), apiLimits.writesPerSecond(), apiLimits.writeBurst());
         new JoinRoutes(nodeId, raft, reports, metrics, bodies).register(app);
-        new StatusRoutes(nodeId, raft, reports, metrics, bodies, ssl == null).register(app);
+        new StatusRoutes(nodeId, raft, reports, metrics, bodies, ssl == null, apiLimits.staleAfter()).register(app);
+        new UiRoutes().register(app);
         watch.register(app);
         app.get("/healthz", ctx -> Json.send(ctx, 200, Json.object().put("status", "ok").put("node", nodeId)));
         app.get("/readyz", ctx -> {

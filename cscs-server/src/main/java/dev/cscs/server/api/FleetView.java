@@ -37,7 +37,8 @@ final class FleetView {
         Map<String, Boolean> verified = store.statusVerified();
         Map<String, NodeView> known = store.nodes();
         Map<String, List<String>> suspects = new TreeMap<>();
-        ObjectNode out = Json.object().put("revision", store.lastRevision()).put("time", now.toString());
+        ObjectNode out = Json.object().put("revision", store.lastRevision()).put("time", now.toString())
+                .put("staleAfterSeconds", stale.getSeconds());
         ObjectNode h = out.putObject("heads");
         heads.forEach((d, x) -> h.putObject(d).put("seq", x.seq()).put("digest", x.digest().toString()));
         List<ObjectNode> rows = new ArrayList<>();

@@ -17,16 +17,17 @@ import java.time.Instant;
  * write rate limit with submissions.
  */
 final class StatusRoutes {
-    private static final Duration STALE = Duration.ofMinutes(3);
     private final String nodeId;
     private final RaftNode raft;
     private final RateLimiter rate;
     private final Metrics metrics;
     private final Bodies bodies;
+    private final Duration staleAfter;
     /** Without TLS nothing is authenticated anyway: unregistered nodes may report, marked unverified. */
     private final boolean insecure;
 
-    StatusRoutes(String nodeId, RaftNode raft, RateLimiter rate, Metrics metrics, Bodies bodies, boolean insecure) {
+    StatusRoutes(String nodeId, RaftNode raft, RateLimiter rate, Metrics metrics, Bodies bodies, boolean insecure, Duration staleAfter) {
+        this.staleAfter = staleAfter;
         this.bodies = bodies;
         this.insecure = insecure;
         this.nodeId = nodeId;
@@ -40,7 +41,7 @@ final class StatusRoutes {
             if (!"local".equals(ctx.queryParam("consistency"))) {
                 raft.barrier(Duration.ofSeconds(5));
             }
-            Json.send(ctx, 200, FleetView.build(raft.store(), Instant.now(), STALE));
+            Json.send(ctx, 200, FleetView.build(raft.store(), Instant.now(), staleAfter));
         });
         app.post("/v1/status", this::report);
     }

@@ -73,6 +73,8 @@ public final class ConfigLoader {
         Section api = top.section("api");
         HostPort apiListen = api == null ? HostPort.parse("127.0.0.1:7400") : api.parsed("listen", "127.0.0.1:7400", HostPort::parse);
         HostPort apiLocal = api == null ? null : api.parsed("localListen", null, ConfigLoader::loopback);
+        Duration staleAfter = api == null ? ApiLimits.STALE_AFTER
+                : api.duration("staleAfter", ApiLimits.STALE_AFTER, Duration.ofSeconds(1), Duration.ofDays(7));
         if (api != null) {
             api.noOthers();
         }
@@ -100,7 +102,8 @@ public final class ConfigLoader {
                 limitsSection.number("writeBurst", (long) d.writeBurst(), 1, 1_000_000),
                 (int) limitsSection.number("watchesPerClient", d.watchesPerClient(), 1, 10_000),
                 limitsSection.duration("requestTimeout", d.requestTimeout(), Duration.ofMillis(100), Duration.ofMinutes(10)),
-                (int) limitsSection.number("concurrentPerClient", d.concurrentPerClient(), 1, 200));
+                (int) limitsSection.number("concurrentPerClient", d.concurrentPerClient(), 1, 200), d.staleAfter());
+        apiLimits = apiLimits.withStaleAfter(staleAfter);
         Limits limits = limits(limitsSection);
         HostPort metricsListen = metricsListen(top.section("metrics"));
         if (metricsListen != null && raft != null) {
