@@ -28,6 +28,8 @@ final class DemoNodes implements AutoCloseable {
     private final List<String> command;
     final Map<String, Integer> api = new LinkedHashMap<>();
     final Map<String, Integer> raft = new LinkedHashMap<>();
+    /** Each node's {@code api.localListen}: plain HTTP on loopback, for a browser on this machine. */
+    final Map<String, Integer> local = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final HttpClient http;
 
@@ -41,6 +43,7 @@ final class DemoNodes implements AutoCloseable {
         for (String id : List.of("n1", "n2", "n3")) {
             raft.put(id, freePort());
             api.put(id, freePort());
+            local.put(id, freePort());
         }
     }
 
@@ -56,6 +59,11 @@ final class DemoNodes implements AutoCloseable {
         return "https://127.0.0.1:" + api.get(id);
     }
 
+    /** The dashboard of node {@code id} through its loopback listener. */
+    String dashboard(String id) {
+        return "http://127.0.0.1:" + local.get(id) + "/ui/";
+    }
+
     void writeConfig(String id, List<String> appliers) throws IOException {
         List<String> peers = new ArrayList<>();
         raft.forEach((n, p) -> peers.add(n + "@127.0.0.1:" + p));
@@ -64,7 +72,7 @@ final class DemoNodes implements AutoCloseable {
                 "# made by `cscs demo`",
                 "node: {id: " + id + ", dataDir: " + dir.resolve(id).resolve("data") + ", domains: [global, factory-a]}",
                 "raft: {listen: 127.0.0.1:" + raft.get(id) + ", peers: [" + String.join(", ", peers) + "]}",
-                "api: {listen: 127.0.0.1:" + api.get(id) + "}",
+                "api: {listen: 127.0.0.1:" + api.get(id) + ", localListen: 127.0.0.1:" + local.get(id) + "}",
                 "trust: {genesis: " + dir.resolve("genesis.json") + "}",
                 "tls: {ca: " + dir.resolve("ca/ca.pem") + ", cert: " + dir.resolve("pki").resolve(id) + ".pem, key: "
                         + dir.resolve("pki").resolve(id) + ".key}",

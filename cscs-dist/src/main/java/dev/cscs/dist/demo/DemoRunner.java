@@ -88,6 +88,15 @@ public final class DemoRunner {
                 + dir.resolve("keys/global-signer.key") + " " + tls);
         out.println("  ./cscs watch global " + tls);
         out.println("  cat " + d.nodes.root("n2") + "/etc/sysctl.d/90-cscs.conf");
+        out.println();
+        out.println("the dashboard (read-only, live), served by every node:");
+        out.println("  open " + d.nodes.dashboard("n1") + "   (n1's api.localListen: plain HTTP, loopback only;");
+        out.println("       from another machine: ssh -L " + d.nodes.local.get("n1") + ":127.0.0.1:" + d.nodes.local.get("n1")
+                + " THIS-HOST, then open the same URL there)");
+        out.println("  or " + d.nodes.url("n1") + "/ui/ over TLS with a client certificate for your browser:");
+        out.println("       ./cscs ca issue alice --client --p12 --ca " + dir.resolve("ca") + " --out " + dir.resolve("alice")
+                + "   # then import alice.p12, and ca/ca.pem as an authority");
+        out.println();
         out.println("node configs, keys and logs are in " + dir);
         out.println("stop it with: pkill -f '" + dir + "/n[123].yaml'");
     }

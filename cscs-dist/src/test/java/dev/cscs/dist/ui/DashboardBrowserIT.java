@@ -34,8 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DashboardBrowserIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path UI = Path.of("src/test/ui");
-    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CSCS_CHROMIUM", "/usr/bin/chromium"));
     private static final Duration SCRIPT_DEADLINE = Duration.ofMinutes(6);
 
     @TempDir
@@ -43,8 +41,7 @@ class DashboardBrowserIT {
 
     @Test
     void everyPageWorksLiveInChromiumAgainstAClusterWithAgents() throws Exception {
-        assertThat(CHROMIUM).as("Chromium for the browser tests; ./test installs Debian's chromium package").isExecutable();
-        assertThat(UI.resolve("node_modules/playwright-core")).as("the npm packages of " + UI + "; ./test runs npm ci there").isDirectory();
+        Browsers.require();
         try (ProcessCluster cluster = new ProcessCluster(dir, Path.of("target/cscs.jar"), 3, 0, "",
                 "limits: {writesPerSecond: 0, concurrentPerClient: 64}", true)) {
             for (String id : cluster.ids()) {
@@ -77,10 +74,10 @@ class DashboardBrowserIT {
     private List<String> drive(ProcessCluster cluster, Path signerKey) throws Exception {
         Path shots = Path.of("target/dashboard-screenshots").toAbsolutePath();
         Files.createDirectories(shots);
-        ProcessBuilder pb = new ProcessBuilder("node", "dashboard.mjs").directory(UI.toFile()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder("node", "dashboard.mjs").directory(Browsers.SCRIPTS.toFile()).redirectErrorStream(true);
         pb.environment().put("CSCS_UI_URL", cluster.url("n1") + "/ui/");
         pb.environment().put("CSCS_UI_SHOTS", shots.toString());
-        pb.environment().put("CSCS_CHROMIUM", CHROMIUM.toString());
+        pb.environment().put("CSCS_CHROMIUM", Browsers.CHROMIUM.toString());
         Process node = pb.start();
         List<String> lines = new ArrayList<>();
         Thread watchdog = new Thread(() -> {

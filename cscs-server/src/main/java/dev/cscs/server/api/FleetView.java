@@ -3,6 +3,7 @@ package dev.cscs.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.Head;
 import dev.cscs.store.Alert;
 import dev.cscs.store.ConfigStore;
@@ -12,6 +13,7 @@ import dev.cscs.store.StoredChangeset;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,14 +44,17 @@ final class FleetView {
         ObjectNode h = out.putObject("heads");
         heads.forEach((d, x) -> h.putObject(d).put("seq", x.seq()).put("digest", x.digest().toString()));
         List<ObjectNode> rows = new ArrayList<>();
-        for (Map.Entry<String, LogEntry.ReportStatus> e : store.status().entrySet()) {
+        Map<String, LogEntry.ReportStatus> reports = store.status();
+        // each row checks its node's heads against the chains: one digest per seq, read once per view
+        Map<String, Map<Long, Digest>> chains = new HashMap<>();
+        for (Map.Entry<String, LogEntry.ReportStatus> e : reports.entrySet()) {
             if (removed(known, e.getKey())) {
                 continue;
             }
-            rows.add(node(store, e.getKey(), e.getValue(), heads, verified, known, now, stale, suspects));
+            rows.add(node(store, chains, e.getKey(), e.getValue(), heads, verified, known, now, stale, suspects));
         }
         for (String id : known.keySet()) {
-            if (!store.status().containsKey(id) && !"removed".equals(known.get(id).role())) {
+            if (!reports.containsKey(id) && !"removed".equals(known.get(id).role())) {
                 rows.add(Json.object().put("node", id).put("role", known.get(id).role()).put("health", "unknown")
                         .put("reason", "no status report yet"));
             }
@@ -79,7 +84,7 @@ final class FleetView {
         }
     }
 
-    private static ObjectNode node(ConfigStore store, String id, LogEntry.ReportStatus r, Map<String, Head> heads,
+    private static ObjectNode node(ConfigStore store, Map<String, Map<Long, Digest>> chains, String id, LogEntry.ReportStatus r, Map<String, Head> heads,
                                    Map<String, Boolean> verified, Map<String, NodeView> known, Instant now, Duration stale,
                                    Map<String, List<String>> suspects) {
         JsonNode rep = r.report();
@@ -103,7 +108,7 @@ final class FleetView {
             String d = hd.path("domain").asText();
             long seq = hd.path("seq").asLong();
             String digest = hd.path("digest").asText();
-            String problem = headProblem(store, heads.get(d), d, seq, digest);
+            String problem = headProblem(chains.computeIfAbsent(d, x -> digests(store, x)), heads.get(d), d, seq, digest);
             if (problem != null) {
                 suspects.computeIfAbsent(id, k -> new ArrayList<>()).add(problem);
             }
@@ -123,7 +128,16 @@ final class FleetView {
     }
 
     /** Whether a node's verified head for {@code domain} fits the cluster's chain. */
-    private static String headProblem(ConfigStore store, Head clusterHead, String domain, long seq, String digest) {
+    /** The digest of each seq of {@code domain} still in the store's history. */
+    private static Map<Long, Digest> digests(ConfigStore store, String domain) {
+        Map<Long, Digest> bySeq = new HashMap<>();
+        for (StoredChangeset s : store.changesets(domain, 1, Integer.MAX_VALUE)) {
+            bySeq.put(s.seq(), s.digest());
+        }
+        return bySeq;
+    }
+
+    private static String headProblem(Map<Long, Digest> chain, Head clusterHead, String domain, long seq, String digest) {
         if (clusterHead == null) {
             return null;
         }
@@ -133,11 +147,10 @@ final class FleetView {
         if (seq == 0) {
             return null;
         }
-        for (StoredChangeset s : store.changesets(domain, seq, 1)) {
-            if (s.seq() == seq && !s.digest().toString().equals(digest)) {
-                return domain + ": the node's seq " + seq + " is " + digest.substring(0, Math.min(19, digest.length()))
-                        + "…, the cluster's is " + s.digest().shortForm() + "… (a forked chain)";
-            }
+        Digest ours = chain.get(seq);
+        if (ours != null && !ours.toString().equals(digest)) {
+            return domain + ": the node's seq " + seq + " is " + digest.substring(0, Math.min(19, digest.length()))
+                    + "…, the cluster's is " + ours.shortForm() + "… (a forked chain)";
         }
         return null;
     }

@@ -14,6 +14,7 @@ import dev.cscs.store.ConfigStore;
 import dev.cscs.store.KeyValue;
 import dev.cscs.store.StoredChangeset;
 import dev.cscs.store.raft.MemberInfo;
+import dev.cscs.store.raft.MemberLink;
 import dev.cscs.store.raft.RaftInfo;
 import dev.cscs.store.raft.RaftNode;
 import io.javalin.Javalin;
@@ -147,9 +148,17 @@ final class ReadRoutes {
         ConfigStore store = raft.store();
         Map<String, Alert> steered = lastAutopilotActions(store);
         ArrayNode members = out.putArray("members");
+        Map<String, MemberLink> links = raft.links();
         for (MemberInfo m : raft.members()) {
             ObjectNode row = members.addObject().put("id", m.id()).put("address", m.address()).put("role", m.role())
                     .put("leader", m.id().equals(info.leaderId()));
+            MemberLink link = links.get(m.id());
+            if (link != null) {
+                row.put("commitIndex", link.commitIndex());
+                if (link.lastContactMs() != null) {
+                    row.put("lastContactMs", link.lastContactMs());
+                }
+            }
             Alert a = steered.remove(m.id());
             if (a != null) {
                 row.set("autopilot", autopilotNote(a));

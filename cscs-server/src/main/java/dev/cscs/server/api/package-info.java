@@ -8,5 +8,10 @@
  * process reports only what it saw or did, never the replicated alerts, so nothing is counted
  * once per node. These classes load no Javalin: the edge agent serves them with the JDK's HTTP
  * server ({@code dev.cscs.server.MetricsListener}).
+ *
+ * <p>The dashboard ({@code UiRoutes}, files in {@code ui/} beside this package's resources) is a
+ * client of this same API and nothing more: plain script modules with no build step, reading
+ * with GETs and following the watch. It holds no state on the server and has no route of its
+ * own beyond its files, so whatever it shows, {@code curl} can show too.
  */
 package dev.cscs.server.api;

@@ -74,6 +74,7 @@ class ConfigLoaderTest {
         "autopilot removing before replacing|  role: voter|  role: voter\\n  autopilot: {replaceAfter: 1m, removeDeadAfter: 30s}|cscsd.yaml:8:|raft.autopilot.removeDeadAfter: needs to be longer than replaceAfter",
         "autopilot interval over replaceAfter|  role: voter|  role: voter\\n  autopilot: {replaceAfter: 5s, minInterval: 6s}|cscsd.yaml:8:|raft.autopilot.minInterval: needs 0s <= minInterval <= replaceAfter",
         "autopilot typo|  role: voter|  role: voter\\n  autopilot: {voter: 3}|cscsd.yaml:8:|raft.autopilot.voter: unknown key",
+        "stale after too short|  listen: 127.0.0.1:7400|  listen: 127.0.0.1:7400\\n  staleAfter: 500ms|cscsd.yaml:11:|api.staleAfter: 500ms is outside 1000ms..604800000ms",
         "autopilot not a mapping|  role: voter|  role: voter\\n  autopilot: on|cscsd.yaml:8:|raft.autopilot: must be a mapping",
     })
     void aBrokenFileNamesTheLineTheKeyAndWhy(String name, String from, String to, String where, String why) {
@@ -102,6 +103,15 @@ class ConfigLoaderTest {
         assertThat(parse(GOOD).apiLimits().concurrentPerClient()).isEqualTo(16);
         ServerConfig c = parse(GOOD + "limits: {requestTimeout: 2s, concurrentPerClient: 4}\n");
         assertThat(c.apiLimits().requestTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.apiLimits().concurrentPerClient()).isEqualTo(4);
+    }
+
+    @Test
+    void staleAfterDefaultsToThreeMinutesAndKeepsWithTheOtherLimits() {
+        assertThat(parse(GOOD).apiLimits().staleAfter()).isEqualTo(Duration.ofMinutes(3));
+        ServerConfig c = parse(GOOD.replace("  listen: 127.0.0.1:7400", "  listen: 127.0.0.1:7400\n  staleAfter: 90s")
+                + "limits: {concurrentPerClient: 4}\n");
+        assertThat(c.apiLimits().staleAfter()).isEqualTo(Duration.ofSeconds(90));
         assertThat(c.apiLimits().concurrentPerClient()).isEqualTo(4);
     }
 

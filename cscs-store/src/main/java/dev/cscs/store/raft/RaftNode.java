@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -297,6 +298,11 @@ public final class RaftNode implements Closeable {
     /** How many times this node was told of a new leader (or of none) since it started: for /metrics. */
     public long leaderChanges() {
         return leaderChanges.get();
+    }
+
+    /** Each member's commit index and last contact, as far as this node knows them ({@link MemberLink}). */
+    public Map<String, MemberLink> links() {
+        return MemberLink.of(division());
     }
 
     /** The current Raft configuration: voters and listeners. */

@@ -38,7 +38,6 @@ function show() {
     else a.removeAttribute('aria-current');
   }
   if (shown && shown.key === key) {
-    shown.view.params?.(r.params);
     refresh();
     return;
   }
@@ -97,20 +96,16 @@ function liveState(state, revision) {
     : state === 'reconnecting' ? 'reconnecting to the watch…' : 'the watch closed; reload the page';
 }
 
-async function start() {
-  let revision = 0;
-  try {
-    // the revision from which to follow the watch: a head-only read, the cheapest answer that carries it
-    const [me, trust] = await Promise.all([get('/healthz'), get('/v1/changesets/_trust?limit=0')]);
-    document.getElementById('node').textContent = `node ${me.node}`;
-    revision = trust.revision;
-  } catch (e) {
-    liveText.textContent = e.message;
-  }
-  const live = new Live(revision, () => { liveState('live', live.revision); refresh(); },
-    state => liveState(state, live.revision));
+function start() {
   window.addEventListener('hashchange', show);
   show();
+  // the page is drawn first; the watch follows from the revision of a head-only read, the cheapest
+  // answer that carries one (what changed in between, the next tick reads)
+  Promise.all([get('/healthz'), get('/v1/changesets/_trust?limit=0')]).then(([me, trust]) => {
+    document.getElementById('node').textContent = `node ${me.node}`;
+    const live = new Live(trust.revision, () => { liveState('live', live.revision); refresh(); },
+      state => liveState(state, live.revision));
+  }, e => { liveText.textContent = e.message; });
 }
 
 start();

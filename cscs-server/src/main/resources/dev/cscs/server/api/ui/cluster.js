@@ -18,7 +18,9 @@ export default function cluster(main) {
     },
     update({m, st, readAt}, now) {
       const byNode = new Map(fleetRows(st, readAt, now).map(r => [r.node, r]));
-      const rows = m.members.map(x => ({...x, row: byNode.get(x.id), lag: lagOf(byNode.get(x.id))}));
+      const top = Math.max(m.commitIndex, ...m.members.map(x => x.commitIndex ?? 0));
+      const rows = m.members.map(x => ({...x, row: byNode.get(x.id),
+        commitLag: x.commitIndex === undefined ? null : top - x.commitIndex}));
       const unhealthy = rows.filter(r => health(r) !== 'ok').length;
       fill(summary,
         h('div', {}, h('dt', {}, 'Leader'), h('dd', {}, m.leader || 'none known')),
@@ -28,13 +30,14 @@ export default function cluster(main) {
       fill(picture, topology(rows, m.leader, [...byNode.values()].filter(r => r.role === 'agent')),
         h('figcaption', {}, 'Members as ', m.self, ' sees them; the leader has the double ring.'));
       fill(members, h('h2', {id: 'members-h'}, 'Members'), table('Raft members',
-        ['Member', 'Role', 'Health', 'Last contact', 'Lag', 'Raft address'],
+        ['Member', 'Role', 'Health', `Raft contact (${m.self}'s link)`, 'Commit lag', 'Last status report', 'Raft address'],
         rows.map(r => h('tr', {'data-node': r.id, 'data-health': health(r)},
           h('th', {scope: 'row'}, r.id, r.leader ? h('span', {class: 'badge leader'}, 'leader') : null),
           h('td', {}, r.role),
           h('td', {}, pill(health(r))),
+          h('td', {}, r.id === m.self ? 'this node' : r.lastContactMs === undefined ? 'no link' : `${r.lastContactMs.toLocaleString('en')} ms ago`),
+          h('td', {}, r.commitLag === null ? 'unknown' : plural(r.commitLag, 'entry', 'entries')),
           h('td', {}, r.row ? ago(r.row.age) : 'never'),
-          h('td', {}, r.lag === null ? '—' : plural(r.lag, 'changeset')),
           h('td', {}, h('code', {}, r.address))))));
       const edge = [...byNode.values()].filter(r => r.role === 'agent');
       const counts = countBy(edge, r => r.health);
@@ -48,12 +51,6 @@ export default function cluster(main) {
 
 function health(member) {
   return member.row ? member.row.health : 'unknown';
-}
-
-/** The most changesets the member is behind in any of its domains, from its own last report. */
-function lagOf(row) {
-  if (!row) return null;
-  return Math.max(0, ...Object.values(row.cells).map(c => c.lag));
 }
 
 function pill(health) {

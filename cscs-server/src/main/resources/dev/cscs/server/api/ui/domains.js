@@ -11,10 +11,9 @@ export default function domains(main, arg, params, app) {
   const entries = h('section', {'aria-labelledby': 'entries-h'});
   const detail = h('section', {class: 'history', 'aria-live': 'polite'});
   main.append(h('h1', {}, 'Domains'), list, head, entries, detail);
-  let key = params.get('key');
+  const key = params.get('key');
   return {
     title: arg ? `Domain ${arg}` : 'Domains',
-    params(p) { key = p.get('key'); },
     async load() {
       const st = await get('/v1/status');
       const names = domainsOf(st);

@@ -8,7 +8,7 @@ const PAGE = 50;
 
 export default function fleet(main, arg, params, app) {
   const filters = {q: params.get('q') || '', health: params.get('health') || '', cell: params.get('cell') || '',
-    page: Number(params.get('page')) || 1};
+    page: Math.max(1, Math.floor(Number(params.get('page'))) || 1)};
   const counts = h('div', {class: 'counts', role: 'group', 'aria-label': 'Nodes by health'});
   const search = h('input', {type: 'search', id: 'f-q', value: filters.q, autocomplete: 'off', placeholder: 'node id contains…'});
   const health = h('select', {id: 'f-health'}, h('option', {value: ''}, 'any health'),
@@ -46,12 +46,14 @@ export default function fleet(main, arg, params, app) {
   }
 
   function draw({st, readAt}, now) {
+    // the buttons are drawn anew: the one that had the focus gets it back
+    const focused = document.activeElement?.dataset?.control;
     const rows = fleetRows(st, readAt, now);
     const domains = domainsOf(st).filter(d => d !== '_nodes');
     const byHealth = countBy(rows, r => r.health);
-    fill(counts, h('button', {type: 'button', 'aria-pressed': String(!filters.health), onclick: () => pick('')},
+    fill(counts, h('button', {type: 'button', 'data-control': 'all', 'aria-pressed': String(!filters.health), onclick: () => pick('')},
       `all ${rows.length.toLocaleString('en')}`),
-      HEALTH.filter(x => byHealth[x]).map(x => h('button', {type: 'button', class: `pill h-${x}`,
+      HEALTH.filter(x => byHealth[x]).map(x => h('button', {type: 'button', class: `pill h-${x}`, 'data-control': x,
         'aria-pressed': String(filters.health === x), onclick: () => pick(x)}, `${HEALTH_LABEL[x]} ${byHealth[x].toLocaleString('en')}`)));
     const q = filters.q.toLowerCase();
     const match = rows.filter(r => (!q || r.node.toLowerCase().includes(q)) && (!filters.health || r.health === filters.health)
@@ -71,9 +73,10 @@ export default function fleet(main, arg, params, app) {
         domains.map(d => cellOf(r.cells[d], d)),
         h('td', {class: 'why'}, r.reason || '')))));
     fill(pager,
-      h('button', {type: 'button', disabled: filters.page <= 1, onclick: () => turn(-1)}, 'Previous page'),
+      h('button', {type: 'button', 'data-control': 'previous', disabled: filters.page <= 1, onclick: () => turn(-1)}, 'Previous page'),
       h('span', {}, `page ${filters.page} of ${pages}`),
-      h('button', {type: 'button', disabled: filters.page >= pages, onclick: () => turn(1)}, 'Next page'));
+      h('button', {type: 'button', 'data-control': 'next', disabled: filters.page >= pages, onclick: () => turn(1)}, 'Next page'));
+    if (focused) main.querySelector(`[data-control="${focused}"]:not([disabled])`)?.focus();
   }
 
   function pick(x) {

@@ -33,11 +33,14 @@ function row(n, elapsed, staleAfter) {
     cells[domain] = {state, applied: d.applied, head: d.head, lag: d.lag || 0};
   }
   return {node: n.node, role: n.role, health, age, lastSeen: n.lastSeen, verified: n.verified, cells, appliers, errors,
-    reason: n.reason || reasonOf(health, appliers, errors, age, staleAfter)};
+    reason: n.reason || reasonOf(health, appliers, errors, age, staleAfter, cells)};
 }
 
-function reasonOf(health, appliers, errors, age, staleAfter) {
+function reasonOf(health, appliers, errors, age, staleAfter, cells) {
   if (health === 'stale') return `not heard from for ${Math.round(age)} s (stale after ${staleAfter} s)`;
+  if (health === 'lagging') {
+    return Object.entries(cells).filter(([, c]) => c.lag > 0).map(([d, c]) => `${d}: applied seq ${c.applied} of ${c.head}`).join('; ');
+  }
   // an applier's message starts with its name already
   const failed = appliers.filter(a => a.state === 'failed').map(a => a.message || `${a.applier} failed`);
   return failed.concat(errors.map(e => `${e.code}: ${e.message}`)).join('; ');
