@@ -108,6 +108,29 @@ for (const mode of Object.keys(MODES)) {
   }
 }
 
+// 1b. the keyboard alone: the skip link, the pages' links, a count that filters and keeps the focus
+{
+  const page = await open('light', PAGES.cluster, 'cluster');
+  await page.keyboard.press('Tab');
+  check(await page.evaluate(() => document.activeElement.textContent) === 'Skip to the page', 'the first Tab stop is not the skip link');
+  let onFleet = false;
+  for (let i = 0; i < 10 && !onFleet; i++) {
+    await page.keyboard.press('Tab');
+    onFleet = await page.evaluate(() => document.activeElement.getAttribute('href') === '#/fleet');
+  }
+  check(onFleet, 'Tab never reached the Fleet link');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(READY.fleet);
+  await page.focus('.counts button[data-control="ok"]');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#f-health').value === 'ok');
+  const still = await page.evaluate(() => document.activeElement.dataset.control);
+  check(still === 'ok', `after Enter on a count the focus is on ${still}, not on that count`);
+  noErrors(page, 'keyboard');
+  await page.close();
+  console.log('keyboard: the skip link comes first, Tab and Enter open a page, and a count filters with the focus kept');
+}
+
 // 2. a put shows up without a reload: the entry on the domain page, the new seq applied everywhere on the grid
 {
   const entries = await open('light', PAGES.domains, 'domains');

@@ -123,6 +123,7 @@ class DashboardBrowserIT {
                 }
                 case "fleet" -> {
                     SyntheticFleet.report(cluster, "n1", Integer.parseInt(need[1]));
+                    System.out.println("GET /v1/status?consistency=local with the fleet, 5 reads: " + statusReads(cluster) + " ms");
                     yield "ok";
                 }
                 default -> "failed: no such need " + need[0];
@@ -130,6 +131,16 @@ class DashboardBrowserIT {
         } catch (Exception e) {
             return "failed: " + e.toString().replace('\n', ' ');
         }
+    }
+
+    private static List<Long> statusReads(ProcessCluster cluster) {
+        List<Long> ms = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            long t0 = System.nanoTime();
+            cluster.get("n1", "/v1/status?consistency=local");
+            ms.add((System.nanoTime() - t0) / 1_000_000);
+        }
+        return ms;
     }
 
     /** The head changeset of global with one value changed and its signature kept: what a forger without the key can send. */

@@ -16,6 +16,7 @@ const liveText = document.getElementById('live');
 let shown = null;       // {name, key, view}
 let loading = null;     // the load in flight
 let again = false;      // a change arrived during it
+let navigated = false;  // whether the page shown is not the first
 
 function route() {
   const [path, query] = location.hash.replace(/^#\/?/, '').split('?');
@@ -45,7 +46,9 @@ function show() {
   fill(main);
   shown = {name: r.name, key, view: page(main, r.arg, r.params, {setParams, navigate})};
   document.title = `${shown.view.title} · CSCS`;
-  main.focus({preventScroll: true});
+  // a route change moves the focus to the new page; the first load leaves it at the top, skip link first
+  if (navigated) main.focus({preventScroll: true});
+  navigated = true;
   refresh();
 }
 
@@ -103,8 +106,11 @@ function start() {
   // answer that carries one (what changed in between, the next tick reads)
   Promise.all([get('/healthz'), get('/v1/changesets/_trust?limit=0')]).then(([me, trust]) => {
     document.getElementById('node').textContent = `node ${me.node}`;
-    const live = new Live(trust.revision, () => { liveState('live', live.revision); refresh(); },
-      state => liveState(state, live.revision));
+    // only an event says the watch is up; the tick runs whatever the watch's state
+    const live = new Live(trust.revision, change => {
+      if (change.type !== 'tick') liveState('live', live.revision);
+      refresh();
+    }, state => liveState(state, live.revision));
   }, e => { liveText.textContent = e.message; });
 }
 
