@@ -84,9 +84,9 @@ final class FleetView {
         }
     }
 
-    private static ObjectNode node(ConfigStore store, Map<String, Map<Long, Digest>> chains, String id, LogEntry.ReportStatus r, Map<String, Head> heads,
-                                   Map<String, Boolean> verified, Map<String, NodeView> known, Instant now, Duration stale,
-                                   Map<String, List<String>> suspects) {
+    private static ObjectNode node(ConfigStore store, Map<String, Map<Long, Digest>> chains, String id, LogEntry.ReportStatus r,
+                                   Map<String, Head> heads, Map<String, Boolean> verified, Map<String, NodeView> known,
+                                   Instant now, Duration stale, Map<String, List<String>> suspects) {
         JsonNode rep = r.report();
         ObjectNode row = Json.object().put("node", id).put("role", known.containsKey(id) ? known.get(id).role() : "voter")
                 .put("lastSeen", r.time()).put("verified", verified.getOrDefault(id, false));
@@ -127,7 +127,6 @@ final class FleetView {
         return row.put("health", health);
     }
 
-    /** Whether a node's verified head for {@code domain} fits the cluster's chain. */
     /** The digest of each seq of {@code domain} still in the store's history. */
     private static Map<Long, Digest> digests(ConfigStore store, String domain) {
         Map<Long, Digest> bySeq = new HashMap<>();
@@ -137,6 +136,7 @@ final class FleetView {
         return bySeq;
     }
 
+    /** Whether a node's verified head for {@code domain} fits the cluster's chain. */
     private static String headProblem(Map<Long, Digest> chain, Head clusterHead, String domain, long seq, String digest) {
         if (clusterHead == null) {
             return null;

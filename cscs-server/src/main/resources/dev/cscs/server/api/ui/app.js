@@ -34,7 +34,7 @@ function setParams(params) {
 function show() {
   const r = route();
   const key = r.name + '/' + r.arg + '?' + r.params.get('key');
-  for (const a of document.querySelectorAll('nav a')) {
+  for (const a of document.querySelectorAll('.top nav a')) {
     if (a.getAttribute('href') === '#/' + r.name) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
@@ -44,16 +44,12 @@ function show() {
   }
   const page = PAGES[r.name];
   fill(main);
-  shown = {name: r.name, key, view: page(main, r.arg, r.params, {setParams, navigate})};
+  shown = {name: r.name, key, view: page(main, r.arg, r.params, {setParams})};
   document.title = `${shown.view.title} · CSCS`;
   // a route change moves the focus to the new page; the first load leaves it at the top, skip link first
   if (navigated) main.focus({preventScroll: true});
   navigated = true;
   refresh();
-}
-
-function navigate(hash) {
-  location.hash = hash;
 }
 
 async function refresh() {
