@@ -21,7 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,23 +74,9 @@ class DashboardBrowserIT {
     private List<String> drive(ProcessCluster cluster, Path signerKey) throws Exception {
         Path shots = Path.of("target/dashboard-screenshots").toAbsolutePath();
         Files.createDirectories(shots);
-        ProcessBuilder pb = new ProcessBuilder("node", "dashboard.mjs").directory(Browsers.SCRIPTS.toFile()).redirectErrorStream(true);
-        pb.environment().put("CSCS_UI_URL", cluster.url("n1") + "/ui/");
-        pb.environment().put("CSCS_UI_SHOTS", shots.toString());
-        pb.environment().put("CSCS_CHROMIUM", Browsers.CHROMIUM.toString());
-        Process node = pb.start();
+        Process node = Browsers.start("dashboard.mjs", Map.of("CSCS_UI_URL", cluster.url("n1") + "/ui/",
+                "CSCS_UI_SHOTS", shots.toString()), SCRIPT_DEADLINE);
         List<String> lines = new ArrayList<>();
-        Thread watchdog = new Thread(() -> {
-            try {
-                if (!node.waitFor(SCRIPT_DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
-                    node.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                node.destroyForcibly();
-            }
-        }, "dashboard-deadline");
-        watchdog.setDaemon(true);
-        watchdog.start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
              PrintWriter in = new PrintWriter(node.getOutputStream(), true, StandardCharsets.UTF_8)) {
             for (String line; (line = out.readLine()) != null; ) {
@@ -101,9 +87,9 @@ class DashboardBrowserIT {
                 }
             }
         }
-        lines.add("exit " + node.waitFor());
-        if (lines.size() > 1 && lines.get(lines.size() - 1).equals("exit 0")) {
-            lines.remove(lines.size() - 1);
+        int exit = node.waitFor();
+        if (exit != 0) {
+            lines.add("exit " + exit);
         }
         return lines;
     }

@@ -9,7 +9,8 @@ import dev.cscs.dist.ProcessCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,17 +38,14 @@ class DashboardTlsBrowserIT {
             cluster.amend("n1", "insecure: true", "tls: {ca: " + dir.resolve("ca/ca.pem") + ", cert: " + dir.resolve("n1-tls.pem")
                     + ", key: " + dir.resolve("n1-tls.key") + "}");
             cluster.startAll();
-            ProcessBuilder pb = new ProcessBuilder("node", "dashboard-tls.mjs").directory(Browsers.SCRIPTS.toFile()).redirectErrorStream(true);
-            pb.environment().put("CSCS_UI_TLS_URL", "https://127.0.0.1:" + tlsPort + "/ui/");
-            pb.environment().put("CSCS_UI_LOCAL_URL", cluster.url("n1") + "/ui/");
-            pb.environment().put("CSCS_UI_P12", dir.resolve("alice.p12").toString());
-            pb.environment().put("CSCS_UI_P12_PASS", "correct horse battery");
-            pb.environment().put("CSCS_CHROMIUM", Browsers.CHROMIUM.toString());
-            Process node = pb.start();
+            Process node = Browsers.start("dashboard-tls.mjs", Map.of(
+                    "CSCS_UI_TLS_URL", "https://127.0.0.1:" + tlsPort + "/ui/",
+                    "CSCS_UI_LOCAL_URL", cluster.url("n1") + "/ui/",
+                    "CSCS_UI_P12", dir.resolve("alice.p12").toString(),
+                    "CSCS_UI_P12_PASS", "correct horse battery"), Duration.ofMinutes(2));
             String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(node.waitFor(2, TimeUnit.MINUTES)).as(out).isTrue();
             System.out.println(out);
-            assertThat(node.exitValue()).as(out).isZero();
+            assertThat(node.waitFor()).as(out).isZero();
             assertThat(out.strip()).as(out).endsWith("passed");
         }
     }

@@ -2,6 +2,7 @@ package dev.cscs.server.api;
 
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
+import dev.cscs.core.model.Names;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -46,7 +47,7 @@ final class UiRoutes {
     private void send(Context ctx, String name) {
         byte[] body = files.get(name);
         if (body == null) {
-            throw new CscsException(ErrorCode.NOT_FOUND, "the dashboard has no file " + name + " (it has " + String.join(", ", FILES) + ")");
+            throw new CscsException(ErrorCode.NOT_FOUND, "the dashboard has no file " + Names.shown(name) + " (it has " + String.join(", ", FILES) + ")");
         }
         ctx.header("Content-Security-Policy", POLICY)
                 .header("X-Content-Type-Options", "nosniff")
