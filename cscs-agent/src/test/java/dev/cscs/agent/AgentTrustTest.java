@@ -115,6 +115,27 @@ class AgentTrustTest {
     }
 
     @Test
+    void aSignedValueTheDomainsConstraintsForbidIsRefusedHereTooAndTheEnforcedValueStays() {
+        h.source.commitPolicy(PolicyBuilder.from(h.source.stateForTests().policy()).constraints("global",
+                Chains.json("{\"sysctl\": {\"fields\": {\"value\": {\"oneOf\": [\"0\", \"1\"]}}}}")).build());
+        h.settle();
+        // a server that skipped the check hands over a value the global signer signed but the roots forbid
+        Changeset forbidden = h.source.next("global", sysrq("2"));
+        h.source.push(forbidden);
+        StatusReport r = h.settle();
+
+        assertThat(h.read(FILE)).isEqualTo(applied);
+        assertThat(r.errors()).singleElement().satisfies(p -> {
+            assertThat(p.code()).isEqualTo("constraint");
+            assertThat(p.message()).contains("key sysctl/kernel.sysrq breaks constraint sysctl.fields.value",
+                    "value is \"2\"; allowed: \"0\", \"1\"");
+        });
+        h.source.commit("global", sysrq("1"));
+        assertThat(h.settle().errors()).isEmpty();
+        assertThat(h.read(FILE)).contains("kernel.sysrq = 1");
+    }
+
+    @Test
     void aKeyRotationThroughTrustIsFollowedAndTheRevokedKeyIsRefused() {
         var rotated = new PolicyBuilder().roots(1, List.of(Chains.root().publicKey()))
                 .operators(1, List.of(Chains.root().publicKey()))

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cscs.core.crypto.SignatureAlg;
 import dev.cscs.core.crypto.Signer;
+import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.json.Limits;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetCodec;
@@ -17,8 +18,10 @@ import dev.cscs.core.testing.Chains;
 import dev.cscs.core.testing.Eventually;
 import dev.cscs.core.testing.TestKeys;
 import dev.cscs.core.trust.JoinToken;
+import dev.cscs.core.trust.PolicyBuilder;
 import dev.cscs.core.trust.Signing;
 import dev.cscs.core.trust.StatusSigning;
+import dev.cscs.core.trust.TrustPolicy;
 import org.junit.jupiter.api.Test;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -74,6 +77,22 @@ class ConfigStoreTest {
             assertThat(a.revision()).isEqualTo(2);
         });
         assertThat(s.rejectionsByCode()).containsEntry("wrong-seq", 1L);
+    }
+
+    @Test
+    void everyReplicaRefusesASignedValueTheConstraintsForbidEvenIfTheLeaderLetItIntoTheLog() {
+        TrustPolicy guarded = PolicyBuilder.from(Chains.policy()).constraints("global",
+                Chains.json("{\"sysctl\": {\"names\": [\"net.*\"]}}")).build();
+        Changeset g = Signing.genesis(guarded, Chains.T0, List.of(Chains.root()), null);
+        ConfigStore s = new ConfigStore(g, null, 100);
+        Outcome o = s.apply(1, submit(next(s, "global", put("sysctl/kernel.modprobe", "{\"value\":\"/tmp/x\"}"))));
+
+        assertThat(o).isInstanceOfSatisfying(Outcome.Rejected.class, r -> assertThat(r.reason().code()).isEqualTo(ErrorCode.CONSTRAINT));
+        assertThat(s.values("global")).isEmpty();
+        assertThat(s.alerts()).singleElement().satisfies(a -> {
+            assertThat(a.code()).isEqualTo("constraint");
+            assertThat(a.message()).contains("key sysctl/kernel.modprobe breaks constraint sysctl.names");
+        });
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.cscs.agent.applier;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cscs.core.model.IpPrefix;
 import dev.cscs.core.model.Names;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

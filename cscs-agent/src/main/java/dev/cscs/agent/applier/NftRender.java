@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cscs.agent.applier.FirewallModel.Entry;
 import dev.cscs.agent.applier.FirewallModel.PortRange;
 import dev.cscs.agent.applier.FirewallModel.Rule;
+import dev.cscs.core.model.IpPrefix;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 @Command(name = "apply", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Make domains hold exactly what policy files say, one signed changeset per domain.",
             "Each policy is diffed against its domain: new and changed keys become puts, keys the policy does",
-            "not name become deletes. Every value is checked first; if any is invalid nothing is submitted",
+            "not name become deletes. Every value is checked first; if any is invalid, or breaks a constraint of",
+            "its domain in the trust policy, nothing is submitted",
             "(exit 3). Domains are submitted in order, each reported. --dry-run is `cscs diff`: same output,",
             "same exit codes (0 in sync, 1 changes, 3 invalid). If a chain moves on meanwhile, that",
             "domain is diffed again against its new head once."},
@@ -66,7 +67,7 @@ public final class ApplyCommand implements Callable<Integer> {
         if (dryRun) {
             return DiffCommand.show(global, plans);
         }
-        CscsException invalid = Plan.invalidValues(plans);
+        CscsException invalid = Plan.refusals(plans);
         if (invalid != null) {
             throw invalid;
         }

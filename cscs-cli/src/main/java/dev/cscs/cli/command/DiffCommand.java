@@ -6,7 +6,11 @@ import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Printer;
 import dev.cscs.cli.Version;
 import dev.cscs.cli.http.ApiClient;
+import dev.cscs.core.constraint.Constraints;
 import dev.cscs.core.error.CscsException;
+import dev.cscs.core.trust.DomainRule;
+import dev.cscs.core.trust.PolicyCodec;
+import dev.cscs.core.trust.TrustPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -21,7 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "diff", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Show what `cscs apply -f` would change, key by key, down to the field.",
             "Values are checked against the appliers' schemas as the servers check them, and every invalid value",
-            "is reported. Exit 0: nothing would change; 1: something would; 3: a value is invalid."},
+            "is reported, as is every value that breaks a constraint of the domain in the trust policy (`cscs trust",
+            "show`). Exit 0: nothing would change; 1: something would; 3: a value is invalid or forbidden."},
         footer = {"", "Examples:", "  cscs diff -f policy.yaml", "  cscs diff -f policies/ -o json",
             "  cat policy.yaml | cscs diff -f -"})
 public final class DiffCommand implements Callable<Integer> {
@@ -37,13 +42,20 @@ public final class DiffCommand implements Callable<Integer> {
         return show(global, plans(new ApiClient(global), PolicyFiles.read(file, System.in)));
     }
 
-    /** One plan per policy, against each domain's current values. */
+    /** One plan per policy, against each domain's current values and constraints. */
     static List<Plan> plans(ApiClient api, List<PolicyFiles.Policy> policies) {
+        TrustPolicy trust = PolicyCodec.parse(api.get("/v1/trust").path("policy"));
         List<Plan> plans = new ArrayList<>();
         for (PolicyFiles.Policy p : policies) {
-            plans.add(Plan.of(p.domain(), current(api, p.domain()), p.entries()));
+            plans.add(Plan.of(p.domain(), current(api, p.domain()), p.entries(), constraints(trust, p.domain())));
         }
         return plans;
+    }
+
+    /** What the trust policy, as the node gives it, allows in {@code domain}; the servers check again on their own. */
+    static Constraints constraints(TrustPolicy trust, String domain) {
+        DomainRule rule = trust.domains().get(domain);
+        return rule == null ? Constraints.NONE : rule.constraints();
     }
 
     static Map<String, JsonNode> current(ApiClient api, String domain) {
@@ -66,7 +78,7 @@ public final class DiffCommand implements Callable<Integer> {
             human.append(human.length() == 0 ? "" : "\n").append(plan.human());
         }
         p.result(Printer.object().set("domains", domains), human.toString());
-        CscsException invalid = Plan.invalidValues(plans);
+        CscsException invalid = Plan.refusals(plans);
         if (invalid != null) {
             throw invalid;
         }

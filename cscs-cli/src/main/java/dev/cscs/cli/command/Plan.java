@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cscs.agent.applier.Appliers;
+import dev.cscs.core.constraint.Constraints;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.json.Jcs;
@@ -16,11 +17,18 @@ import java.util.TreeSet;
 
 /**
  * What it takes to bring a domain from {@code current} to {@code desired}: the ops (puts of new
- * and changed keys, deletes of keys no longer wanted, in key order) and every value the servers'
- * schema check would refuse. Shared by diff, apply and revert so they agree on both.
+ * and changed keys, deletes of keys no longer wanted, in key order), every value the servers'
+ * schema check would refuse, and every desired value that breaks the domain's constraints (the
+ * trust policy's guardrails). Shared by diff, apply and revert so they agree on all three.
  */
-record Plan(String domain, Map<String, JsonNode> current, Map<String, JsonNode> desired, List<Op> ops, List<String> invalid) {
+record Plan(String domain, Map<String, JsonNode> current, Map<String, JsonNode> desired, List<Op> ops, List<String> invalid,
+            List<String> violations) {
     static Plan of(String domain, Map<String, JsonNode> current, Map<String, JsonNode> desired) {
+        return of(domain, current, desired, Constraints.NONE);
+    }
+
+    /** Kept values are checked as well as changed ones: the whole desired state must keep the constraints. */
+    static Plan of(String domain, Map<String, JsonNode> current, Map<String, JsonNode> desired, Constraints constraints) {
         List<Op> ops = new ArrayList<>();
         TreeSet<String> keys = new TreeSet<>(current.keySet());
         keys.addAll(desired.keySet());
@@ -34,6 +42,7 @@ record Plan(String domain, Map<String, JsonNode> current, Map<String, JsonNode> 
             }
         }
         List<String> invalid = new ArrayList<>();
+        List<String> violations = new ArrayList<>();
         desired.forEach((key, value) -> {
             try {
                 Appliers.validate(key, value);
@@ -42,23 +51,41 @@ record Plan(String domain, Map<String, JsonNode> current, Map<String, JsonNode> 
                 String why = e.getMessage().startsWith(key + ": ") ? e.getMessage().substring(key.length() + 2) : e.getMessage();
                 invalid.add("domain " + domain + ", key " + key + ": " + why);
             }
+            constraints.check(key, value).forEach(v -> violations.add("domain " + domain + ", " + v.message()));
         });
-        return new Plan(domain, current, desired, ops, invalid);
+        return new Plan(domain, current, desired, ops, invalid, violations);
     }
 
     boolean inSync() {
         return ops.isEmpty();
     }
 
-    /** The error of every invalid value of these plans at once, or null when all are valid. */
-    static CscsException invalidValues(List<Plan> plans) {
-        List<String> all = new ArrayList<>();
-        plans.forEach(p -> all.addAll(p.invalid()));
-        if (all.isEmpty()) {
+    /**
+     * The error of every invalid value and every constraint violation of these plans at once, or
+     * null when there is none: {@code invalid-value} if any value is invalid, else {@code constraint}.
+     */
+    static CscsException refusals(List<Plan> plans) {
+        List<String> invalid = new ArrayList<>();
+        List<String> violations = new ArrayList<>();
+        plans.forEach(p -> {
+            invalid.addAll(p.invalid());
+            violations.addAll(p.violations());
+        });
+        if (invalid.isEmpty() && violations.isEmpty()) {
             return null;
         }
-        return new CscsException(ErrorCode.INVALID_VALUE, all.size() + " invalid value" + (all.size() == 1 ? "" : "s")
-                + ":\n  " + String.join("\n  ", all));
+        List<String> heads = new ArrayList<>();
+        if (!invalid.isEmpty()) {
+            heads.add(invalid.size() + " invalid value" + (invalid.size() == 1 ? "" : "s"));
+        }
+        if (!violations.isEmpty()) {
+            heads.add(violations.size() + " constraint violation" + (violations.size() == 1 ? "" : "s")
+                    + " (the trust policy forbids these values; nothing was signed)");
+        }
+        List<String> all = new ArrayList<>(invalid);
+        all.addAll(violations);
+        return new CscsException(invalid.isEmpty() ? ErrorCode.CONSTRAINT : ErrorCode.INVALID_VALUE,
+                String.join(" and ", heads) + ":\n  " + String.join("\n  ", all));
     }
 
     /** Per key, old and new down to the changed field; "in sync" when there is nothing to do. */
@@ -87,6 +114,8 @@ record Plan(String domain, Map<String, JsonNode> current, Map<String, JsonNode> 
         }
         ArrayNode inv = o.putArray("invalid");
         invalid.forEach(inv::add);
+        ArrayNode broken = o.putArray("violations");
+        violations.forEach(broken::add);
         return o;
     }
 }

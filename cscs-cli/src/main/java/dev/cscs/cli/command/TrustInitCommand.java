@@ -54,6 +54,9 @@ public final class TrustInitCommand implements Runnable {
             description = "Limit a domain's changesets to these appliers (default: all).")
     List<String> scopes = new ArrayList<>();
 
+    @Option(names = "--constraints", paramLabel = "NAME=FILE", description = ConstraintArgs.HELP)
+    List<String> constraints = new ArrayList<>();
+
     @Option(names = "--operators", paramLabel = "PUB[,PUB...][:N]", description = "Keys that sign membership changes and join tokens.")
     String operators;
 
@@ -111,6 +114,12 @@ public final class TrustInitCommand implements Runnable {
             }
         }
         domainSpecs.forEach((name, spec) -> policy.domain(name, spec.threshold(), spec.keys(), scopeOf.get(name)));
+        ConstraintArgs.read(constraints).forEach((name, c) -> {
+            if (!domainSpecs.containsKey(name)) {
+                throw new CscsException(ErrorCode.USAGE, "--constraints " + name + ": no --domain " + name);
+            }
+            policy.constraints(name, c);
+        });
         TrustPolicy built = policy.build();
 
         List<PrivateKeyRef> signers = KeyArgs.signers(signWith, global);

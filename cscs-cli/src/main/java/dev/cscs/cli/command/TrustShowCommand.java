@@ -5,13 +5,14 @@ import dev.cscs.cli.GlobalOptions;
 import dev.cscs.cli.Table;
 import dev.cscs.cli.Version;
 import dev.cscs.cli.http.ApiClient;
+import dev.cscs.core.trust.PolicyCodec;
 import java.util.Iterator;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "show", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = {"Show the cluster's current trust policy: keys, roots, operators, domains."},
+        description = {"Show the cluster's current trust policy: keys, roots, operators, domains and their constraints."},
         footer = {"", "Example:", "  cscs trust show --endpoint http://10.0.0.1:7400"})
 public final class TrustShowCommand implements Runnable {
     @Mixin
@@ -34,6 +35,12 @@ public final class TrustShowCommand implements Runnable {
                     t.path("domains").path(e.getKey()).path("seq").asLong());
         }
         b.append(d).append("\n\n");
+        Table c = new Table("DOMAIN", "CONSTRAINT", "ALLOWS");
+        PolicyCodec.parse(p).domains().forEach((name, rule) -> rule.constraints().describe().forEach((where, what) ->
+                c.row(name, where, what)));
+        if (!c.isEmpty()) {
+            b.append(c).append("\n\n");
+        }
         Table k = new Table("KEYID", "ALG");
         for (Iterator<Map.Entry<String, JsonNode>> it = p.path("keys").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();

@@ -15,6 +15,7 @@ import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.Names;
 import dev.cscs.core.model.Op;
+import dev.cscs.core.trust.DomainRule;
 import dev.cscs.core.trust.KeyEntry;
 import dev.cscs.core.trust.PolicyBuilder;
 import dev.cscs.core.trust.PolicyCodec;
@@ -27,6 +28,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import picocli.CommandLine.Command;
@@ -47,6 +49,9 @@ import picocli.CommandLine.Option;
             "  cscs trust update --revoke old-global.pub --domain global=new-global.pub \\",
             "      --sign-with root1.key --out rotate.json",
             "  cscs cosign rotate.json --sign-with root2.key && cscs submit rotate.json",
+            "  # guardrails: what factory-b's signers may set (a YAML file, see the operator guide)",
+            "  cscs trust update --constraints factory-b=guard.yaml \\",
+            "      --sign-with root1.key --sign-with root2.key",
             "  # replace a root: 2 of the old roots and 2 of the new ones must sign",
             "  cscs trust update --remove-root root1.pub --add-root root3.pub \\",
             "      --sign-with root1.key --sign-with root2.key --sign-with root3.key"})
@@ -56,6 +61,12 @@ public final class TrustUpdateCommand implements Runnable {
 
     @Option(names = "--scope", paramLabel = "NAME=APPLIER[,APPLIER...]", description = "Limit a domain to these appliers.")
     List<String> scopes = new ArrayList<>();
+
+    @Option(names = "--constraints", paramLabel = "NAME=FILE", description = ConstraintArgs.HELP)
+    List<String> constraints = new ArrayList<>();
+
+    @Option(names = "--clear-constraints", paramLabel = "NAME", description = "Remove every constraint of a domain.")
+    List<String> clearConstraints = new ArrayList<>();
 
     @Option(names = "--remove-domain", paramLabel = "NAME", description = "Remove a domain: nobody may sign for it any more.")
     List<String> removeDomains = new ArrayList<>();
@@ -159,6 +170,10 @@ public final class TrustUpdateCommand implements Runnable {
                     ? new ArrayList<>(current.domains().get(name).appliers()) : null;
             b.domain(name, spec.threshold(), spec.keys(), scope);
         }
+        ConstraintArgs.read(constraints).forEach(b::constraints);
+        for (String d : clearConstraints) {
+            b.constraints(Names.checkDomain(d), null);
+        }
         for (String r : revoke) {
             b.removeKey(keyid(r));
         }
@@ -185,7 +200,19 @@ public final class TrustUpdateCommand implements Runnable {
             if (!b.domains().containsKey(d)) {
                 lines.add("domain removed: " + d);
             } else if (!a.domains().get(d).equals(b.domains().get(d))) {
-                lines.add("domain changed: " + d);
+                DomainRule was = a.domains().get(d);
+                DomainRule now = b.domains().get(d);
+                List<String> what = new ArrayList<>();
+                if (!was.signers().equals(now.signers())) {
+                    what.add("signers");
+                }
+                if (!Objects.equals(was.appliers(), now.appliers())) {
+                    what.add("scope");
+                }
+                if (!was.constraints().equals(now.constraints())) {
+                    what.add(now.constraints().isEmpty() ? "constraints removed" : "constraints");
+                }
+                lines.add("domain changed: " + d + " (" + String.join(", ", what) + ")");
             }
         }
         b.domains().keySet().stream().filter(d -> !a.domains().containsKey(d)).forEach(d -> lines.add("domain added: " + d));

@@ -14,6 +14,7 @@ public enum ErrorCode {
     UNAUTHORIZED_KEY("unauthorized-key", ExitCode.REJECTED, 403, "the key may not sign for this domain (`cscs trust show`)"),
     BELOW_THRESHOLD("below-threshold", ExitCode.REJECTED, 403, "collect more signatures with `cscs cosign`"),
     OUT_OF_SCOPE("out-of-scope", ExitCode.REJECTED, 403, "the domain's signers may not touch this applier"),
+    CONSTRAINT("constraint", ExitCode.REJECTED, 403, "the trust policy forbids this value in this domain; `cscs trust show` lists the constraints"),
     UNKNOWN_DOMAIN("unknown-domain", ExitCode.REJECTED, 403, "add the domain to the trust policy first"),
     WRONG_SEQ("wrong-seq", ExitCode.CONFLICT, 409, "the chain moved on: sign again at the new head (put, rm and apply do that when run again)"),
     WRONG_PREV("wrong-prev", ExitCode.CONFLICT, 409, "the chain moved on: sign again at the new head (put, rm and apply do that when run again)"),

@@ -54,6 +54,8 @@ public final class ChainVerifier {
         Set<String> valid = validSigners(cs, ChangesetCodec.signingPayload(canonical), policy, null, rule.signers(), null,
                 "domain " + body.domain());
         requireThreshold(valid, policy, rule.signers(), "domain " + body.domain() + " needs");
+        // after the signatures: a refusal here is an authorized signer asking for a forbidden value
+        rule.constraints().require(body.domain(), body.ops());
         return new Accepted(cs, Digest.of(canonical), null, valid);
     }
 

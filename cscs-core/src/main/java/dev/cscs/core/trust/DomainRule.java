@@ -1,17 +1,24 @@
 package dev.cscs.core.trust;
 
+import dev.cscs.core.constraint.Constraints;
 import java.util.List;
 import java.util.Set;
 
 /**
  * Who may sign for a domain.
  *
- * @param appliers the appliers its changesets may touch, or {@code null} for all
+ * @param appliers    the appliers its changesets may touch, or {@code null} for all
+ * @param constraints what its values may be ({@link Constraints#NONE} for anything valid)
  */
-public record DomainRule(List<String> keyids, int threshold, Set<String> appliers) {
+public record DomainRule(List<String> keyids, int threshold, Set<String> appliers, Constraints constraints) {
     public DomainRule {
         keyids = List.copyOf(keyids);
         appliers = appliers == null ? null : Set.copyOf(appliers);
+        constraints = constraints == null ? Constraints.NONE : constraints;
+    }
+
+    public DomainRule(List<String> keyids, int threshold, Set<String> appliers) {
+        this(keyids, threshold, appliers, Constraints.NONE);
     }
 
     public KeySet signers() {

@@ -1,10 +1,12 @@
 package dev.cscs.core.trust;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cscs.core.crypto.PublicKeyRef;
 import dev.cscs.core.crypto.SignatureAlg;
+import dev.cscs.core.error.CscsException;
 import java.util.Collection;
 import java.util.List;
 
@@ -46,14 +48,32 @@ public final class PolicyBuilder {
         return this;
     }
 
-    /** Adds or replaces a domain; {@code appliers} null means every applier. */
+    /** Adds a domain or replaces its signers and scope (its constraints stay); {@code appliers} null means every applier. */
     public PolicyBuilder domain(String name, int threshold, Collection<PublicKeyRef> signers, Collection<String> appliers) {
         ObjectNode d = keySet(threshold, signers);
         if (appliers != null) {
             ArrayNode a = d.putArray("appliers");
             appliers.forEach(a::add);
         }
+        JsonNode before = domainsNode().path(name).get("constraints");
+        if (before != null) {
+            d.set("constraints", before);
+        }
         domainsNode().set(name, d);
+        return this;
+    }
+
+    /** Sets a domain's constraints (the JSON of docs/DESIGN.md §2), or clears them with {@code null}. */
+    public PolicyBuilder constraints(String name, JsonNode constraints) {
+        JsonNode d = domainsNode().get(name);
+        if (!(d instanceof ObjectNode o)) {
+            throw CscsException.malformed("policy.domains." + name + ": no such domain to constrain");
+        }
+        if (constraints == null) {
+            o.remove("constraints");
+        } else {
+            o.set("constraints", constraints.deepCopy());
+        }
         return this;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cscs.core.constraint.Constraints;
 import dev.cscs.core.crypto.PublicKeyRef;
 import dev.cscs.core.crypto.PublicKeys;
 import dev.cscs.core.crypto.SignatureAlg;
@@ -51,7 +52,7 @@ public final class PolicyCodec {
             } catch (CscsException ex) {
                 throw CscsException.malformed(dpath + ": " + ex.getMessage());
             }
-            JsonFields.object(e.getValue(), dpath, Set.of("keyids", "threshold"), Set.of("appliers"));
+            JsonFields.object(e.getValue(), dpath, Set.of("keyids", "threshold"), Set.of("appliers", "constraints"));
             KeySet signers = keySet(e.getValue(), dpath, keys);
             Set<String> appliers = null;
             if (e.getValue().has("appliers")) {
@@ -65,7 +66,15 @@ public final class PolicyCodec {
                     }
                 }
             }
-            domains.put(e.getKey(), new DomainRule(signers.keyids(), signers.threshold(), appliers));
+            Constraints constraints = e.getValue().has("constraints")
+                    ? Constraints.parse(e.getValue().get("constraints"), dpath + ".constraints") : Constraints.NONE;
+            for (String applier : constraints.byApplier().keySet()) {
+                if (appliers != null && !appliers.contains(applier)) {
+                    throw CscsException.malformed(dpath + ".constraints." + applier + ": the domain's scope "
+                            + appliers + " does not include " + applier);
+                }
+            }
+            domains.put(e.getKey(), new DomainRule(signers.keyids(), signers.threshold(), appliers, constraints));
         }
         return new TrustPolicy(keys, roots, operators, domains);
     }
@@ -165,6 +174,9 @@ public final class PolicyCodec {
             if (rule.appliers() != null) {
                 ArrayNode a = r.putArray("appliers");
                 new TreeSet<>(rule.appliers()).forEach(a::add);
+            }
+            if (!rule.constraints().isEmpty()) {
+                r.set("constraints", rule.constraints().toTree());
             }
             domains.set(name, r);
         });

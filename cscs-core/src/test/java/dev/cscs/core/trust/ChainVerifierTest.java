@@ -163,4 +163,27 @@ class ChainVerifierTest {
         byte[] wrongKey = ChangesetCodec.toCompactJson(signed(next(state, "_nodes", put("yum/x", "{}")), Chains.root()));
         rejected(() -> ChangesetCodec.parse(wrongKey, Limits.DEFAULT), ErrorCode.MALFORMED, "node/<id>");
     }
+
+    @Test
+    void anAuthorizedSignerCannotSetAValueTheDomainsConstraintsForbid() {
+        TrustPolicy guarded = PolicyBuilder.from(Chains.policy()).constraints("global", Chains.json(
+                "{\"sshd\": {\"fields\": {\"settings.PermitRootLogin\": {\"oneOf\": [\"no\"]}}}}")).build();
+        ChainState state = ChainState.fromGenesis(Signing.genesis(guarded, Chains.T0, List.of(Chains.root()), null), null);
+        Changeset forbidden = next(state, "global", put("sshd/root", "{\"settings\": {\"PermitRootLogin\": \"yes\"}}"));
+
+        rejected(() -> state.check(signed(forbidden, Chains.signerB())), ErrorCode.CONSTRAINT,
+                "domain global: key sshd/root breaks constraint sshd.fields.settings.PermitRootLogin");
+        // without the signer's signature the refusal is about the signature, not the value
+        rejected(() -> state.check(signed(forbidden, Chains.signerA())), ErrorCode.UNAUTHORIZED_KEY, "may not sign for domain global");
+        assertThat(state.check(signed(next(state, "global", put("sshd/root", "{\"settings\": {\"PermitRootLogin\": \"no\"}}")),
+                Chains.signerB())).seq()).isEqualTo(1);
+    }
+
+    @Test
+    void aConstraintOnAnApplierOutsideTheDomainsScopeIsRefused() {
+        PolicyBuilder b = PolicyBuilder.from(Chains.policy()).constraints("factory-a", Chains.json(
+                "{\"sshd\": {\"fields\": {\"settings.PermitRootLogin\": {\"oneOf\": [\"no\"]}}}}"));
+        assertThatThrownBy(b::build).isInstanceOf(CscsException.class)
+                .hasMessageContaining("policy.domains.factory-a.constraints.sshd: the domain's scope [sysctl, yum] does not include sshd");
+    }
 }

@@ -1,6 +1,5 @@
-package dev.cscs.agent.applier;
+package dev.cscs.core.model;
 
-import dev.cscs.core.model.Names;
 import java.util.Arrays;
 
 /**
@@ -8,13 +7,13 @@ import java.util.Arrays;
  * would resolve anything that is not a literal through DNS, and validation must stay pure. The
  * firewall renders {@link #canonical()}, built from the parsed bytes, never the input text.
  */
-record IpPrefix(byte[] address, int length) {
-    boolean v6() {
+public record IpPrefix(byte[] address, int length) {
+    public boolean v6() {
         return address.length == 16;
     }
 
     /** The address, or a reason it is not one; {@code null} input never reaches here. */
-    static Object parse(String s) {
+    public static Object parse(String s) {
         int slash = s.indexOf('/');
         String addr = slash < 0 ? s : s.substring(0, slash);
         byte[] bytes = addr.indexOf(':') >= 0 ? v6(addr) : v4(addr);
@@ -123,7 +122,7 @@ record IpPrefix(byte[] address, int length) {
     }
 
     /** Dotted quad, or RFC 5952 text for IPv6; {@code /len} unless it covers the whole address. */
-    String canonical() {
+    public String canonical() {
         StringBuilder b = new StringBuilder();
         if (!v6()) {
             for (int i = 0; i < 4; i++) {
@@ -163,6 +162,26 @@ record IpPrefix(byte[] address, int length) {
             b.append('/').append(length);
         }
         return b.toString();
+    }
+
+    /** Whether every address of {@code other} is in this prefix (never across families). */
+    public boolean contains(IpPrefix other) {
+        return v6() == other.v6() && length <= other.length && samePrefix(other, length);
+    }
+
+    /** Whether some address is in both (never across families). */
+    public boolean overlaps(IpPrefix other) {
+        return v6() == other.v6() && samePrefix(other, Math.min(length, other.length));
+    }
+
+    private boolean samePrefix(IpPrefix other, int bits) {
+        for (int bit = 0; bit < bits; bit++) {
+            int mask = 0x80 >> (bit % 8);
+            if ((address[bit / 8] & mask) != (other.address[bit / 8] & mask)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
