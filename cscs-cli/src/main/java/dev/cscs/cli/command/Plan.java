@@ -74,18 +74,16 @@ record Plan(String domain, Map<String, JsonNode> current, Map<String, JsonNode> 
         if (invalid.isEmpty() && violations.isEmpty()) {
             return null;
         }
-        List<String> heads = new ArrayList<>();
-        if (!invalid.isEmpty()) {
-            heads.add(invalid.size() + " invalid value" + (invalid.size() == 1 ? "" : "s"));
-        }
+        String what = invalid.isEmpty() ? "" : invalid.size() + " invalid value" + (invalid.size() == 1 ? "" : "s");
         if (!violations.isEmpty()) {
-            heads.add(violations.size() + " constraint violation" + (violations.size() == 1 ? "" : "s")
-                    + " (the trust policy forbids these values; nothing was signed)");
+            String broken = violations.size() + " constraint violation" + (violations.size() == 1 ? "" : "s");
+            what = what.isEmpty() ? broken + " (the trust policy forbids these values; nothing was signed)"
+                    : what + " and " + broken + " (nothing was signed)";
         }
         List<String> all = new ArrayList<>(invalid);
         all.addAll(violations);
         return new CscsException(invalid.isEmpty() ? ErrorCode.CONSTRAINT : ErrorCode.INVALID_VALUE,
-                String.join(" and ", heads) + ":\n  " + String.join("\n  ", all));
+                what + ":\n  " + String.join("\n  ", all));
     }
 
     /** Per key, old and new down to the changed field; "in sync" when there is nothing to do. */

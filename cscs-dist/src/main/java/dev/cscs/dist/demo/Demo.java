@@ -33,7 +33,7 @@ import java.util.function.Supplier;
 /**
  * The story `cscs demo` tells: keys and genesis, a 3-node cluster with mutual TLS, a security
  * policy converging on every node, a leader killed with SIGKILL, forged and replayed changes
- * refused, an edge device joining with a signed token, and the fleet's status and audit.
+ * refused, a signed value that the policy's guardrails forbid refused, an edge device joining with a signed token, and the fleet's status and audit.
  */
 final class Demo {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -63,11 +63,13 @@ final class Demo {
             operator = pki.client("operator");
             return "written to " + dir.resolve("keys") + " and " + dir.resolve("ca");
         });
-        steps.run("genesis: the trust policy, signed by both roots", () -> {
+        steps.run("genesis: the trust policy, signed by both roots; a guardrail: global's sshd may not permit root login", () -> {
             TrustPolicy policy = new PolicyBuilder().roots(2, List.of(pki.root1.publicKey(), pki.root2.publicKey()))
                     .operators(2, List.of(pki.root1.publicKey(), pki.root2.publicKey()))
                     .domain("global", 1, List.of(pki.globalSigner.publicKey()), null)
                     .domain("factory-a", 1, List.of(pki.factorySigner.publicKey()), List.of("yum", "apt", "sysctl"))
+                    .constraints("global", JSON.readTree("{\"sshd\": {\"fields\": {\"settings.PermitRootLogin\": "
+                            + "{\"oneOf\": [\"no\", \"prohibit-password\"]}}}}"))
                     .build();
             Changeset genesis = Signing.genesis(policy, Instant.now(), List.of(pki.root1, pki.root2), "cscs demo");
             Files.write(dir.resolve("genesis.json"), ChangesetCodec.toPrettyJson(genesis));
@@ -168,7 +170,7 @@ final class Demo {
     }
 
     void attacks() {
-        steps.run("a forged and a replayed changeset are refused", () -> {
+        steps.run("a forged, a replayed and a signed but forbidden changeset are refused", () -> {
             Head head = nodes.head("n1", "global");
             Changeset honest = sign(Signing.unsigned("global", head.seq() + 1, head.digest(), Instant.now(),
                     List.of(put("sysctl/net.ipv4.ip_forward", "{\"value\":\"0\"}")), "honest"), pki.globalSigner);
@@ -177,11 +179,16 @@ final class Demo {
                     List.of(put("sysctl/net.ipv4.ip_forward", "{\"value\":\"1\"}")), b.comment()), honest.signatures());
             DemoNodes.Response f = nodes.post("n2", "/v1/changesets", ChangesetCodec.toCompactJson(forged));
             DemoNodes.Response r = nodes.post("n3", "/v1/changesets", ChangesetCodec.toCompactJson(firstGlobal));
+            Changeset forbidden = sign(Signing.unsigned("global", head.seq() + 1, head.digest(), Instant.now(),
+                    List.of(put("sshd/hardening", "{\"settings\":{\"PermitRootLogin\":\"yes\"}}")), "root login, please"), pki.globalSigner);
+            DemoNodes.Response c = nodes.post("n1", "/v1/changesets", ChangesetCodec.toCompactJson(forbidden));
             expect(f, 403, "bad-signature");
             expect(r, 409, "wrong-seq");
-            steps.detail("forged (value changed after signing) -> HTTP " + f.status() + " " + f.body().path("error").path("code").asText());
-            steps.detail("replayed (global seq 1 again)        -> HTTP " + r.status() + " " + r.body().path("error").path("code").asText());
-            await("the alerts", 20, () -> nodes.get("n1", "/v1/alerts").body().path("alerts").size() >= 2 ? Boolean.TRUE : null);
+            expect(c, 403, "constraint");
+            steps.detail("forged (value changed after signing)       -> HTTP " + f.status() + " " + f.body().path("error").path("code").asText());
+            steps.detail("replayed (global seq 1 again)              -> HTTP " + r.status() + " " + r.body().path("error").path("code").asText());
+            steps.detail("PermitRootLogin yes, signed by global's key -> HTTP " + c.status() + " " + c.body().path("error").path("code").asText());
+            await("the alerts", 20, () -> nodes.get("n1", "/v1/alerts").body().path("alerts").size() >= 3 ? Boolean.TRUE : null);
             for (JsonNode a : nodes.get("n1", "/v1/alerts").body().path("alerts")) {
                 steps.detail("alert at revision " + a.path("revision").asLong() + ": " + a.path("code").asText() + " via "
                         + a.path("origin").asText() + ": " + a.path("message").asText());
