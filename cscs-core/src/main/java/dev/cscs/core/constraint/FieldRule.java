@@ -94,7 +94,7 @@ public record FieldRule(String path, List<JsonNode> oneOf, boolean required) {
             return false;
         }
         for (Map.Entry<String, JsonNode> e : n.properties()) {
-            if (asciiFold(e.getKey()).equals(asciiFold(segments[i])) && !find(e.getValue(), segments, i + 1, out)) {
+            if (sameName(e.getKey(), segments[i]) && !find(e.getValue(), segments, i + 1, out)) {
                 return false;
             }
         }
@@ -109,6 +109,18 @@ public record FieldRule(String path, List<JsonNode> oneOf, boolean required) {
             return allowed.decimalValue().compareTo(v.decimalValue()) == 0;
         }
         return allowed.equals(v);
+    }
+
+    /** Names sshd reads as one option: a constraint on either holds the other too. */
+    private static final Map<String, String> ALIASES = Map.of(
+            "challengeresponseauthentication", "kbdinteractiveauthentication",
+            "pubkeyacceptedkeytypes", "pubkeyacceptedalgorithms",
+            "hostbasedacceptedkeytypes", "hostbasedacceptedalgorithms");
+
+    private static boolean sameName(String a, String b) {
+        String x = asciiFold(a);
+        String y = asciiFold(b);
+        return ALIASES.getOrDefault(x, x).equals(ALIASES.getOrDefault(y, y));
     }
 
     /** A-Z to a-z only, as strcasecmp does: a non-ASCII look-alike of an allowed value stays different. */

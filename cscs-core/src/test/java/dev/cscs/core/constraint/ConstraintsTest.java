@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class ConstraintsTest {
     private static final Constraints GUARDS = Constraints.parse(json("""
             {"sshd": {"fields": {"settings.PermitRootLogin": {"oneOf": ["no", "prohibit-password"]},
-                                 "settings.PasswordAuthentication": {"oneOf": ["no"]}}},
+                                 "settings.PasswordAuthentication": {"oneOf": ["no"]},
+                                 "settings.KbdInteractiveAuthentication": {"oneOf": ["no"]}}},
              "sysctl": {"names": ["net.ipv4.*", "kernel.kptr_restrict"]},
              "yum": {"urlPrefixes": ["https://mirror.example/"], "fields": {"gpgcheck": {"oneOf": [true]}}},
              "apt": {"urlPrefixes": ["https://deb.debian.org/debian/"], "fields": {"signedBy": {"required": true}}},
@@ -34,6 +35,9 @@ class ConstraintsTest {
         assertThat(broken("sshd/sneaky", "{\"settings\": {\"PermitRootLogin\": true}}"))
                 .containsExactly("sshd.fields.settings.PermitRootLogin");
         assertThat(broken("sshd/ok", "{\"settings\": {\"permitrootlogin\": \"NO\"}}")).isEmpty();
+        // sshd reads ChallengeResponseAuthentication as KbdInteractiveAuthentication
+        assertThat(broken("sshd/alias", "{\"settings\": {\"ChallengeResponseAuthentication\": \"yes\"}}"))
+                .containsExactly("sshd.fields.settings.KbdInteractiveAuthentication");
         // a look-alike outside ASCII is not folded to an allowed value
         assertThat(broken("sshd/kelvin", "{\"settings\": {\"PasswordAuthentication\": \"n\u00f8\"}}")).hasSize(1);
     }
