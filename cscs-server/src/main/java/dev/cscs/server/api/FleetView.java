@@ -28,7 +28,7 @@ import java.util.TreeMap;
 final class FleetView {
     /** Rejections that a correct node does not produce; conflicts (wrong seq/prev) are ordinary races. */
     static final Set<String> HOSTILE = Set.of("bad-signature", "unknown-key", "unauthorized-key", "below-threshold",
-            "out-of-scope", "unknown-domain", "malformed", "too-large", "invalid-value", "bad-token");
+            "out-of-scope", "constraint", "unknown-domain", "malformed", "too-large", "invalid-value", "bad-token");
     static final int REPEATED = 3;
 
     private FleetView() {
