@@ -13,6 +13,8 @@ import dev.cscs.agent.status.StatusSink;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.KeyPath;
+import dev.cscs.core.model.Labels;
+import dev.cscs.core.model.Names;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,7 +93,7 @@ public final class Agent implements AutoCloseable {
         this.quiescence = new Quiescence(scheduler, clock, config.quietMin(), config.quietMax(), () -> safely("feed"));
         this.inbox = new Inbox(quiescence::poke);
         this.reconciler = new Reconciler(run, ctx, config.dryRun(), audit);
-        this.round = new ReconcileRound(config, clock, inbox, verification, reconciler, audit);
+        this.round = new ReconcileRound(config, b.labels, clock, inbox, verification, reconciler, audit);
     }
 
     private static void validate(Map<String, Applier> known, String key, JsonNode value) {
@@ -111,7 +113,6 @@ public final class Agent implements AutoCloseable {
      * the first reconcile (after the quiet period) and the periodic one.
      */
     public void start() {
-        long from;
         synchronized (lock) {
             if (started || closed) {
                 throw new IllegalStateException("agent already started or closed");
@@ -120,13 +121,47 @@ public final class Agent implements AutoCloseable {
             verification.restore().forEach(round::refused);
             // an apply a crash interrupted is rolled back before anything else, so its skipped checks run again
             reconciler.recoverAll();
-            from = verification.resumeFrom();
+            // under the lock: a round that a first delivery triggers may replace the subscription
+            subscribe(verification.resumeFrom());
         }
-        LOG.info("agent {} watching {} from revision {}{}", config.nodeId(), config.domains(), from,
-                config.dryRun() ? " (dry run)" : "");
-        subscription = feed.subscribe(config.domains(), from, inbox);
         schedulePeriodic();
         quiescence.poke();
+    }
+
+    /** Follows {@code _trust}, {@code _nodes} (the node's labels) and the domains the view follows, from {@code from}; under the lock. */
+    private void subscribe(long from) {
+        List<String> domains = verification.domains();
+        LOG.info("agent {} watching {} from revision {}{}", config.nodeId(), domains, from, config.dryRun() ? " (dry run)" : "");
+        List<String> watched = new ArrayList<>(domains);
+        watched.add(Names.NODES);
+        subscription = feed.subscribe(watched, from, inbox.renew());
+    }
+
+    /**
+     * After a round whose verified policy and registry give this node other domains (a selector
+     * matching its labels, or its labels changed): the view starts again from the genesis for the
+     * new list and the feed from revision 0; what is applied stays until that replay is verified.
+     */
+    private void followWanted() {
+        Subscriptions wanted = round.wanted();
+        if (wanted == null || wanted.names().equals(verification.domains())) {
+            return;
+        }
+        LOG.info("agent {}: its domains are now {} (were {}): {}", config.nodeId(), wanted.names(), verification.domains(),
+                wanted.domains());
+        closeSubscription();
+        verification.follow(wanted.names());
+        subscribe(0);
+    }
+
+    private void closeSubscription() {
+        if (subscription != null) {
+            try {
+                subscription.close();
+            } catch (Exception e) {
+                LOG.warn("closing the feed subscription: {}", e.toString());
+            }
+        }
     }
 
     /** Reconciles now, on the calling thread, and returns the report; waits for a reconcile in progress. */
@@ -161,15 +196,9 @@ public final class Agent implements AutoCloseable {
                 periodic.cancel();
             }
         }
-        if (subscription != null) {
-            try {
-                subscription.close();
-            } catch (Exception e) {
-                LOG.warn("closing the feed subscription: {}", e.toString());
-            }
-        }
         synchronized (lock) {
-            // nothing: entering the lock waits for a reconcile in progress
+            // entering the lock waits for a reconcile in progress, which may replace the subscription
+            closeSubscription();
         }
         if (ownedExecutor != null) {
             ownedExecutor.shutdownNow();
@@ -216,6 +245,7 @@ public final class Agent implements AutoCloseable {
             }
             reconciles++;
             StatusReport report = round.run();
+            followWanted();
             last = report;
             metrics.reconciled(report);
             LOG.debug("reconcile ({}): {}", trigger, report.appliers());
@@ -237,6 +267,7 @@ public final class Agent implements AutoCloseable {
         private Scheduler scheduler;
         private List<Applier> appliers;
         private AgentMetrics metrics = AgentMetrics.none();
+        private Labels labels = Labels.NONE;
 
         private Builder(AgentConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -246,6 +277,12 @@ public final class Agent implements AutoCloseable {
         public Builder genesis(Changeset g, Digest a) {
             this.genesis = g;
             this.anchor = a;
+            return this;
+        }
+
+        /** The labels the node was provisioned with (its join token's); its {@code _nodes} record's win. */
+        public Builder labels(Labels l) {
+            this.labels = Objects.requireNonNull(l);
             return this;
         }
 

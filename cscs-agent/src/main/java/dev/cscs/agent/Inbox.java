@@ -23,6 +23,7 @@ final class Inbox implements FeedListener {
 
     private final Runnable wake;
     private final List<Event> queue = new ArrayList<>();
+    private int generation;
     private boolean delivered;
     private String disconnected;
 
@@ -33,29 +34,68 @@ final class Inbox implements FeedListener {
 
     @Override
     public void onChangesets(List<FeedItem> items) {
-        synchronized (this) {
-            queue.add(new Batch(List.copyOf(items)));
-            delivered = true;
-            disconnected = null;
-        }
-        wake.run();
+        deliver(current(), new Batch(List.copyOf(items)));
     }
 
     @Override
     public void onSnapshot(long revision, List<FeedItem> all) {
+        deliver(current(), new Snapshot(revision, List.copyOf(all)));
+    }
+
+    @Override
+    public void onDisconnected(String why) {
+        disconnected(current(), why);
+    }
+
+    private synchronized int current() {
+        return generation;
+    }
+
+    /**
+     * A listener for a new subscription, replacing the one before: what is queued is dropped, and
+     * so is anything the replaced subscription still delivers after it was closed.
+     */
+    synchronized FeedListener renew() {
+        queue.clear();
+        int mine = ++generation;
+        return new FeedListener() {
+            @Override
+            public void onChangesets(List<FeedItem> items) {
+                deliver(mine, new Batch(List.copyOf(items)));
+            }
+
+            @Override
+            public void onSnapshot(long revision, List<FeedItem> all) {
+                deliver(mine, new Snapshot(revision, List.copyOf(all)));
+            }
+
+            @Override
+            public void onDisconnected(String why) {
+                disconnected(mine, why);
+            }
+        };
+    }
+
+    private void deliver(int from, Event e) {
         synchronized (this) {
-            // a snapshot replaces everything before it, so what is still queued is moot
-            queue.clear();
-            queue.add(new Snapshot(revision, List.copyOf(all)));
+            if (from != generation) {
+                return;
+            }
+            if (e instanceof Snapshot) {
+                // a snapshot replaces everything before it, so what is still queued is moot
+                queue.clear();
+            }
+            queue.add(e);
             delivered = true;
             disconnected = null;
         }
         wake.run();
     }
 
-    @Override
-    public synchronized void onDisconnected(String why) {
-        disconnected = why == null ? "disconnected" : why;
+    private synchronized void disconnected(int from, String why) {
+        if (from == generation) {
+            disconnected = why == null ? "disconnected" : why;
+        }
     }
 
     /** Takes everything queued, in order. */

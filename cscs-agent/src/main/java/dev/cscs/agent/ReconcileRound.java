@@ -7,6 +7,7 @@ import dev.cscs.agent.status.StatusReport.ApplierStatus;
 import dev.cscs.agent.status.StatusReport.KeyOverride;
 import dev.cscs.agent.status.StatusReport.Problem;
 import dev.cscs.core.error.ErrorCode;
+import dev.cscs.core.model.Labels;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,11 +31,15 @@ final class ReconcileRound {
     private final Verification verification;
     private final Reconciler reconciler;
     private final AuditLog audit;
+    private final Labels provisioned;
     /** What was logged already: an unchanged condition is logged once, though reported every time. */
     private final Set<String> logged = new HashSet<>();
+    private Subscriptions wanted;
 
-    ReconcileRound(AgentConfig config, Clock clock, Inbox inbox, Verification verification, Reconciler reconciler, AuditLog audit) {
+    ReconcileRound(AgentConfig config, Labels provisioned, Clock clock, Inbox inbox, Verification verification, Reconciler reconciler,
+                   AuditLog audit) {
         this.config = config;
+        this.provisioned = provisioned;
         this.clock = clock;
         this.inbox = inbox;
         this.verification = verification;
@@ -44,6 +49,9 @@ final class ReconcileRound {
 
     StatusReport run() {
         verification.ingest(inbox.drain()).refused().forEach(this::refused);
+        // the domains the verified policy and registry give this node; the agent follows them after this round
+        wanted = verification.hasBasis() ? Subscriptions.resolve(config.domains(), verification.chains().policy(),
+                Subscriptions.labelsOf(verification.chains(), config.nodeId(), provisioned)) : null;
         List<Violation> violations = verification.violations();
         List<Problem> problems = new ArrayList<>(verification.problems());
         // saved before any applier runs: an agent that dies mid-apply restarts from what it was
@@ -63,7 +71,7 @@ final class ReconcileRound {
         } else if (unsaved.isPresent()) {
             results = reconciler.skipAll("keeping what is applied: the verified state could not be saved before applying it");
         } else {
-            Desired desired = Desired.resolve(config.domains(), verification.chains(), reconciler.names());
+            Desired desired = Desired.resolve(verification.domains(), verification.chains(), reconciler.names());
             results = reconciler.run(desired);
             overrides = desired.overrides();
             for (String k : desired.ignored()) {
@@ -85,7 +93,12 @@ final class ReconcileRound {
             problems.add(new Problem(ErrorCode.IO.code(), audit.failure()));
         }
         return new StatusReport(config.nodeId(), clock.instant(), verification.resumeFrom(), verification.applied(),
-                verification.heads(), results, overrides, problems, notes);
+                verification.heads(), results, overrides, problems, notes, wanted == null ? List.of() : wanted.domains());
+    }
+
+    /** The domains the last round's verified state gives this node, or {@code null} before there is one. */
+    Subscriptions wanted() {
+        return wanted;
     }
 
     /** Logs and audits a refusal (also those found restoring the cache at start). */

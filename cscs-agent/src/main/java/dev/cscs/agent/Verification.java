@@ -38,7 +38,7 @@ final class Verification {
     private static final Logger LOG = LoggerFactory.getLogger(Verification.class);
     private static final String SNAPSHOT = " snapshot";
     private final Changeset genesis;
-    private final List<String> domains;
+    private List<String> domains;
     private final Path marksFile;
     private final VerifiedCache cache;
     private VerifiedChains chains;
@@ -78,7 +78,12 @@ final class Verification {
         if (saved.isEmpty()) {
             return List.of();
         }
-        if (!saved.get().domains().equals(domains)) {
+        List<String> savedDomains = saved.get().domains();
+        if (savedDomains.size() > domains.size() && savedDomains.subList(0, domains.size()).equals(domains)) {
+            // the config's domains and, after them, those selectors added: the first round resolves them again
+            follow(savedDomains);
+        }
+        if (!savedDomains.equals(domains)) {
             // an ordinary config change: the cache lacks the history of any new domain
             LOG.info("the watched domains changed from {} to {}: verifying again from revision 0", saved.get().domains(), domains);
             return List.of();
@@ -156,6 +161,24 @@ final class Verification {
         }
         chains = candidate;
         return Optional.empty();
+    }
+
+    /**
+     * The node's domains changed (a selector, or its labels): the view starts again from the
+     * genesis for the new list, and has no basis until the feed, subscribed anew from revision 0,
+     * delivers. The marks stay, so the replay cannot go back below what was applied.
+     */
+    void follow(List<String> next) {
+        domains = List.copyOf(next);
+        chains = chains.fresh(genesis, domains);
+        basis = false;
+        dirty = true;
+        refusals.clear();
+    }
+
+    /** The domains this view follows, in the node's order. */
+    List<String> domains() {
+        return domains;
     }
 
     /** Whether there is a verified configuration to enforce: a restored cache, or any delivery. */

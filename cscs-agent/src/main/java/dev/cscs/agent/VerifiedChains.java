@@ -28,7 +28,8 @@ import java.util.function.BiConsumer;
 /**
  * The agent's own verified view of the source: a {@link ChainState} rooted in the genesis the
  * node was provisioned with, the digest of every link (to compare with the high-water marks),
- * and each domain's values folded from its ops. Nothing a feed says is believed until
+ * and each domain's values folded from its ops. Besides its domains it follows {@code _trust} and
+ * the node registry {@code _nodes} (where its labels are). Nothing a feed says is believed until
  * {@link ChainState#accept} has checked it here.
  *
  * <p>Values are checked with their applier's {@code validate} as they are folded: an invalid
@@ -76,7 +77,12 @@ final class VerifiedChains {
 
     /** A fresh view from the same genesis, for re-verifying a snapshot from the start. */
     VerifiedChains fresh(Changeset genesis) {
-        return new VerifiedChains(ChainState.fromGenesis(genesis, genesisDigest), domains, validator);
+        return fresh(genesis, domains);
+    }
+
+    /** A fresh view of other domains from the same genesis, when the node's domains change. */
+    VerifiedChains fresh(Changeset genesis, Collection<String> watched) {
+        return new VerifiedChains(ChainState.fromGenesis(genesis, genesisDigest), watched, validator);
     }
 
     /**
@@ -100,7 +106,7 @@ final class VerifiedChains {
             return Optional.empty();
         }
         revision = item.revision();
-        if (!Names.TRUST.equals(domain) && !domains.contains(domain)) {
+        if (!Names.TRUST.equals(domain) && !Names.NODES.equals(domain) && !domains.contains(domain)) {
             return Optional.empty();
         }
         Accepted a;

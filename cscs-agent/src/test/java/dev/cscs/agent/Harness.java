@@ -3,6 +3,7 @@ package dev.cscs.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cscs.agent.status.StatusReport;
+import dev.cscs.core.model.Labels;
 import dev.cscs.core.testing.Chains;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,6 +31,8 @@ final class Harness implements AutoCloseable {
     final List<StatusReport> sent = new ArrayList<>();
     AgentConfig config;
     TestSource source = new TestSource();
+    /** The labels the node was provisioned with (its join token's). */
+    Labels labels = Labels.NONE;
     Agent agent;
 
     Harness(Path tmp) {
@@ -46,7 +49,7 @@ final class Harness implements AutoCloseable {
 
     Harness start() {
         agent = Agent.builder(config).genesis(Chains.genesis(), null).feed(source).statusSink(sent::add)
-                .runner(runner).clock(scheduler.clock).scheduler(scheduler).build();
+                .labels(labels).runner(runner).clock(scheduler.clock).scheduler(scheduler).build();
         agent.start();
         return this;
     }

@@ -10,6 +10,7 @@ import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.Head;
+import dev.cscs.core.model.Labels;
 import dev.cscs.core.model.Op;
 import dev.cscs.core.testing.Eventually;
 import dev.cscs.core.trust.JoinToken;
@@ -144,6 +145,17 @@ public final class ProcessCluster implements AutoCloseable {
     /** The genesis digest: what a device is provisioned with as {@code trust.anchor}. */
     public Digest anchor() {
         return anchor;
+    }
+
+    /** Writes the root key (also the operator key), for tests that change the trust policy or the registry with the CLI. */
+    public Path writeRootKey(Path file) {
+        KeyFiles.writePrivate(file, root, null);
+        return file;
+    }
+
+    /** As {@link #joinToken(String, String, List, PublicKeyRef)}, setting the node's labels too. */
+    public JoinToken joinToken(String node, String role, List<String> domains, Labels labels, PublicKeyRef key) {
+        return JoinToken.issue(node, role, domains, labels, key, Instant.now(), Duration.ofHours(2), List.of(root));
     }
 
     /** An operator-signed join token for {@code node} holding {@code key} (role agent, replica or voter). */
@@ -315,12 +327,17 @@ public final class ProcessCluster implements AutoCloseable {
      * node and applies sysctl to its own sandbox root, {@code <dir>/<id>/root}.
      */
     public Path edgeConfig(String id) throws IOException {
+        return edgeConfig(id, null);
+    }
+
+    /** An edge agent's config; with {@code token}, it registers its key with that join token (and takes its labels). */
+    public Path edgeConfig(String id, Path token) throws IOException {
         List<String> urls = new ArrayList<>();
         ids().forEach(n -> urls.add(url(n)));
         Path file = dir.resolve(id + ".yaml");
         Files.writeString(file, String.join("\n",
                 "node: {id: " + id + ", dataDir: " + dir.resolve(id) + ", domains: [global]}",
-                "server: {endpoints: [" + String.join(", ", urls) + "]}",
+                "server: {endpoints: [" + String.join(", ", urls) + "]" + (token == null ? "" : ", token: " + token) + "}",
                 "trust: {genesis: " + dir.resolve("genesis.json") + "}",
                 "insecure: true",
                 "agent: {root: " + root(id) + ", quietPeriod: 10ms, quietMax: 200ms, appliers: [sysctl]}",

@@ -87,7 +87,7 @@ public final class EdgeDaemon implements AutoCloseable {
         if (exposition != null && tls != null) {
             exposition.certificate(tls.certificate());
         }
-        Agent agent = Agent.builder(ac).genesis(genesis, config.anchor())
+        Agent agent = Agent.builder(ac).genesis(genesis, config.anchor()).labels(NodeSetup.provisionedLabels(config))
                 .metrics(exposition == null ? AgentMetrics.none() : exposition.agent(true))
                 .feed(new HttpChangesetFeed(endpoints, http))
                 .statusSink(new HttpStatusSink(endpoints, http, Duration.ofSeconds(10),

@@ -45,6 +45,7 @@ final class NodeAgent {
             }
         };
         Agent agent = Agent.builder(ac).genesis(raft.store().genesis().changeset(), raft.store().genesis().digest())
+                .labels(NodeSetup.provisionedLabels(config))
                 .feed(new StoreFeed(raft.store())).reachability(quorum).metrics(metrics)
                 .statusSink(report -> publish(raft, config.nodeId(), identity, report)).build();
         agent.start();

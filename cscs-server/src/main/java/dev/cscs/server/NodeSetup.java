@@ -6,6 +6,8 @@ import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.json.Limits;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetCodec;
+import dev.cscs.core.model.Labels;
+import dev.cscs.core.trust.JoinToken;
 import dev.cscs.server.config.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,5 +51,23 @@ final class NodeSetup {
                 a.quietPeriod(), a.quietMax(), a.statusInterval(), a.dryRun(),
                 a.root().toAbsolutePath().normalize().equals(Path.of("/")), protectedPorts, a.commitConfirm(),
                 config.dataDir().resolve("agent"), config.logDir().resolve("audit.jsonl"));
+    }
+
+    /**
+     * The labels the node was provisioned with: those of its join token ({@code server.token} or
+     * {@code raft.join.token}), or none when it has no token file. Its {@code _nodes} record's win.
+     */
+    static Labels provisionedLabels(ServerConfig config) {
+        Path token = config.edge() != null ? config.edge().token()
+                : config.raft() != null && config.raft().join() != null ? config.raft().join().token() : null;
+        if (token == null || !Files.exists(token)) {
+            return Labels.NONE;
+        }
+        try {
+            return JoinToken.parse(Files.readAllBytes(token)).labels();
+        } catch (IOException | CscsException e) {
+            throw new CscsException(ErrorCode.BAD_CONFIG, "the join token " + token + " gives this node's labels but cannot be read: "
+                    + e.getMessage());
+        }
     }
 }

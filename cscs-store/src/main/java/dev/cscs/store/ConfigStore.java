@@ -177,7 +177,7 @@ public final class ConfigStore {
             usedTokens.add(j.token().id().hex());
             acceptedJoins.put(revision, j);
             joined.put(j.token().node(), new NodeView(j.token().node(), j.token().role(), j.raft(), null,
-                    j.token().keyAlg().wireName(), j.token().key().spkiBase64(), revision, "join"));
+                    j.token().keyAlg().wireName(), j.token().key().spkiBase64(), revision, "join", j.token().labels()));
             return new Outcome.Recorded(revision);
         } catch (CscsException e) {
             addAlert(new Alert(revision, j.received(), j.origin(), e.code().code(), e.getMessage(),

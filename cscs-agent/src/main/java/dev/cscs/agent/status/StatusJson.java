@@ -8,6 +8,7 @@ import dev.cscs.agent.status.StatusReport.ApplierStatus;
 import dev.cscs.agent.status.StatusReport.DomainHead;
 import dev.cscs.agent.status.StatusReport.KeyOverride;
 import dev.cscs.agent.status.StatusReport.Problem;
+import dev.cscs.agent.status.StatusReport.Subscribed;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.json.StrictJson;
 import dev.cscs.core.model.Digest;
@@ -27,6 +28,7 @@ final class StatusJson {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Set<String> FIELDS = Set.of("format", "node", "time", "revision", "applied", "heads",
             "appliers", "overrides", "errors", "notes");
+    private static final Set<String> OPTIONAL = Set.of("domains");
 
     private StatusJson() {
     }
@@ -53,6 +55,10 @@ final class StatusJson {
         ArrayNode errors = o.putArray("errors");
         r.errors().forEach(p -> errors.addObject().put("code", p.code()).put("message", p.message()));
         r.notes().forEach(o.putArray("notes")::add);
+        if (!r.domains().isEmpty()) {
+            ArrayNode d = o.putArray("domains");
+            r.domains().forEach(x -> d.addObject().put("domain", x.domain()).put("via", x.via()));
+        }
         return o.toString();
     }
 
@@ -64,7 +70,7 @@ final class StatusJson {
         if (json.length > MAX_BYTES) {
             throw CscsException.malformed("status report: " + json.length + " bytes; the limit is " + MAX_BYTES);
         }
-        JsonNode o = JsonFields.object(StrictJson.parse(json, 8, "status report"), "$", FIELDS, Set.of());
+        JsonNode o = JsonFields.object(StrictJson.parse(json, 8, "status report"), "$", FIELDS, OPTIONAL);
         String format = JsonFields.text(o, "format", "$");
         if (!StatusReport.FORMAT.equals(format)) {
             throw CscsException.malformed("$.format: " + Names.shown(format) + " is not " + StatusReport.FORMAT);
@@ -79,7 +85,8 @@ final class StatusJson {
             return new StatusReport(JsonFields.text(o, "node", "$"), time, JsonFields.integer(o, "revision", "$"),
                     list(o, "applied", StatusJson::head), list(o, "heads", StatusJson::head),
                     list(o, "appliers", StatusJson::applier), list(o, "overrides", StatusJson::override),
-                    list(o, "errors", StatusJson::problem), list(o, "notes", StatusJson::text));
+                    list(o, "errors", StatusJson::problem), list(o, "notes", StatusJson::text),
+                    o.has("domains") ? list(o, "domains", StatusJson::subscribed) : List.of());
         } catch (IllegalArgumentException e) {
             throw CscsException.malformed("status report: " + e.getMessage());
         }
@@ -110,6 +117,11 @@ final class StatusJson {
         JsonFields.object(n, path, Set.of("key", "domain", "overridden"), Set.of());
         return new KeyOverride(JsonFields.text(n, "key", path), JsonFields.text(n, "domain", path),
                 list(n, "overridden", StatusJson::text));
+    }
+
+    private static Subscribed subscribed(JsonNode n, String path) {
+        JsonFields.object(n, path, Set.of("domain", "via"), Set.of());
+        return new Subscribed(JsonFields.text(n, "domain", path), JsonFields.text(n, "via", path));
     }
 
     private static Problem problem(JsonNode n, String path) {

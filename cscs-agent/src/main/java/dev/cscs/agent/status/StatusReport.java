@@ -25,10 +25,12 @@ import java.util.Optional;
  * @param errors    refused changesets, high-water violations, unknown domains, I/O problems, file
  *                  conflicts and corrected drift (docs/appliers.md, "Ownership, drift and the apply journal")
  * @param notes     things worth knowing that are not errors (e.g. keys of appliers this node does not run)
+ * @param domains   the domains this node applies, in order, and why each: its config, or a selector of the trust
+ *                  policy matching its labels (empty in reports of agents from before selectors)
  */
 public record StatusReport(String node, Instant time, long revision, List<DomainHead> applied, List<DomainHead> heads,
                            List<ApplierStatus> appliers, List<KeyOverride> overrides, List<Problem> errors,
-                           List<String> notes) {
+                           List<String> notes, List<Subscribed> domains) {
     public static final String FORMAT = "cscs/status/v1";
 
     public StatusReport {
@@ -43,6 +45,20 @@ public record StatusReport(String node, Instant time, long revision, List<Domain
         overrides = List.copyOf(overrides);
         errors = List.copyOf(errors);
         notes = List.copyOf(notes);
+        domains = List.copyOf(domains);
+    }
+
+    public StatusReport(String node, Instant time, long revision, List<DomainHead> applied, List<DomainHead> heads,
+                        List<ApplierStatus> appliers, List<KeyOverride> overrides, List<Problem> errors, List<String> notes) {
+        this(node, time, revision, applied, heads, appliers, overrides, errors, notes, List.of());
+    }
+
+    /** A domain the node applies, and why: {@code config}, or {@code selector LABEL=VALUE,...}. */
+    public record Subscribed(String domain, String via) {
+        public Subscribed {
+            Objects.requireNonNull(domain, "domain");
+            Objects.requireNonNull(via, "via");
+        }
     }
 
     /** The position of one chain: {@code seq} 0 is a domain with no changeset yet. */
@@ -88,7 +104,7 @@ public record StatusReport(String node, Instant time, long revision, List<Domain
     /** Whether {@code other} says the same apart from its time: what status coalescing compares. */
     public boolean sameContent(StatusReport other) {
         return other != null && equals(new StatusReport(other.node, time, other.revision, other.applied, other.heads,
-                other.appliers, other.overrides, other.errors, other.notes));
+                other.appliers, other.overrides, other.errors, other.notes, other.domains));
     }
 
     /** Compact JSON in the shape of {@code status.md}. */

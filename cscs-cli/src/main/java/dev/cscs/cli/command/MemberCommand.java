@@ -28,7 +28,8 @@ import picocli.CommandLine.Parameters;
         description = {"List and change the cluster's Raft members.",
             "Changes are signed by operator (or root) keys and go into the _nodes registry; the leader then makes",
             "the Raft configuration follow it. A replica is promoted to voter only once it has caught up."},
-        subcommands = {MemberCommand.Ls.class, MemberCommand.Add.class, MemberCommand.Promote.class, MemberCommand.Remove.class},
+        subcommands = {MemberCommand.Ls.class, MemberCommand.Add.class, MemberCommand.Promote.class, MemberCommand.Remove.class,
+            MemberLabel.class},
         footer = {"", "Examples:", "  cscs member ls",
             "  cscs member add n4 --raft 10.0.0.4:7401 --api https://10.0.0.4:7400 \\",
             "      --sign-with operator.key",
@@ -104,18 +105,24 @@ public final class MemberCommand implements Runnable {
         @Mixin
         GlobalOptions global;
 
-        abstract ObjectNode record(JsonNode current);
+        String afterwards() {
+            return "the leader now changes the Raft configuration; follow it with `cscs member ls`";
+        }
+
+        /** The node's next registry record, from its current one ({@code current}, missing if none) and what the cluster knows of it. */
+        abstract ObjectNode record(JsonNode current, JsonNode known);
 
         @Override
         public void run() {
             Names.checkNodeId(node);
             Submitter s = new Submitter(global);
             JsonNode reply = s.submit(Names.NODES, head -> {
-                JsonNode current = s.api().get("/v1/members").path("registry").path(node);
-                return List.of(new Op.Put(Names.nodeKey(node), record(current)));
+                JsonNode members = s.api().get("/v1/members");
+                return List.of(new Op.Put(Names.nodeKey(node), record(members.path("registry").path(node),
+                        members.path("nodes").path(node))));
             }, signWith, getClass().getSimpleName().toLowerCase(Locale.ROOT) + " " + node, "/v1/members");
             Submitter.printAccepted(global.printer(), reply);
-            global.printer().note("the leader now changes the Raft configuration; follow it with `cscs member ls`");
+            global.printer().note(afterwards());
         }
     }
 
@@ -133,7 +140,7 @@ public final class MemberCommand implements Runnable {
         String role;
 
         @Override
-        ObjectNode record(JsonNode current) {
+        ObjectNode record(JsonNode current, JsonNode known) {
             if (!role.equals("replica") && !role.equals("voter")) {
                 throw new CscsException(ErrorCode.USAGE, "--role must be replica or voter");
             }
@@ -152,7 +159,7 @@ public final class MemberCommand implements Runnable {
         String raft;
 
         @Override
-        ObjectNode record(JsonNode current) {
+        ObjectNode record(JsonNode current, JsonNode known) {
             ObjectNode o = current.isObject() ? ((ObjectNode) current).deepCopy() : JsonNodeFactory.instance.objectNode();
             if (raft != null) {
                 o.put("raft", raft);
@@ -168,7 +175,7 @@ public final class MemberCommand implements Runnable {
             footer = {"", "Example:", "  cscs member remove n2 --sign-with operator.key"})
     static final class Remove extends Change {
         @Override
-        ObjectNode record(JsonNode current) {
+        ObjectNode record(JsonNode current, JsonNode known) {
             ObjectNode o = current.isObject() ? ((ObjectNode) current).deepCopy() : JsonNodeFactory.instance.objectNode();
             return o.put("role", "removed");
         }

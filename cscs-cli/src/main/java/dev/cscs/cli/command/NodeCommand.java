@@ -12,6 +12,7 @@ import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.core.model.Digest;
+import dev.cscs.core.model.Labels;
 import dev.cscs.core.model.Names;
 import dev.cscs.core.tls.ClusterCa;
 import dev.cscs.core.tls.Pem;
@@ -53,7 +54,7 @@ public final class NodeCommand implements Runnable {
     @Command(name = "provision", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Make everything a new device needs to join, offline.",
                 "The bundle holds its key, certificate, the CA certificate, the genesis and its digest,",
-                "an admin-signed join token (node id, role, domains, node key, expiry) and a config file.",
+                "an admin-signed join token (node id, role, domains, labels, node key, expiry) and a config file.",
                 "Copy the bundle to the device's /etc/cscs and start cscsd: it joins by itself. The token works once."},
             footer = {"", "Example:",
                 "  cscs node provision n4 --role voter --ip 10.0.0.4 \\",
@@ -69,6 +70,10 @@ public final class NodeCommand implements Runnable {
 
         @Option(names = "--domains", split = ",", paramLabel = "D1,D2", description = "The node's domains, in order (later wins).")
         List<String> domains = new ArrayList<>();
+
+        @Option(names = "--labels", paramLabel = "NAME=VALUE,...", description = "The node's labels, signed in its token: the"
+                + " trust policy's selectors give it the domains they match (e.g. site=plant-b,ring=canary).")
+        String labels;
 
         @Option(names = "--join", required = true, paramLabel = "URL", description = "A cluster node's API, e.g. https://10.0.0.1:7400.")
         String join;
@@ -122,7 +127,8 @@ public final class NodeCommand implements Runnable {
             X509Certificate cert = "agent".equals(role) && ips.isEmpty() && dns.isEmpty()
                     ? ClusterCa.issueClient(caKey, caCert, node, key.publicKey(), Instant.now(), ClusterCa.NODE_VALIDITY)
                     : ClusterCa.issue(caKey, caCert, node, key.publicKey(), ips, dns, Instant.now(), ClusterCa.NODE_VALIDITY);
-            JoinToken token = JoinToken.issue(node, role, domains, key.publicKey(), Instant.now(), duration(valid), admins);
+            JoinToken token = JoinToken.issue(node, role, domains, Labels.parseArg(labels, "--labels"), key.publicKey(), Instant.now(),
+                    duration(valid), admins);
 
             KeyFiles.writePrivate(out.resolve("node.key"), key, null);
             Pem.writeCertificates(out.resolve("node.pem"), List.of(cert));

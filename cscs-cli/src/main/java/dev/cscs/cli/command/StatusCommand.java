@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:", "  cscs status", "  cscs status -o json | jq '.nodes[] | select(.health != \"ok\")'",
             "", "Health: ok, lagging (behind a head), failing (an applier failed or an error), stale (no report for",
             "3 minutes), suspect (its chain heads disagree with the cluster's, or it passed on refused proposals).",
-            "REASON says why a node is failing. Exits 1 when a node is failing or suspect."})
+            "REASON says why a node is failing. Domains a node has by a selector of the trust policy (its labels),",
+            "not by its config, are listed under the table with the selector. Exits 1 when a node is failing or suspect."})
 public final class StatusCommand implements Callable<Integer> {
     @Option(names = "--local", description = "Answer from the node alone (no Raft read barrier).")
     boolean local;
@@ -61,6 +62,7 @@ public final class StatusCommand implements Callable<Integer> {
             failing |= n.path("health").asText().equals("failing") || n.path("health").asText().equals("suspect");
         }
         StringBuilder b = new StringBuilder(t.isEmpty() ? "no node has reported yet" : t.toString());
+        selected(s, b);
         if (s.path("suspects").size() > 0) {
             b.append("\n\n").append(Colors.bold(Colors.red("SUSPECTS"))).append(" (remove one with `cscs member remove NODE --sign-with KEY`)");
             for (JsonNode x : s.path("suspects")) {
@@ -118,5 +120,22 @@ public final class StatusCommand implements Callable<Integer> {
         }
         String ok = inSync + " ok";
         return other.isEmpty() ? ok : ok + ", " + String.join(", ", other);
+    }
+
+    /** The domains nodes have by a selector of the trust policy (not by their config), and which selector. */
+    private static void selected(JsonNode s, StringBuilder b) {
+        List<String> lines = new ArrayList<>();
+        for (JsonNode n : s.path("nodes")) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = n.path("domains").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> d = it.next();
+                String via = d.getValue().path("via").asText("");
+                if (via.startsWith("selector ")) {
+                    lines.add("  " + n.path("node").asText() + ": " + d.getKey() + " (" + via + ")");
+                }
+            }
+        }
+        if (!lines.isEmpty()) {
+            b.append("\n\nby label (the node's config does not name these):\n").append(String.join("\n", lines));
+        }
     }
 }

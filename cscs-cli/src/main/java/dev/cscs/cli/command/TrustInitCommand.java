@@ -57,6 +57,9 @@ public final class TrustInitCommand implements Runnable {
     @Option(names = "--constraints", paramLabel = "NAME=FILE", description = ConstraintArgs.HELP)
     List<String> constraints = new ArrayList<>();
 
+    @Option(names = "--selector", paramLabel = "NAME=LABEL=VALUE[|VALUE][,...]", description = SelectorArgs.HELP)
+    List<String> selectors = new ArrayList<>();
+
     @Option(names = "--operators", paramLabel = "PUB[,PUB...][:N]", description = "Keys that sign membership changes and join tokens.")
     String operators;
 
@@ -119,6 +122,12 @@ public final class TrustInitCommand implements Runnable {
                 throw new CscsException(ErrorCode.USAGE, "--constraints " + name + ": no --domain " + name);
             }
             policy.constraints(name, c);
+        });
+        SelectorArgs.read(selectors).forEach((name, sel) -> {
+            if (!domainSpecs.containsKey(name)) {
+                throw new CscsException(ErrorCode.USAGE, "--selector " + name + ": no --domain " + name);
+            }
+            policy.selector(name, sel);
         });
         TrustPolicy built = policy.build();
 

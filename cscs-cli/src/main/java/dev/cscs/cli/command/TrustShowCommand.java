@@ -6,6 +6,8 @@ import dev.cscs.cli.Table;
 import dev.cscs.cli.Version;
 import dev.cscs.cli.http.ApiClient;
 import dev.cscs.core.trust.PolicyCodec;
+import dev.cscs.core.trust.Selector;
+import dev.cscs.core.trust.TrustPolicy;
 import java.util.Iterator;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -28,15 +30,17 @@ public final class TrustShowCommand implements Runnable {
                 .append(t.path("head").path("digest").asText()).append('\n');
         b.append("roots     ").append(set(p.path("roots"))).append('\n');
         b.append("operators ").append(set(p.path("operators"))).append("\n\n");
-        Table d = new Table("DOMAIN", "SIGNERS", "APPLIERS", "HEAD SEQ");
+        TrustPolicy policy = PolicyCodec.parse(p);
+        Table d = new Table("DOMAIN", "SIGNERS", "APPLIERS", "SELECTOR", "HEAD SEQ");
         for (Iterator<Map.Entry<String, JsonNode>> it = p.path("domains").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
+            Selector selector = policy.domains().get(e.getKey()).selector();
             d.row(e.getKey(), set(e.getValue()), e.getValue().has("appliers") ? e.getValue().path("appliers").toString() : "all",
-                    t.path("domains").path(e.getKey()).path("seq").asLong());
+                    selector == null ? "-" : selector.toString(), t.path("domains").path(e.getKey()).path("seq").asLong());
         }
         b.append(d).append("\n\n");
         Table c = new Table("DOMAIN", "CONSTRAINT", "ALLOWS");
-        PolicyCodec.parse(p).domains().forEach((name, rule) -> rule.constraints().describe().forEach((where, what) ->
+        policy.domains().forEach((name, rule) -> rule.constraints().describe().forEach((where, what) ->
                 c.row(name, where, what)));
         if (!c.isEmpty()) {
             b.append(c).append("\n\n");

@@ -52,6 +52,9 @@ import picocli.CommandLine.Option;
             "  # guardrails: what factory-b's signers may set (a YAML file, see the operator guide)",
             "  cscs trust update --constraints factory-b=guard.yaml \\",
             "      --sign-with root1.key --sign-with root2.key",
+            "  # a domain for the canary ring: every device labelled ring=canary takes it up, live",
+            "  cscs trust update --domain canary=ops.pub --selector canary=ring=canary \\",
+            "      --sign-with root1.key --sign-with root2.key",
             "  # replace a root: 2 of the old roots and 2 of the new ones must sign",
             "  cscs trust update --remove-root root1.pub --add-root root3.pub \\",
             "      --sign-with root1.key --sign-with root2.key --sign-with root3.key"})
@@ -67,6 +70,12 @@ public final class TrustUpdateCommand implements Runnable {
 
     @Option(names = "--clear-constraints", paramLabel = "NAME", description = "Remove every constraint of a domain.")
     List<String> clearConstraints = new ArrayList<>();
+
+    @Option(names = "--selector", paramLabel = "NAME=LABEL=VALUE[|VALUE][,...]", description = SelectorArgs.HELP)
+    List<String> selectors = new ArrayList<>();
+
+    @Option(names = "--clear-selector", paramLabel = "NAME", description = "Unbind a domain from labels: only devices whose config names it keep it.")
+    List<String> clearSelectors = new ArrayList<>();
 
     @Option(names = "--remove-domain", paramLabel = "NAME", description = "Remove a domain: nobody may sign for it any more.")
     List<String> removeDomains = new ArrayList<>();
@@ -171,6 +180,10 @@ public final class TrustUpdateCommand implements Runnable {
             b.domain(name, spec.threshold(), spec.keys(), scope);
         }
         ConstraintArgs.read(constraints).forEach(b::constraints);
+        SelectorArgs.read(selectors).forEach(b::selector);
+        for (String d : clearSelectors) {
+            b.selector(Names.checkDomain(d), null);
+        }
         for (String d : clearConstraints) {
             b.constraints(Names.checkDomain(d), null);
         }
@@ -208,6 +221,9 @@ public final class TrustUpdateCommand implements Runnable {
                 }
                 if (!Objects.equals(was.appliers(), now.appliers())) {
                     what.add("scope");
+                }
+                if (!Objects.equals(was.selector(), now.selector())) {
+                    what.add(now.selector() == null ? "selector removed" : "selector " + now.selector());
                 }
                 if (!was.constraints().equals(now.constraints())) {
                     what.add(now.constraints().isEmpty() ? "constraints removed" : "constraints");

@@ -9,8 +9,9 @@ import java.util.Set;
  *
  * @param appliers    the appliers its changesets may touch, or {@code null} for all
  * @param constraints what its values may be ({@link Constraints#NONE} for anything valid)
+ * @param selector    the devices it binds to by label, or {@code null} for only those whose config names it
  */
-public record DomainRule(List<String> keyids, int threshold, Set<String> appliers, Constraints constraints) {
+public record DomainRule(List<String> keyids, int threshold, Set<String> appliers, Constraints constraints, Selector selector) {
     public DomainRule {
         keyids = List.copyOf(keyids);
         appliers = appliers == null ? null : Set.copyOf(appliers);
@@ -18,7 +19,7 @@ public record DomainRule(List<String> keyids, int threshold, Set<String> applier
     }
 
     public DomainRule(List<String> keyids, int threshold, Set<String> appliers) {
-        this(keyids, threshold, appliers, Constraints.NONE);
+        this(keyids, threshold, appliers, Constraints.NONE, null);
     }
 
     public KeySet signers() {

@@ -16,6 +16,7 @@ import dev.cscs.core.json.StrictJson;
 import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.JsonFields;
+import dev.cscs.core.model.Labels;
 import dev.cscs.core.model.Names;
 import dev.cscs.core.model.Signature;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,7 @@ import java.util.Set;
  * {@code "cscs-join-v1\n" || JCS(body)}, so no changeset signature can pass as a join token.
  * Its id is the digest of the body; the store refuses a token it has seen before.
  */
-public record JoinToken(String node, String role, List<String> domains, SignatureAlg keyAlg, PublicKeyRef key,
+public record JoinToken(String node, String role, List<String> domains, Labels labels, SignatureAlg keyAlg, PublicKeyRef key,
                         String issued, String expires, String nonce, List<Signature> signatures) {
     public static final String FORMAT = "cscs/join/v1";
     public static final String CONTEXT = "cscs-join-v1\n";
@@ -49,14 +50,21 @@ public record JoinToken(String node, String role, List<String> domains, Signatur
         }
         domains = List.copyOf(domains);
         domains.forEach(Names::checkDomain);
+        labels = labels == null ? Labels.NONE : labels;
         signatures = List.copyOf(signatures);
     }
 
     public static JoinToken issue(String node, String role, List<String> domains, PublicKeyRef key, Instant now,
                                   Duration validity, List<PrivateKeyRef> signers) {
+        return issue(node, role, domains, Labels.NONE, key, now, validity, signers);
+    }
+
+    /** A token that also sets the node's labels (signed with the rest, so no server can change them). */
+    public static JoinToken issue(String node, String role, List<String> domains, Labels labels, PublicKeyRef key, Instant now,
+                                  Duration validity, List<PrivateKeyRef> signers) {
         byte[] nonce = new byte[16];
         new SecureRandom().nextBytes(nonce);
-        JoinToken t = new JoinToken(node, role, domains, SignatureAlg.defaultFor(key.type()), key, Signing.rfc3339(now),
+        JoinToken t = new JoinToken(node, role, domains, labels, SignatureAlg.defaultFor(key.type()), key, Signing.rfc3339(now),
                 Signing.rfc3339(now.plus(validity)), HexFormat.of().formatHex(nonce), List.of());
         List<Signature> sigs = new ArrayList<>();
         for (PrivateKeyRef k : signers) {
@@ -67,7 +75,7 @@ public record JoinToken(String node, String role, List<String> domains, Signatur
     }
 
     JoinToken withSignatures(List<Signature> sigs) {
-        return new JoinToken(node, role, domains, keyAlg, key, issued, expires, nonce, sigs);
+        return new JoinToken(node, role, domains, labels, keyAlg, key, issued, expires, nonce, sigs);
     }
 
     public ObjectNode body() {
@@ -75,6 +83,10 @@ public record JoinToken(String node, String role, List<String> domains, Signatur
         b.put("format", FORMAT).put("node", node).put("role", role);
         ArrayNode d = b.putArray("domains");
         domains.forEach(d::add);
+        if (!labels.isEmpty()) {
+            // absent when empty: a token without labels keeps the bytes, id and signatures it always had
+            b.set("labels", labels.toTree());
+        }
         b.putObject("key").put("alg", keyAlg.wireName()).put("spki", key.spkiBase64());
         b.put("issued", issued).put("expires", expires).put("nonce", nonce);
         return b;
@@ -116,7 +128,7 @@ public record JoinToken(String node, String role, List<String> domains, Signatur
     public static JoinToken fromTree(JsonNode root) {
         JsonFields.object(root, "token", Set.of("body", "signatures"), Set.of());
         JsonNode b = JsonFields.object(root.get("body"), "token.body",
-                Set.of("format", "node", "role", "domains", "key", "issued", "expires", "nonce"), Set.of());
+                Set.of("format", "node", "role", "domains", "key", "issued", "expires", "nonce"), Set.of("labels"));
         if (!FORMAT.equals(JsonFields.text(b, "format", "token.body"))) {
             throw CscsException.malformed("token.body.format: not " + FORMAT);
         }
@@ -148,7 +160,11 @@ public record JoinToken(String node, String role, List<String> domains, Signatur
         if (sigs.size() > 16) {
             throw new CscsException(ErrorCode.TOO_LARGE, "join token with more than 16 signatures");
         }
-        return new JoinToken(JsonFields.text(b, "node", "token.body"), JsonFields.text(b, "role", "token.body"), domains, alg, key,
+        Labels labels = b.has("labels") ? Labels.parse(b.get("labels"), "token.body.labels") : Labels.NONE;
+        if (b.has("labels") && labels.isEmpty()) {
+            throw CscsException.malformed("token.body.labels: empty; leave it out for no labels");
+        }
+        return new JoinToken(JsonFields.text(b, "node", "token.body"), JsonFields.text(b, "role", "token.body"), domains, labels, alg, key,
                 ChangesetCodec.checkIssued(JsonFields.text(b, "issued", "token.body")),
                 ChangesetCodec.checkIssued(JsonFields.text(b, "expires", "token.body")), nonce, sigs);
     }

@@ -55,9 +55,11 @@ public final class PolicyBuilder {
             ArrayNode a = d.putArray("appliers");
             appliers.forEach(a::add);
         }
-        JsonNode before = domainsNode().path(name).get("constraints");
-        if (before != null) {
-            d.set("constraints", before);
+        for (String kept : List.of("constraints", "selector")) {
+            JsonNode before = domainsNode().path(name).get(kept);
+            if (before != null) {
+                d.set(kept, before);
+            }
         }
         domainsNode().set(name, d);
         return this;
@@ -65,14 +67,23 @@ public final class PolicyBuilder {
 
     /** Sets a domain's constraints (the JSON of docs/DESIGN.md §2), or clears them with {@code null}. */
     public PolicyBuilder constraints(String name, JsonNode constraints) {
+        return field(name, "constraints", constraints);
+    }
+
+    /** Binds a domain to the devices whose labels match {@code selector} (e.g. {"ring": ["canary"]}), or unbinds it with {@code null}. */
+    public PolicyBuilder selector(String name, JsonNode selector) {
+        return field(name, "selector", selector);
+    }
+
+    private PolicyBuilder field(String name, String field, JsonNode value) {
         JsonNode d = domainsNode().get(name);
         if (!(d instanceof ObjectNode o)) {
-            throw CscsException.malformed("policy.domains." + name + ": no such domain to constrain");
+            throw CscsException.malformed("policy.domains." + name + ": no such domain");
         }
-        if (constraints == null) {
-            o.remove("constraints");
+        if (value == null) {
+            o.remove(field);
         } else {
-            o.set("constraints", constraints.deepCopy());
+            o.set(field, value.deepCopy());
         }
         return this;
     }

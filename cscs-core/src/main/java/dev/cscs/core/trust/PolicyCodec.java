@@ -52,7 +52,7 @@ public final class PolicyCodec {
             } catch (CscsException ex) {
                 throw CscsException.malformed(dpath + ": " + ex.getMessage());
             }
-            JsonFields.object(e.getValue(), dpath, Set.of("keyids", "threshold"), Set.of("appliers", "constraints"));
+            JsonFields.object(e.getValue(), dpath, Set.of("keyids", "threshold"), Set.of("appliers", "constraints", "selector"));
             KeySet signers = keySet(e.getValue(), dpath, keys);
             Set<String> appliers = null;
             if (e.getValue().has("appliers")) {
@@ -74,7 +74,8 @@ public final class PolicyCodec {
                             + appliers + " does not include " + applier);
                 }
             }
-            domains.put(e.getKey(), new DomainRule(signers.keyids(), signers.threshold(), appliers, constraints));
+            Selector selector = e.getValue().has("selector") ? Selector.parse(e.getValue().get("selector"), dpath + ".selector") : null;
+            domains.put(e.getKey(), new DomainRule(signers.keyids(), signers.threshold(), appliers, constraints, selector));
         }
         return new TrustPolicy(keys, roots, operators, domains);
     }
@@ -177,6 +178,9 @@ public final class PolicyCodec {
             }
             if (!rule.constraints().isEmpty()) {
                 r.set("constraints", rule.constraints().toTree());
+            }
+            if (rule.selector() != null) {
+                r.set("selector", rule.selector().toTree());
             }
             domains.set(name, r);
         });

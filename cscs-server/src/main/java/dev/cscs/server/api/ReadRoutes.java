@@ -177,6 +177,10 @@ final class ReadRoutes {
         ObjectNode registry = out.putObject("registry");
         store.values(Names.NODES).forEach((k, kv) -> registry.set(k.substring("node/".length()), kv.value()));
         out.set("registryHead", head(store.head(Names.NODES)));
+        // every node the cluster knows (registry or join), with the labels its selectors match on
+        ObjectNode nodes = out.putObject("nodes");
+        store.nodes().forEach((id, v) -> nodes.putObject(id).put("role", v.role()).put("raft", v.raft())
+                .put("source", v.source()).set("labels", v.labels().toTree()));
         Json.send(ctx, 200, out);
     }
 

@@ -1,0 +1,70 @@
+package dev.cscs.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cscs.core.error.CscsException;
+import dev.cscs.core.error.ErrorCode;
+import dev.cscs.core.model.Labels;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cscs member label}: a node's labels, written to its {@code _nodes} record and signed by operators. */
+@Command(name = "label", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Set or remove a node's labels (signed by operators, in its _nodes record).",
+            "The trust policy binds domains to labels with selectors (`cscs trust update --selector`): the node",
+            "takes up or drops those domains within a second, with no config edit and no restart. Labels a node",
+            "was provisioned with (its join token's) are the starting point until its record names its own."},
+        footer = {"", "Examples:", "  cscs member label edge7 ring=canary site=plant-b --sign-with operator.key",
+            "  cscs member label edge7 --remove ring --sign-with operator.key"})
+final class MemberLabel extends MemberCommand.Change {
+    @Parameters(index = "1..*", paramLabel = "NAME=VALUE", description = "Labels to set (replacing a label of that name).")
+    List<String> set = new ArrayList<>();
+
+    @Option(names = "--remove", paramLabel = "NAME", description = "A label to remove (repeat).")
+    List<String> remove = new ArrayList<>();
+
+    @Override
+    ObjectNode record(JsonNode current, JsonNode known) {
+        if (set.isEmpty() && remove.isEmpty()) {
+            throw new CscsException(ErrorCode.USAGE, "give NAME=VALUE labels to set, or --remove NAME");
+        }
+        ObjectNode o;
+        if (current.isObject()) {
+            o = ((ObjectNode) current).deepCopy();
+        } else if (known.isObject()) {
+            // a node that joined with a token has no record yet: one that keeps its role and address
+            o = JsonNodeFactory.instance.objectNode().put("role", known.path("role").asText());
+            if (!known.path("raft").asText("").isEmpty()) {
+                o.put("raft", known.path("raft").asText());
+            }
+        } else {
+            throw new CscsException(ErrorCode.NOT_FOUND, "the cluster knows no node " + node + " (`cscs member ls`, `cscs status`)");
+        }
+        JsonNode before = o.has("labels") ? o.get("labels") : known.path("labels");
+        SortedMap<String, String> labels = new TreeMap<>(before.isObject() ? Labels.parse(before, "labels").values() : new TreeMap<>());
+        try {
+            labels.putAll(Labels.parseArg(String.join(",", set), "labels").values());
+        } catch (CscsException e) {
+            throw new CscsException(ErrorCode.USAGE, e.getMessage());
+        }
+        for (String r : remove) {
+            if (labels.remove(Labels.checkKey(r, "--remove")) == null) {
+                throw new CscsException(ErrorCode.USAGE, "--remove " + r + ": " + node + " has no such label (it has "
+                        + new Labels(labels) + ")");
+            }
+        }
+        o.set("labels", new Labels(labels).toTree());
+        return o;
+    }
+
+    @Override
+    String afterwards() {
+        return node + " now resolves its domains with these labels; `cscs status` shows the domains it has by label";
+    }
+}
