@@ -12,6 +12,7 @@ import dev.cscs.core.json.Limits;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.core.model.Head;
+import dev.cscs.core.model.Labels;
 import dev.cscs.core.model.Op;
 import dev.cscs.core.model.Signature;
 import dev.cscs.core.testing.Chains;
@@ -22,6 +23,7 @@ import dev.cscs.core.trust.PolicyBuilder;
 import dev.cscs.core.trust.Signing;
 import dev.cscs.core.trust.StatusSigning;
 import dev.cscs.core.trust.TrustPolicy;
+import dev.cscs.store.raft.NodeRecord;
 import org.junit.jupiter.api.Test;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -168,6 +170,30 @@ class ConfigStoreTest {
                 .isEqualTo(ChangesetCodec.digest(((LogEntry.Submit) e).changeset().body()));
         assertThatThrownBy(() -> LogEntryCodec.decode("{\"type\":\"drop-table\"}".getBytes(), Limits.DEFAULT))
                 .hasMessageContaining("unknown");
+    }
+
+    @Test
+    void aNodesLabelsComeFromItsTokenUntilItsRegistryRecordNamesItsOwn() {
+        ConfigStore s = store(100);
+        var key = TestKeys.named("edge1", "ecdsa-p256");
+        var token = JoinToken.issue("edge1", "agent", List.of("global"), Labels.parseArg("ring=canary,site=a", "labels"),
+                key.publicKey(), Chains.T0, Duration.ofHours(1), List.of(Chains.root()));
+        s.apply(1, new LogEntry.Join("n1", "2026-11-29T16:10:00Z", token, ""));
+        assertThat(s.nodes().get("edge1").labels().toString()).isEqualTo("ring=canary,site=a");
+
+        Head h = s.head("_nodes");
+        s.apply(2, submit(signed(Signing.unsigned("_nodes", h.seq() + 1, h.digest(), Chains.T0,
+                List.of(put("node/edge1", "{\"role\": \"agent\"}")), null), Chains.root())));
+        assertThat(s.nodes().get("edge1").labels().toString()).as("a record without labels keeps the token's").isEqualTo("ring=canary,site=a");
+        h = s.head("_nodes");
+        s.apply(3, submit(signed(Signing.unsigned("_nodes", h.seq() + 1, h.digest(), Chains.T0,
+                List.of(put("node/edge1", "{\"role\": \"agent\", \"labels\": {\"ring\": \"stable\"}}")), null), Chains.root())));
+        assertThat(s.nodes().get("edge1").labels().toString()).isEqualTo("ring=stable");
+        assertThat(s.nodes().get("edge1").role()).isEqualTo("agent");
+        // what the leader checks before such a record reaches the log
+        assertThatThrownBy(() -> NodeRecord.parse("edge1", Chains.json("{\"role\": \"agent\", \"labels\": {\"Ring\": \"x\"}}")))
+                .hasMessageContaining("node/edge1.labels: label \"Ring\" is not a label name");
+        assertThatThrownBy(() -> NodeRecord.parse("n9", Chains.json("{\"role\": \"voter\"}"))).hasMessageContaining("needs its raft address");
     }
 
     @Test
