@@ -105,6 +105,19 @@ public final class MemberCommand implements Runnable {
         @Mixin
         GlobalOptions global;
 
+        /** What the cluster knows of the node: a joined or registered node's view, else a bootstrap member's role and address. */
+        private JsonNode known(JsonNode members) {
+            if (members.path("nodes").has(node)) {
+                return members.path("nodes").path(node);
+            }
+            for (JsonNode m : members.path("members")) {
+                if (m.path("id").asText().equals(node)) {
+                    return JsonNodeFactory.instance.objectNode().put("role", m.path("role").asText()).put("raft", m.path("address").asText());
+                }
+            }
+            return JsonNodeFactory.instance.missingNode();
+        }
+
         String afterwards() {
             return "the leader now changes the Raft configuration; follow it with `cscs member ls`";
         }
@@ -118,8 +131,7 @@ public final class MemberCommand implements Runnable {
             Submitter s = new Submitter(global);
             JsonNode reply = s.submit(Names.NODES, head -> {
                 JsonNode members = s.api().get("/v1/members");
-                return List.of(new Op.Put(Names.nodeKey(node), record(members.path("registry").path(node),
-                        members.path("nodes").path(node))));
+                return List.of(new Op.Put(Names.nodeKey(node), record(members.path("registry").path(node), known(members))));
             }, signWith, getClass().getSimpleName().toLowerCase(Locale.ROOT) + " " + node, "/v1/members");
             Submitter.printAccepted(global.printer(), reply);
             global.printer().note(afterwards());
