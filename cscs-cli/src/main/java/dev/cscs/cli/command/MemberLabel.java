@@ -56,7 +56,7 @@ final class MemberLabel extends MemberCommand.Change {
         for (String r : remove) {
             if (labels.remove(Labels.checkKey(r, "--remove")) == null) {
                 throw new CscsException(ErrorCode.USAGE, "--remove " + r + ": " + node + " has no such label (it has "
-                        + new Labels(labels) + ")");
+                        + (labels.isEmpty() ? "none" : new Labels(labels)) + ")");
             }
         }
         o.set("labels", new Labels(labels).toTree());
