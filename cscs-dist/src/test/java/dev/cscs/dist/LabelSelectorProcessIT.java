@@ -59,8 +59,9 @@ class LabelSelectorProcessIT {
                         c.change("canary", canary, "sysctl/kernel.dmesg_restrict", "{\"value\":\"1\"}"))).status()).isEqualTo(201);
 
                 awaitFile(c, "edge1", "kernel.dmesg_restrict = 1");
-                JsonNode row = awaitRow(c, "edge1", r -> r.path("domains").path("canary").path("via").asText().equals("selector ring=canary|beta"));
-                assertThat(row.path("domains").path("global").path("via").asText()).isEqualTo("config");
+                JsonNode row = awaitRow(c, "edge1", r -> r.path("subscriptions").toString().contains("canary"));
+                assertThat(row.path("subscriptions").toString()).isEqualTo("[{\"domain\":\"global\",\"via\":\"config\"},"
+                        + "{\"domain\":\"canary\",\"via\":\"selector ring=canary|beta\"}]");
                 assertThat(cscs(c, "status").out()).contains("by label", "edge1: canary (selector ring=canary|beta)");
                 // the voters have no labels: nothing of canary reaches them
                 assertThat(Files.readString(c.root("n1").resolve(FILE))).contains("kernel.sysrq = 0").doesNotContain("dmesg_restrict");
@@ -70,7 +71,7 @@ class LabelSelectorProcessIT {
                 Path edgeFile = c.root("edge1").resolve(FILE);
                 Eventually.await("edge1 drops canary's value", ProcessCluster.DEADLINE,
                         () -> read(edgeFile).contains("kernel.sysrq = 0") && !read(edgeFile).contains("dmesg_restrict"));
-                awaitRow(c, "edge1", r -> !r.path("domains").has("canary"));
+                awaitRow(c, "edge1", r -> !r.path("subscriptions").toString().contains("canary"));
                 JsonNode members = JSON.readTree(cscs(c, "member", "ls", "-o", "json").out());
                 assertThat(members.path("nodes").path("edge1").path("labels").path("ring").asText()).isEqualTo("stable");
                 assertThat(members.path("nodes").path("edge1").path("labels").path("site").asText())

@@ -126,11 +126,10 @@ public final class StatusCommand implements Callable<Integer> {
     private static void selected(JsonNode s, StringBuilder b) {
         List<String> lines = new ArrayList<>();
         for (JsonNode n : s.path("nodes")) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.path("domains").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> d = it.next();
-                String via = d.getValue().path("via").asText("");
+            for (JsonNode sub : n.path("subscriptions")) {
+                String via = sub.path("via").asText("");
                 if (via.startsWith("selector ")) {
-                    lines.add("  " + n.path("node").asText() + ": " + d.getKey() + " (" + via + ")");
+                    lines.add("  " + n.path("node").asText() + ": " + sub.path("domain").asText() + " (" + via + ")");
                 }
             }
         }

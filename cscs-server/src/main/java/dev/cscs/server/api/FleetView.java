@@ -104,11 +104,8 @@ final class FleetView {
                 lagging |= seq < head.seq();
             }
         }
-        for (JsonNode sub : rep.path("domains")) {
-            // why the node has the domain: its config, or a selector matching its labels
-            String d = sub.path("domain").asText();
-            (domains.has(d) ? (ObjectNode) domains.get(d) : domains.putObject(d)).put("via", sub.path("via").asText());
-        }
+        // the node's domains in order, and why each: its config, or a selector matching its labels
+        row.set("subscriptions", rep.path("domains").isArray() ? rep.path("domains").deepCopy() : Json.MAPPER.createArrayNode());
         for (JsonNode hd : rep.path("heads")) {
             String d = hd.path("domain").asText();
             long seq = hd.path("seq").asLong();
