@@ -3,6 +3,7 @@ package dev.cscs.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cscs.core.testing.Proc;
+import dev.cscs.core.trust.JoinToken;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,5 +128,22 @@ class OfflineVerbsTest {
             assertThat(CliRun.of(verb, "--help").ok().out()).as(verb).containsPattern("Examples?:");
         }
         assertThat(CliRun.of("trust", "init", "--help").ok().out()).contains("Examples:");
+    }
+
+    @Test
+    void aProvisionedDevicesLabelsAreSignedInItsTokenAndABadLabelIsAUsageError() throws Exception {
+        CliRun.of("ca", "init", "--out", p("ca"), "--no-passphrase").ok();
+        CliRun.of("node", "provision", "edge1", "--role", "agent", "--domains", "global", "--labels", "ring=canary,site=plant-b",
+                "--join", "https://127.0.0.1:7400", "--ca", p("ca"), "--genesis", p("genesis.json"), "--sign-with", p("root1.key"),
+                "--sign-with", p("root2.key"), "--out", p("edge1")).ok();
+        JoinToken token = JoinToken.parse(Files.readAllBytes(dir.resolve("edge1/join.token")));
+        assertThat(token.labels().toString()).isEqualTo("ring=canary,site=plant-b");
+
+        CliRun bad = CliRun.of("node", "provision", "edge2", "--role", "agent", "--labels", "ring=can ary", "--join",
+                "https://127.0.0.1:7400", "--ca", p("ca"), "--genesis", p("genesis.json"), "--sign-with", p("root1.key"),
+                "--sign-with", p("root2.key"), "--out", p("edge2"));
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--labels ring: \"can ary\" is not a label value");
+        assertThat(dir.resolve("edge2")).doesNotExist();
     }
 }

@@ -105,6 +105,12 @@ public final class NodeCommand implements Runnable {
         @Override
         public void run() {
             Names.checkNodeId(node);
+            Labels nodeLabels;
+            try {
+                nodeLabels = Labels.parseArg(labels, "--labels");
+            } catch (CscsException e) {
+                throw new CscsException(ErrorCode.USAGE, e.getMessage());
+            }
             domains.forEach(Names::checkDomain);
             if (!JoinToken.ROLES.contains(role)) {
                 throw new CscsException(ErrorCode.USAGE, "--role must be voter, replica or agent");
@@ -127,8 +133,7 @@ public final class NodeCommand implements Runnable {
             X509Certificate cert = "agent".equals(role) && ips.isEmpty() && dns.isEmpty()
                     ? ClusterCa.issueClient(caKey, caCert, node, key.publicKey(), Instant.now(), ClusterCa.NODE_VALIDITY)
                     : ClusterCa.issue(caKey, caCert, node, key.publicKey(), ips, dns, Instant.now(), ClusterCa.NODE_VALIDITY);
-            JoinToken token = JoinToken.issue(node, role, domains, Labels.parseArg(labels, "--labels"), key.publicKey(), Instant.now(),
-                    duration(valid), admins);
+            JoinToken token = JoinToken.issue(node, role, domains, nodeLabels, key.publicKey(), Instant.now(), duration(valid), admins);
 
             KeyFiles.writePrivate(out.resolve("node.key"), key, null);
             Pem.writeCertificates(out.resolve("node.pem"), List.of(cert));
