@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ReconcileRound {
     private static final Logger LOG = LoggerFactory.getLogger(ReconcileRound.class);
-    static final String WAITING = "no verified configuration yet: waiting for the first delivery from the source";
     private final AgentConfig config;
     private final Clock clock;
     private final Inbox inbox;
@@ -63,7 +62,7 @@ final class ReconcileRound {
         List<KeyOverride> overrides = List.of();
         List<String> notes = new ArrayList<>();
         if (!verification.hasBasis()) {
-            results = reconciler.skipAll(WAITING);
+            results = reconciler.skipAll(verification.waiting());
         } else if (!violations.isEmpty()) {
             violations.forEach(v -> problems.add(new Problem(v.code().code(), v.message())));
             results = reconciler.skipAll("keeping what is applied: " + violations.get(0).message());

@@ -45,6 +45,8 @@ final class Verification {
     private HighWaterMarks marks;
     private String marksError;
     private boolean basis;
+    /** After {@link #follow}: the replay has not yet reached what was applied, so a part of it is not applied. */
+    private boolean catchingUp;
     private boolean dirty;
     /** The latest refusal per domain (or per snapshot), until that chain moves on. */
     private final Map<String, Problem> refusals = new LinkedHashMap<>();
@@ -141,6 +143,9 @@ final class Verification {
             }
         }
         dirty |= changed;
+        if (catchingUp && basis && HighWaterMarks.violations(watchedMarks(), chains, "high-water mark").isEmpty()) {
+            catchingUp = false;
+        }
         return new Ingested(changed, refused);
     }
 
@@ -172,6 +177,7 @@ final class Verification {
         domains = List.copyOf(next);
         chains = chains.fresh(genesis, domains);
         basis = false;
+        catchingUp = true;
         dirty = true;
         refusals.clear();
     }
@@ -181,9 +187,20 @@ final class Verification {
         return domains;
     }
 
-    /** Whether there is a verified configuration to enforce: a restored cache, or any delivery. */
+    /**
+     * Whether there is a verified configuration to enforce: a restored cache, or any delivery; after
+     * {@link #follow}, a replay that has reached the high-water marks again (a part of it applied
+     * would look like a rollback).
+     */
     boolean hasBasis() {
-        return basis;
+        return basis && !catchingUp;
+    }
+
+    /** Why there is no basis yet, for the status. */
+    String waiting() {
+        return catchingUp ? "re-verifying the node's domains " + domains + " from the genesis since they changed; "
+                + "keeping what is applied until the source has delivered up to it"
+                : "no verified configuration yet: waiting for the first delivery from the source";
     }
 
     /** Why the verified state may not be applied now; empty when it may. */

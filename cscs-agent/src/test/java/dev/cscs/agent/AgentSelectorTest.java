@@ -94,4 +94,28 @@ class AgentSelectorTest {
         assertThat(r.domains()).extracting(Subscribed::domain).containsExactly("global", "factory-a", "canary");
         assertThat(h.read(FILE)).contains("kernel.dmesg_restrict = 1");
     }
+
+    @Test
+    void whileTheReplayForNewDomainsIsBelowWhatWasAppliedNothingIsAppliedAndTheStatusSaysWhy() {
+        bind("canary", "{\"ring\": [\"canary\"]}");
+        h.source.commitSignedBy(Chains.signerB(), "canary", put("sysctl/kernel.dmesg_restrict", "{\"value\": \"1\"}"));
+        h.source.commit("global", put("sysctl/kernel.sysrq", "{\"value\": \"1\"}"));
+        h.settle();
+        h.settle();
+        String applied = h.read(FILE);
+        assertThat(applied).contains("kernel.sysrq = 1", "kernel.dmesg_restrict = 1");
+
+        h.source.replayLimit = 1; // the re-subscription gets global seq 1 only, below the high-water mark of seq 2
+        h.source.commitSignedBy(Chains.root(), "_nodes", put("node/n1", "{\"role\": \"agent\", \"labels\": {\"ring\": \"stable\"}}"));
+        h.settle();
+        StatusReport waiting = h.settle();
+
+        assertThat(h.read(FILE)).as("a partial replay is never applied: it would be a rollback").isEqualTo(applied);
+        assertThat(waiting.appliers()).allSatisfy(a -> assertThat(a.message()).contains("re-verifying the node's domains"));
+        assertThat(waiting.errors()).isEmpty();
+
+        h.source.release();
+        h.settle();
+        assertThat(h.read(FILE)).contains("kernel.sysrq = 1").doesNotContain("dmesg_restrict");
+    }
 }

@@ -28,6 +28,9 @@ final class TestSource implements ChangesetFeed {
     /** Logs new commits without delivering them: they reach the agent only in a snapshot (compaction). */
     boolean muted;
     long subscribedFrom = -1;
+    /** How many items a new subscription gets at once; the rest wait for {@link #release()}. */
+    int replayLimit = Integer.MAX_VALUE;
+    private final List<FeedItem> held = new ArrayList<>();
 
     static PrivateKeyRef signerOf(String domain) {
         return switch (domain) {
@@ -69,6 +72,13 @@ final class TestSource implements ChangesetFeed {
         state.accept(cs);
         push(cs);
         return cs;
+    }
+
+    /** Delivers what {@link #replayLimit} held back from the last subscription. */
+    void release() {
+        List<FeedItem> rest = List.copyOf(held);
+        held.clear();
+        listeners.forEach(l -> l.onChangesets(rest));
     }
 
     /** Tells every subscriber the source went away, then that it is back with nothing new. */
@@ -120,7 +130,10 @@ final class TestSource implements ChangesetFeed {
     public AutoCloseable subscribe(List<String> domains, long fromRevision, FeedListener listener) {
         subscribedFrom = fromRevision;
         if (!silent) {
-            listener.onChangesets(log.stream().filter(i -> i.revision() > fromRevision).toList());
+            List<FeedItem> replay = log.stream().filter(i -> i.revision() > fromRevision).toList();
+            int now = Math.min(replayLimit, replay.size());
+            listener.onChangesets(replay.subList(0, now));
+            held.addAll(replay.subList(now, replay.size()));
             listeners.add(listener);
         }
         return () -> listeners.remove(listener);
