@@ -80,14 +80,20 @@ final class Verification {
         if (saved.isEmpty()) {
             return List.of();
         }
-        List<String> savedDomains = saved.get().domains();
+        List<String> listed = saved.get().domains();
+        if (listed.isEmpty() || !Names.NODES.equals(listed.get(listed.size() - 1))) {
+            // a cache from before the agent followed the registry lacks its history
+            LOG.info("the verified cache does not hold the node registry: verifying again from revision 0");
+            return List.of();
+        }
+        List<String> savedDomains = listed.subList(0, listed.size() - 1);
         if (savedDomains.size() > domains.size() && savedDomains.subList(0, domains.size()).equals(domains)) {
             // the config's domains and, after them, those selectors added: the first round resolves them again
             follow(savedDomains);
         }
         if (!savedDomains.equals(domains)) {
             // an ordinary config change: the cache lacks the history of any new domain
-            LOG.info("the watched domains changed from {} to {}: verifying again from revision 0", saved.get().domains(), domains);
+            LOG.info("the watched domains changed from {} to {}: verifying again from revision 0", savedDomains, domains);
             return List.of();
         }
         VerifiedChains candidate = chains.fresh(genesis);
@@ -231,7 +237,10 @@ final class Verification {
     Optional<Problem> commit() {
         try {
             if (dirty) {
-                cache.save(domains, chains.revision(), chains.accepted());
+                // _nodes last: the cache holds the registry's history too
+                List<String> followed = new ArrayList<>(domains);
+                followed.add(Names.NODES);
+                cache.save(followed, chains.revision(), chains.accepted());
                 dirty = false;
             }
             if (marks.advance(chains.heads(domains))) {
