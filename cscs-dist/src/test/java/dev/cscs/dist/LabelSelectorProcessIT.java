@@ -54,11 +54,14 @@ class LabelSelectorProcessIT {
                 CliRun bind = cscs(c, "trust", "update", "--selector", "canary=ring=canary|beta", "--sign-with", rootKey.toString());
                 assertThat(bind.exit()).as(bind.err()).isZero();
                 assertThat(bind.err()).contains("domain changed: canary (selector ring=canary|beta)");
+                long bound = System.nanoTime();
                 Head canary = c.awaitHead("n1", "canary");
                 assertThat(c.post("n1", "/v1/changesets", ChangesetCodec.toCompactJson(
                         c.change("canary", canary, "sysctl/kernel.dmesg_restrict", "{\"value\":\"1\"}"))).status()).isEqualTo(201);
 
                 awaitFile(c, "edge1", "kernel.dmesg_restrict = 1");
+                System.out.printf("labels: selector bound and a value put to the value on the edge device: %d ms%n",
+                        (System.nanoTime() - bound) / 1_000_000);
                 JsonNode row = awaitRow(c, "edge1", r -> r.path("subscriptions").toString().contains("canary"));
                 assertThat(row.path("subscriptions").toString()).isEqualTo("[{\"domain\":\"global\",\"via\":\"config\"},"
                         + "{\"domain\":\"canary\",\"via\":\"selector ring=canary|beta\"}]");
@@ -66,11 +69,15 @@ class LabelSelectorProcessIT {
                 // the voters have no labels: nothing of canary reaches them
                 assertThat(Files.readString(c.root("n1").resolve(FILE))).contains("kernel.sysrq = 0").doesNotContain("dmesg_restrict");
 
+                long t0 = System.nanoTime();
                 CliRun relabel = cscs(c, "member", "label", "edge1", "ring=stable", "--sign-with", rootKey.toString());
                 assertThat(relabel.exit()).as(relabel.err()).isZero();
                 Path edgeFile = c.root("edge1").resolve(FILE);
                 Eventually.await("edge1 drops canary's value", ProcessCluster.DEADLINE,
                         () -> read(edgeFile).contains("kernel.sysrq = 0") && !read(edgeFile).contains("dmesg_restrict"));
+                // a figure, not an assertion: from the signed label change to the device's file without the domain
+                System.out.printf("labels: member label to the edge device's file without the domain: %d ms%n",
+                        (System.nanoTime() - t0) / 1_000_000);
                 awaitRow(c, "edge1", r -> !r.path("subscriptions").toString().contains("canary"));
                 JsonNode members = JSON.readTree(cscs(c, "member", "ls", "-o", "json").out());
                 assertThat(members.path("nodes").path("edge1").path("labels").path("ring").asText()).isEqualTo("stable");

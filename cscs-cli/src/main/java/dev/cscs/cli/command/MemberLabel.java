@@ -18,8 +18,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "label", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Set or remove a node's labels (signed by operators, in its _nodes record).",
             "The trust policy binds domains to labels with selectors (`cscs trust update --selector`): the node",
-            "takes up or drops those domains within a second, with no config edit and no restart. Labels a node",
-            "was provisioned with (its join token's) are the starting point until its record names its own."},
+            "takes up or drops those domains as soon as the change reaches it, with no config edit and no restart.",
+            "Labels a node was provisioned with (its join token's) stand until its record names its own."},
         footer = {"", "Examples:", "  cscs member label edge7 ring=canary site=plant-b --sign-with operator.key",
             "  cscs member label edge7 --remove ring --sign-with operator.key"})
 final class MemberLabel extends MemberCommand.Change {
