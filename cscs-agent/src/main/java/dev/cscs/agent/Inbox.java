@@ -10,7 +10,7 @@ import java.util.List;
  * and wake the loop; verification happens later, on the reconcile thread, so a slow signature
  * check never holds up the source.
  */
-final class Inbox implements FeedListener {
+final class Inbox {
     /** A queued delivery. */
     sealed interface Event permits Batch, Snapshot {
     }
@@ -32,27 +32,8 @@ final class Inbox implements FeedListener {
         this.wake = wake;
     }
 
-    @Override
-    public void onChangesets(List<FeedItem> items) {
-        deliver(current(), new Batch(List.copyOf(items)));
-    }
-
-    @Override
-    public void onSnapshot(long revision, List<FeedItem> all) {
-        deliver(current(), new Snapshot(revision, List.copyOf(all)));
-    }
-
-    @Override
-    public void onDisconnected(String why) {
-        disconnected(current(), why);
-    }
-
-    private synchronized int current() {
-        return generation;
-    }
-
     /**
-     * A listener for a new subscription, replacing the one before: what is queued is dropped, and
+     * The listener for a new subscription, replacing the one before: what is queued is dropped, and
      * so is anything the replaced subscription still delivers after it was closed.
      */
     synchronized FeedListener renew() {

@@ -89,14 +89,14 @@ final class Verification {
         List<String> savedDomains = listed.subList(0, listed.size() - 1);
         if (savedDomains.size() > domains.size() && savedDomains.subList(0, domains.size()).equals(domains)) {
             // the config's domains and, after them, those selectors added: the first round resolves them again
-            follow(savedDomains);
+            domains = List.copyOf(savedDomains);
         }
         if (!savedDomains.equals(domains)) {
             // an ordinary config change: the cache lacks the history of any new domain
             LOG.info("the watched domains changed from {} to {}: verifying again from revision 0", savedDomains, domains);
             return List.of();
         }
-        VerifiedChains candidate = chains.fresh(genesis);
+        VerifiedChains candidate = chains.fresh(genesis, domains);
         for (FeedItem item : saved.get().items()) {
             Optional<Refusal> r = candidate.offer(item);
             if (r.isPresent()) {
@@ -156,7 +156,7 @@ final class Verification {
     }
 
     private Optional<Refusal> snapshot(Inbox.Snapshot s) {
-        VerifiedChains candidate = chains.fresh(genesis);
+        VerifiedChains candidate = chains.fresh(genesis, domains);
         for (FeedItem item : s.items()) {
             Optional<Refusal> r = candidate.offer(item);
             if (r.isPresent()) {

@@ -75,12 +75,7 @@ final class VerifiedChains {
         return new VerifiedChains(ChainState.fromGenesis(genesis, anchor), domains, validator);
     }
 
-    /** A fresh view from the same genesis, for re-verifying a snapshot from the start. */
-    VerifiedChains fresh(Changeset genesis) {
-        return fresh(genesis, domains);
-    }
-
-    /** A fresh view of other domains from the same genesis, when the node's domains change. */
+    /** A fresh view of {@code watched} from the same genesis: to re-verify a snapshot or a cache, or when the node's domains change. */
     VerifiedChains fresh(Changeset genesis, Collection<String> watched) {
         return new VerifiedChains(ChainState.fromGenesis(genesis, genesisDigest), watched, validator);
     }

@@ -48,13 +48,9 @@ final class MemberLabel extends MemberCommand.Change {
         }
         JsonNode before = o.has("labels") ? o.get("labels") : known.path("labels");
         SortedMap<String, String> labels = new TreeMap<>(before.isObject() ? Labels.parse(before, "labels").values() : new TreeMap<>());
-        try {
-            labels.putAll(Labels.parseArg(String.join(",", set), "labels").values());
-        } catch (CscsException e) {
-            throw new CscsException(ErrorCode.USAGE, e.getMessage());
-        }
+        labels.putAll(DomainArgs.usage(() -> Labels.parseArg(String.join(",", set), "labels")).values());
         for (String r : remove) {
-            if (labels.remove(Labels.checkKey(r, "--remove")) == null) {
+            if (labels.remove(DomainArgs.usage(() -> Labels.checkKey(r, "--remove"))) == null) {
                 throw new CscsException(ErrorCode.USAGE, "--remove " + r + ": " + node + " has no such label (it has "
                         + (labels.isEmpty() ? "none" : new Labels(labels)) + ")");
             }

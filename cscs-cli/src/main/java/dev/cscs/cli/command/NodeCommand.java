@@ -105,12 +105,7 @@ public final class NodeCommand implements Runnable {
         @Override
         public void run() {
             Names.checkNodeId(node);
-            Labels nodeLabels;
-            try {
-                nodeLabels = Labels.parseArg(labels, "--labels");
-            } catch (CscsException e) {
-                throw new CscsException(ErrorCode.USAGE, e.getMessage());
-            }
+            Labels nodeLabels = DomainArgs.usage(() -> Labels.parseArg(labels, "--labels"));
             domains.forEach(Names::checkDomain);
             if (!JoinToken.ROLES.contains(role)) {
                 throw new CscsException(ErrorCode.USAGE, "--role must be voter, replica or agent");

@@ -54,10 +54,10 @@ public final class TrustInitCommand implements Runnable {
             description = "Limit a domain's changesets to these appliers (default: all).")
     List<String> scopes = new ArrayList<>();
 
-    @Option(names = "--constraints", paramLabel = "NAME=FILE", description = ConstraintArgs.HELP)
+    @Option(names = "--constraints", paramLabel = "NAME=FILE", description = DomainArgs.CONSTRAINTS_HELP)
     List<String> constraints = new ArrayList<>();
 
-    @Option(names = "--selector", paramLabel = "NAME=LABEL=VALUE[|VALUE][,...]", description = SelectorArgs.HELP)
+    @Option(names = "--selector", paramLabel = "NAME=LABEL=VALUE[|VALUE][,...]", description = DomainArgs.SELECTOR_HELP)
     List<String> selectors = new ArrayList<>();
 
     @Option(names = "--operators", paramLabel = "PUB[,PUB...][:N]", description = "Keys that sign membership changes and join tokens.")
@@ -117,13 +117,13 @@ public final class TrustInitCommand implements Runnable {
             }
         }
         domainSpecs.forEach((name, spec) -> policy.domain(name, spec.threshold(), spec.keys(), scopeOf.get(name)));
-        ConstraintArgs.read(constraints).forEach((name, c) -> {
+        DomainArgs.constraints(constraints).forEach((name, c) -> {
             if (!domainSpecs.containsKey(name)) {
                 throw new CscsException(ErrorCode.USAGE, "--constraints " + name + ": no --domain " + name);
             }
             policy.constraints(name, c);
         });
-        SelectorArgs.read(selectors).forEach((name, sel) -> {
+        DomainArgs.selectors(selectors).forEach((name, sel) -> {
             if (!domainSpecs.containsKey(name)) {
                 throw new CscsException(ErrorCode.USAGE, "--selector " + name + ": no --domain " + name);
             }

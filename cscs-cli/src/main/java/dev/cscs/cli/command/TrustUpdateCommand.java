@@ -65,13 +65,13 @@ public final class TrustUpdateCommand implements Runnable {
     @Option(names = "--scope", paramLabel = "NAME=APPLIER[,APPLIER...]", description = "Limit a domain to these appliers.")
     List<String> scopes = new ArrayList<>();
 
-    @Option(names = "--constraints", paramLabel = "NAME=FILE", description = ConstraintArgs.HELP)
+    @Option(names = "--constraints", paramLabel = "NAME=FILE", description = DomainArgs.CONSTRAINTS_HELP)
     List<String> constraints = new ArrayList<>();
 
     @Option(names = "--clear-constraints", paramLabel = "NAME", description = "Remove every constraint of a domain.")
     List<String> clearConstraints = new ArrayList<>();
 
-    @Option(names = "--selector", paramLabel = "NAME=LABEL=VALUE[|VALUE][,...]", description = SelectorArgs.HELP)
+    @Option(names = "--selector", paramLabel = "NAME=LABEL=VALUE[|VALUE][,...]", description = DomainArgs.SELECTOR_HELP)
     List<String> selectors = new ArrayList<>();
 
     @Option(names = "--clear-selector", paramLabel = "NAME", description = "Unbind a domain from labels: only devices whose config names it keep it.")
@@ -179,8 +179,8 @@ public final class TrustUpdateCommand implements Runnable {
                     ? new ArrayList<>(current.domains().get(name).appliers()) : null;
             b.domain(name, spec.threshold(), spec.keys(), scope);
         }
-        ConstraintArgs.read(constraints).forEach(b::constraints);
-        SelectorArgs.read(selectors).forEach(b::selector);
+        DomainArgs.constraints(constraints).forEach(b::constraints);
+        DomainArgs.selectors(selectors).forEach(b::selector);
         for (String d : clearSelectors) {
             b.selector(Names.checkDomain(d), null);
         }

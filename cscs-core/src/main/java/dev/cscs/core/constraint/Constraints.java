@@ -11,7 +11,6 @@ import dev.cscs.core.model.Names;
 import dev.cscs.core.model.Op;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,11 +34,7 @@ public record Constraints(Map<String, ApplierRules> byApplier) {
 
     /** Reads {@code node} (the value of {@code path}); every error names where it is. */
     public static Constraints parse(JsonNode node, String path) {
-        Set<String> names = new HashSet<>();
-        if (node != null && node.isObject()) {
-            node.fieldNames().forEachRemaining(names::add);
-        }
-        JsonFields.object(node, path, Set.of(), names);
+        JsonFields.object(node, path, Set.of(), JsonFields.fieldNames(node));
         if (node.isEmpty()) {
             throw CscsException.malformed(path + ": empty; leave it out for no constraints");
         }

@@ -2,6 +2,7 @@ package dev.cscs.core.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cscs.core.error.CscsException;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Set;
 
@@ -26,6 +27,15 @@ public final class JsonFields {
             }
         }
         return node;
+    }
+
+    /** The field names of {@code n} (none if it is not an object): for an object whose fields are names of the caller's choosing. */
+    public static Set<String> fieldNames(JsonNode n) {
+        Set<String> names = new HashSet<>();
+        if (n != null && n.isObject()) {
+            n.fieldNames().forEachRemaining(names::add);
+        }
+        return names;
     }
 
     public static String text(JsonNode node, String field, String path) {

@@ -15,7 +15,6 @@ import dev.cscs.core.model.Signature;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,11 +34,11 @@ public final class PolicyCodec {
     public static TrustPolicy parse(JsonNode v) {
         String path = "policy";
         JsonFields.object(v, path, Set.of("keys", "roots", "operators", "domains"), Set.of());
-        Map<String, KeyEntry> keys = keys(JsonFields.object(v.get("keys"), path + ".keys", Set.of(), anyName(v.get("keys"))));
+        Map<String, KeyEntry> keys = keys(JsonFields.object(v.get("keys"), path + ".keys", Set.of(), JsonFields.fieldNames(v.get("keys"))));
         KeySet roots = keySet(v.get("roots"), path + ".roots", keys);
         KeySet operators = keySet(v.get("operators"), path + ".operators", keys);
         JsonNode d = v.get("domains");
-        JsonFields.object(d, path + ".domains", Set.of(), anyName(d));
+        JsonFields.object(d, path + ".domains", Set.of(), JsonFields.fieldNames(d));
         if (d.size() > MAX_DOMAINS) {
             throw CscsException.malformed(path + ".domains: more than " + MAX_DOMAINS + " domains");
         }
@@ -78,14 +77,6 @@ public final class PolicyCodec {
             domains.put(e.getKey(), new DomainRule(signers.keyids(), signers.threshold(), appliers, constraints, selector));
         }
         return new TrustPolicy(keys, roots, operators, domains);
-    }
-
-    private static Set<String> anyName(JsonNode n) {
-        Set<String> names = new HashSet<>();
-        if (n != null) {
-            n.fieldNames().forEachRemaining(names::add);
-        }
-        return names;
     }
 
     private static Map<String, KeyEntry> keys(JsonNode k) {

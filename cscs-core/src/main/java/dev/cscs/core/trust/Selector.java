@@ -1,7 +1,6 @@
 package dev.cscs.core.trust;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cscs.core.error.CscsException;
@@ -61,22 +60,6 @@ public record Selector(SortedMap<String, List<String>> match) {
             out.put(e.getKey(), new ArrayList<>(values));
         }
         return new Selector(out);
-    }
-
-    /** {@code LABEL=VALUE[|VALUE][,LABEL=VALUE...]}, as {@code trust update --selector} takes it. */
-    public static ObjectNode treeOfArg(String arg, String option) {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        for (String part : arg.split(",", -1)) {
-            int eq = part.indexOf('=');
-            if (eq <= 0 || eq == part.length() - 1) {
-                throw CscsException.malformed(option + ": " + part + " is not LABEL=VALUE[|VALUE...]");
-            }
-            ArrayNode values = o.putArray(part.substring(0, eq));
-            for (String v : part.substring(eq + 1).split("\\|", -1)) {
-                values.add(v);
-            }
-        }
-        return o;
     }
 
     ObjectNode toTree() {

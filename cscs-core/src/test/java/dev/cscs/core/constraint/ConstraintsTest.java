@@ -39,7 +39,7 @@ class ConstraintsTest {
         assertThat(broken("sshd/alias", "{\"settings\": {\"ChallengeResponseAuthentication\": \"yes\"}}"))
                 .containsExactly("sshd.fields.settings.KbdInteractiveAuthentication");
         // a look-alike outside ASCII is not folded to an allowed value
-        assertThat(broken("sshd/kelvin", "{\"settings\": {\"PasswordAuthentication\": \"n\u00f8\"}}")).hasSize(1);
+        assertThat(broken("sshd/lookalike", "{\"settings\": {\"PasswordAuthentication\": \"n\u00f8\"}}")).hasSize(1);
     }
 
     @Test
