@@ -31,8 +31,11 @@ class AutopilotProcessIT {
             + ", autopilot: {voters: 3, replaceAfter: 5s, minInterval: 3s, removeDeadAfter: 1h}";
     /** From SIGKILL to the new voter: an election, the new leader's own replaceAfter and minInterval, and slack. */
     private static final Duration REPLACED_WITHIN = Duration.ofSeconds(45);
-    /** No window without an acknowledged write longer than an election: detecting the dead leader, voting, retrying. */
-    private static final Duration LONGEST_GAP = ELECTION_MAX.multipliedBy(3);
+    /**
+     * Writes go on with the two survivors: no stall as long as a few elections (detecting the dead leader, voting, the
+     * client's retry, on two busy cores). A stall, not a speed figure: the gap itself is printed, not judged.
+     */
+    private static final Duration LONGEST_GAP = ELECTION_MAX.multipliedBy(6);
     private static final Duration STARTUP = Duration.ofMinutes(3);
     /** Several times replaceAfter + minInterval: long enough for a flap to show. */
     private static final Duration OBSERVE = Duration.ofSeconds(20);
