@@ -6,6 +6,7 @@ import dev.cscs.agent.applier.Appliers;
 import dev.cscs.agent.applier.ApplyContext;
 import dev.cscs.agent.applier.Reachability;
 import dev.cscs.agent.feed.ChangesetFeed;
+import dev.cscs.agent.feed.FeedSubscription;
 import dev.cscs.agent.os.CommandRunner;
 import dev.cscs.agent.os.SshdCheckRunner;
 import dev.cscs.agent.status.StatusReport;
@@ -26,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +59,7 @@ public final class Agent implements AutoCloseable {
     private volatile boolean closed;
     private boolean started;
     private long reconciles;
-    private AutoCloseable subscription;
+    private FeedSubscription subscription;
     private Scheduler.Cancellable periodic;
 
     private Agent(Builder b) {
@@ -86,8 +88,10 @@ public final class Agent implements AutoCloseable {
                 .live(config.live()).protectedPorts(config.protectedPorts())
                 .reachability(b.reachability, config.confirmTimeout()).stateDir(config.stateDir()).build();
         AuditLog audit = new AuditLog(config.auditLog(), clock, config.nodeId());
+        FreshnessWatch freshness = new FreshnessWatch(config.maxStaleness(), b.nanos, config.stateDir().resolve("freshness.json"),
+                !config.dryRun());
         this.verification = new Verification(Objects.requireNonNull(b.genesis, "genesis"), b.anchor, config.domains(),
-                (key, value) -> validate(known, key, value), config.stateDir());
+                (key, value) -> validate(known, key, value), config.stateDir(), freshness);
         this.publisher = new StatusPublisher(b.sink, clock, config.statusInterval());
         this.metrics = b.metrics;
         this.quiescence = new Quiescence(scheduler, clock, config.quietMin(), config.quietMax(), () -> safely("feed"));
@@ -246,6 +250,10 @@ public final class Agent implements AutoCloseable {
             reconciles++;
             StatusReport report = round.run();
             followWanted();
+            verification.abandonSource().ifPresent(why -> {
+                LOG.warn("agent {}: leaving its source: {}", config.nodeId(), why);
+                subscription.abandonSource(why);
+            });
             last = report;
             metrics.reconciled(report);
             LOG.debug("reconcile ({}): {}", trigger, report.appliers());
@@ -268,6 +276,7 @@ public final class Agent implements AutoCloseable {
         private List<Applier> appliers;
         private AgentMetrics metrics = AgentMetrics.none();
         private Labels labels = Labels.NONE;
+        private LongSupplier nanos = System::nanoTime;
 
         private Builder(AgentConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -315,6 +324,12 @@ public final class Agent implements AutoCloseable {
 
         public Builder clock(Clock c) {
             this.clock = Objects.requireNonNull(c);
+            return this;
+        }
+
+        /** The monotonic clock staleness is measured on; default {@link System#nanoTime}. */
+        Builder nanos(LongSupplier n) {
+            this.nanos = Objects.requireNonNull(n);
             return this;
         }
 

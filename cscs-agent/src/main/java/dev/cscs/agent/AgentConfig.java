@@ -30,11 +30,15 @@ import java.util.Set;
  * @param confirmTimeout    commit-confirm: how long the node may take to reach the cluster after a firewall change
  * @param stateDir          the high-water marks and the verified-changeset cache live here
  * @param auditLog          the JSON-lines audit log
+ * @param maxStaleness      with no signed freshness record newer than this, the device is stale (default 10 min;
+ *                          0: never); armed once the verified registry names a key that signs them
  */
 public record AgentConfig(String nodeId, List<String> domains, Path root, List<String> appliers,
                           Duration reconcileInterval, Duration quietMin, Duration quietMax, Duration statusInterval,
                           boolean dryRun, boolean live, List<Integer> protectedPorts, Duration confirmTimeout,
-                          Path stateDir, Path auditLog) {
+                          Path stateDir, Path auditLog, Duration maxStaleness) {
+    public static final Duration MAX_STALENESS = Duration.ofMinutes(10);
+
     public AgentConfig {
         Names.checkNodeId(nodeId);
         domains = List.copyOf(domains);
@@ -66,6 +70,9 @@ public record AgentConfig(String nodeId, List<String> domains, Path root, List<S
         protectedPorts = List.copyOf(protectedPorts);
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(auditLog, "auditLog");
+        if (maxStaleness == null || maxStaleness.isNegative()) {
+            throw bad("maxStaleness must be 0 (never stale) or a positive duration, got " + maxStaleness);
+        }
     }
 
     /** The documented defaults; live exactly when {@code root} is {@code /}; the audit log in the state dir. */
@@ -73,22 +80,27 @@ public record AgentConfig(String nodeId, List<String> domains, Path root, List<S
         return new AgentConfig(nodeId, domains, root, Appliers.all().stream().map(Applier::name).toList(),
                 Duration.ofSeconds(60), Duration.ofMillis(50), Duration.ofSeconds(2), Duration.ofSeconds(30),
                 false, root.toAbsolutePath().normalize().equals(Path.of("/")), List.of(), Duration.ofSeconds(10),
-                stateDir, stateDir.resolve("audit.jsonl"));
+                stateDir, stateDir.resolve("audit.jsonl"), MAX_STALENESS);
     }
 
     public AgentConfig withAppliers(List<String> names) {
         return new AgentConfig(nodeId, domains, root, names, reconcileInterval, quietMin, quietMax, statusInterval, dryRun,
-                live, protectedPorts, confirmTimeout, stateDir, auditLog);
+                live, protectedPorts, confirmTimeout, stateDir, auditLog, maxStaleness);
     }
 
     public AgentConfig withDryRun(boolean dry) {
         return new AgentConfig(nodeId, domains, root, appliers, reconcileInterval, quietMin, quietMax, statusInterval, dry,
-                live, protectedPorts, confirmTimeout, stateDir, auditLog);
+                live, protectedPorts, confirmTimeout, stateDir, auditLog, maxStaleness);
     }
 
     public AgentConfig withTimings(Duration reconcile, Duration min, Duration max, Duration status) {
         return new AgentConfig(nodeId, domains, root, appliers, reconcile, min, max, status, dryRun, live, protectedPorts,
-                confirmTimeout, stateDir, auditLog);
+                confirmTimeout, stateDir, auditLog, maxStaleness);
+    }
+
+    public AgentConfig withMaxStaleness(Duration d) {
+        return new AgentConfig(nodeId, domains, root, appliers, reconcileInterval, quietMin, quietMax, statusInterval, dryRun,
+                live, protectedPorts, confirmTimeout, stateDir, auditLog, d);
     }
 
     private static void positive(String what, Duration d) {

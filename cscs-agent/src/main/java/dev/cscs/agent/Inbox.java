@@ -2,6 +2,7 @@ package dev.cscs.agent;
 
 import dev.cscs.agent.feed.FeedItem;
 import dev.cscs.agent.feed.FeedListener;
+import dev.cscs.core.trust.Freshness;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,13 +13,16 @@ import java.util.List;
  */
 final class Inbox {
     /** A queued delivery. */
-    sealed interface Event permits Batch, Snapshot {
+    sealed interface Event permits Batch, Snapshot, Fresh {
     }
 
     record Batch(List<FeedItem> items) implements Event {
     }
 
     record Snapshot(long revision, List<FeedItem> items) implements Event {
+    }
+
+    record Fresh(long revision, Freshness freshness) implements Event {
     }
 
     private final Runnable wake;
@@ -48,6 +52,11 @@ final class Inbox {
             @Override
             public void onSnapshot(long revision, List<FeedItem> all) {
                 deliver(mine, new Snapshot(revision, List.copyOf(all)));
+            }
+
+            @Override
+            public void onFreshness(long revision, Freshness record) {
+                deliver(mine, new Fresh(revision, record));
             }
 
             @Override

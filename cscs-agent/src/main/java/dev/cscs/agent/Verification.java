@@ -51,9 +51,12 @@ final class Verification {
     /** The latest refusal per domain (or per snapshot), until that chain moves on. */
     private final Map<String, Problem> refusals = new LinkedHashMap<>();
     private final List<Problem> stateProblems = new ArrayList<>();
+    private final FreshnessWatch freshness;
 
     /** Throws {@code UNTRUSTED_ANCHOR} or a verification error when the genesis itself is not trustworthy. */
-    Verification(Changeset genesis, Digest anchor, List<String> domains, BiConsumer<String, JsonNode> validator, Path stateDir) {
+    Verification(Changeset genesis, Digest anchor, List<String> domains, BiConsumer<String, JsonNode> validator, Path stateDir,
+                 FreshnessWatch freshness) {
+        this.freshness = freshness;
         this.genesis = genesis;
         this.domains = List.copyOf(domains);
         this.chains = VerifiedChains.fromGenesis(genesis, anchor, domains, validator);
@@ -120,6 +123,11 @@ final class Verification {
         boolean changed = false;
         List<Refusal> refused = new ArrayList<>();
         for (Inbox.Event ev : events) {
+            if (ev instanceof Inbox.Fresh f) {
+                // in its place: the view holds every changeset the source delivered before the record
+                freshness.offer(f.freshness(), chains, domains);
+                continue;
+            }
             basis = true;
             if (ev instanceof Inbox.Batch b) {
                 for (FeedItem item : b.items()) {
@@ -286,10 +294,16 @@ final class Verification {
         return out;
     }
 
-    /** Refusals, state problems and values their applier refused, for the status report. */
+    /** Why the agent should leave its source now (it withheld, or the device is stale), if it should. */
+    Optional<String> abandonSource() {
+        return freshness.abandon(chains);
+    }
+
+    /** Refusals, state problems, staleness and values their applier refused, for the status report. */
     List<Problem> problems() {
         List<Problem> out = new ArrayList<>(refusals.values());
         out.addAll(stateProblems);
+        out.addAll(freshness.problems(chains));
         for (String d : domains) {
             chains.invalid(d).forEach((key, why) -> out.add(problem(ErrorCode.INVALID_VALUE, d + ": " + key + ": " + why)));
         }

@@ -189,7 +189,7 @@ class AgentReconcileTest {
     void keysOfAppliersNotRunAreIgnoredAndAnUnknownDomainIsReportedNotFatal() {
         h = new Harness(tmp).configure(c -> new AgentConfig(c.nodeId(), List.of("global", "factory-a", "factory-b"), c.root(),
                 List.of("yum", "sysctl"), c.reconcileInterval(), c.quietMin(), c.quietMax(), c.statusInterval(), false, false,
-                List.of(), c.confirmTimeout(), c.stateDir(), c.auditLog())).start();
+                List.of(), c.confirmTimeout(), c.stateDir(), c.auditLog(), c.maxStaleness())).start();
         h.source.commit("global", put("yum/epel", Harness.YUM), put("service/telnet.socket", "{\"state\": \"masked\"}"));
         StatusReport r = h.settle();
 

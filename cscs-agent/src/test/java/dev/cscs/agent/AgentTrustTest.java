@@ -224,7 +224,7 @@ class AgentTrustTest {
 
         h.configure(c -> new AgentConfig(c.nodeId(), List.of("global"), c.root(), c.appliers(), c.reconcileInterval(),
                 c.quietMin(), c.quietMax(), c.statusInterval(), false, false, List.of(), c.confirmTimeout(), c.stateDir(),
-                c.auditLog()));
+                c.auditLog(), c.maxStaleness()));
         StatusReport r = h.restart(h.source).settle();
 
         assertThat(r.errors()).isEmpty();

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -18,7 +19,7 @@ import java.util.stream.Stream;
 
 /**
  * One agent on a temp root, offline ({@code live=false}), with real appliers, a scripted
- * runner, the {@link TestSource} as its feed and virtual time. {@link #restart} keeps the
+ * runner, the {@link TestSource} as its feed and virtual time (its monotonic clock too). {@link #restart} keeps the
  * root and the state dir, as a reboot would.
  */
 final class Harness implements AutoCloseable {
@@ -49,7 +50,8 @@ final class Harness implements AutoCloseable {
 
     Harness start() {
         agent = Agent.builder(config).genesis(Chains.genesis(), null).feed(source).statusSink(sent::add)
-                .labels(labels).runner(runner).clock(scheduler.clock).scheduler(scheduler).build();
+                .labels(labels).runner(runner).clock(scheduler.clock).scheduler(scheduler)
+                .nanos(() -> Duration.between(Instant.EPOCH, scheduler.clock.instant()).toNanos()).build();
         agent.start();
         return this;
     }

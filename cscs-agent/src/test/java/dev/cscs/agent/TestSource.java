@@ -3,6 +3,8 @@ package dev.cscs.agent;
 import dev.cscs.agent.feed.ChangesetFeed;
 import dev.cscs.agent.feed.FeedItem;
 import dev.cscs.agent.feed.FeedListener;
+import dev.cscs.agent.feed.FeedSubscription;
+import dev.cscs.core.trust.Freshness;
 import dev.cscs.core.crypto.PrivateKeyRef;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.Op;
@@ -31,6 +33,7 @@ final class TestSource implements ChangesetFeed {
     /** How many items a new subscription gets at once; the rest wait for {@link #release()}. */
     int replayLimit = Integer.MAX_VALUE;
     private final List<FeedItem> held = new ArrayList<>();
+    private final List<String> abandoned = new ArrayList<>();
 
     static PrivateKeyRef signerOf(String domain) {
         return switch (domain) {
@@ -100,6 +103,17 @@ final class TestSource implements ChangesetFeed {
         return item;
     }
 
+    /** Delivers a signed freshness record at the next revision, after everything delivered before. */
+    void fresh(Freshness f) {
+        long at = ++revision;
+        listeners.forEach(l -> l.onFreshness(at, f));
+    }
+
+    /** Why the agent left this source, each time it did. */
+    List<String> abandoned() {
+        return List.copyOf(abandoned);
+    }
+
     /** Delivers everything in the log as a snapshot (with the genesis at revision 0, as the store sends it). */
     void snapshot() {
         snapshot(log);
@@ -127,7 +141,7 @@ final class TestSource implements ChangesetFeed {
     }
 
     @Override
-    public AutoCloseable subscribe(List<String> domains, long fromRevision, FeedListener listener) {
+    public FeedSubscription subscribe(List<String> domains, long fromRevision, FeedListener listener) {
         subscribedFrom = fromRevision;
         if (!silent) {
             List<FeedItem> replay = log.stream().filter(i -> i.revision() > fromRevision).toList();
@@ -136,6 +150,16 @@ final class TestSource implements ChangesetFeed {
             held.addAll(replay.subList(now, replay.size()));
             listeners.add(listener);
         }
-        return () -> listeners.remove(listener);
+        return new FeedSubscription() {
+            @Override
+            public void close() {
+                listeners.remove(listener);
+            }
+
+            @Override
+            public void abandonSource(String why) {
+                abandoned.add(why);
+            }
+        };
     }
 }

@@ -334,13 +334,18 @@ public final class ProcessCluster implements AutoCloseable {
     public Path edgeConfig(String id, Path token) throws IOException {
         List<String> urls = new ArrayList<>();
         ids().forEach(n -> urls.add(url(n)));
+        return edgeConfig(id, token, urls, "");
+    }
+
+    /** As above, streaming from {@code endpoints} in order, with {@code agentSettings} (", maxStaleness: 6s") in its agent section. */
+    public Path edgeConfig(String id, Path token, List<String> endpoints, String agentSettings) throws IOException {
         Path file = dir.resolve(id + ".yaml");
         Files.writeString(file, String.join("\n",
                 "node: {id: " + id + ", dataDir: " + dir.resolve(id) + ", domains: [global]}",
-                "server: {endpoints: [" + String.join(", ", urls) + "]" + (token == null ? "" : ", token: " + token) + "}",
+                "server: {endpoints: [" + String.join(", ", endpoints) + "]" + (token == null ? "" : ", token: " + token) + "}",
                 "trust: {genesis: " + dir.resolve("genesis.json") + "}",
                 "insecure: true",
-                "agent: {root: " + root(id) + ", quietPeriod: 10ms, quietMax: 200ms, appliers: [sysctl]}",
+                "agent: {root: " + root(id) + ", quietPeriod: 10ms, quietMax: 200ms, appliers: [sysctl]" + agentSettings + "}",
                 "log: {dir: " + dir.resolve(id).resolve("log") + "}", ""));
         return file;
     }

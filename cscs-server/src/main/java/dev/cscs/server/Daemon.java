@@ -1,5 +1,6 @@
 package dev.cscs.server;
 
+import dev.cscs.core.crypto.PrivateKeyRef;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.model.Changeset;
@@ -32,12 +33,14 @@ public final class Daemon implements AutoCloseable {
     private final RaftNode raft;
     private final ApiServer api;
     private final Agent agent;
+    private final FreshnessSigner freshness;
 
-    private Daemon(ServerConfig config, RaftNode raft, ApiServer api, Agent agent) {
+    private Daemon(ServerConfig config, RaftNode raft, ApiServer api, Agent agent, FreshnessSigner freshness) {
         this.config = config;
         this.raft = raft;
         this.api = api;
         this.agent = agent;
+        this.freshness = freshness;
     }
 
     /** Starts every part of the node; on failure, stops what was started and throws. */
@@ -90,21 +93,23 @@ public final class Daemon implements AutoCloseable {
         if (transport.tls() != null) {
             api.metrics().exposition().certificate(transport.tls().certificate());
         }
+        PrivateKeyRef identity;
         Agent agent = null;
-        if (config.agent().enabled()) {
-            try {
+        try {
+            identity = NodeIdentity.of(config.dataDir(), transport.tls());
+            if (config.agent().enabled()) {
                 // the store's heads are the server's own cscs_domain_head_seq: the agent adds only what it applied
-                agent = NodeAgent.start(config, raft, NodeIdentity.of(config.dataDir(), transport.tls()),
-                        api.metrics().exposition().agent(false));
-            } catch (RuntimeException | IOException e) {
-                api.close();
-                raft.close();
-                throw e;
+                agent = NodeAgent.start(config, raft, identity, api.metrics().exposition().agent(false));
             }
+        } catch (RuntimeException | IOException e) {
+            api.close();
+            raft.close();
+            throw e;
         }
+        FreshnessSigner freshness = FreshnessSigner.start(raft, config.nodeId(), identity, r.freshnessInterval());
         LOG.info("node {} is up: raft {}, api {}, genesis {}, domains {}", config.nodeId(), r.listen(), config.apiListen(),
                 store.genesis().digest(), config.domains());
-        return new Daemon(config, raft, api, agent);
+        return new Daemon(config, raft, api, agent, freshness);
     }
 
     /** Current members and registered nodes, less the removed ones: who may speak Raft. */
@@ -179,6 +184,7 @@ public final class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
+        freshness.close();
         if (agent != null) {
             try {
                 agent.close();

@@ -50,7 +50,7 @@ final class NodeSetup {
         return new AgentConfig(config.nodeId(), config.domains(), a.root(), a.appliers(), a.reconcileInterval(),
                 a.quietPeriod(), a.quietMax(), a.statusInterval(), a.dryRun(),
                 a.root().toAbsolutePath().normalize().equals(Path.of("/")), protectedPorts, a.commitConfirm(),
-                config.dataDir().resolve("agent"), config.logDir().resolve("audit.jsonl"));
+                config.dataDir().resolve("agent"), config.logDir().resolve("audit.jsonl"), a.maxStaleness());
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.cscs.server;
 import dev.cscs.agent.feed.ChangesetFeed;
 import dev.cscs.agent.feed.FeedItem;
 import dev.cscs.agent.feed.FeedListener;
+import dev.cscs.agent.feed.FeedSubscription;
 import dev.cscs.store.ConfigStore;
 import dev.cscs.store.Delivery;
 import dev.cscs.store.StoredChangeset;
@@ -12,7 +13,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** The in-process agent's feed: the local store's subscription, pushed on every applied changeset. */
+/**
+ * The in-process agent's feed: the local store's subscription, pushed on every applied changeset
+ * and freshness record. It has one source, so abandoning it moves nowhere.
+ */
 final class StoreFeed implements ChangesetFeed {
     private final ConfigStore store;
 
@@ -21,12 +25,14 @@ final class StoreFeed implements ChangesetFeed {
     }
 
     @Override
-    public AutoCloseable subscribe(List<String> domains, long fromRevision, FeedListener listener) {
+    public FeedSubscription subscribe(List<String> domains, long fromRevision, FeedListener listener) {
         AtomicBoolean delivered = new AtomicBoolean();
         Subscription s = store.subscribe(new HashSet<>(domains), fromRevision, d -> {
             delivered.set(true);
             if (d instanceof Delivery.Snapshot) {
                 listener.onSnapshot(((Delivery.Snapshot) d).revision(), items(((Delivery.Snapshot) d).changesets()));
+            } else if (d instanceof Delivery.Fresh f) {
+                listener.onFreshness(f.revision(), f.freshness());
             } else {
                 listener.onChangesets(items(((Delivery.Events) d).changesets()));
             }
@@ -35,7 +41,7 @@ final class StoreFeed implements ChangesetFeed {
             // tells the agent the source is there and has nothing newer for it
             listener.onChangesets(List.of());
         }
-        return s;
+        return s::close;
     }
 
     private static List<FeedItem> items(List<StoredChangeset> list) {

@@ -20,6 +20,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -59,6 +60,7 @@ public final class ConfigStore {
     /** The revision of each node's latest recorded status, so that a restore re-checks it where it was applied. */
     private final Map<String, Long> statusRevision = new TreeMap<>();
     private final Watchers watchers = new Watchers();
+    private final FreshnessLedger freshness = new FreshnessLedger();
     private long lastRevision;
     /** The highest revision whose changeset left the event index; a watch from before it gets a snapshot. */
     private long compactedThrough = -1;
@@ -90,6 +92,8 @@ public final class ConfigStore {
         }
         if (outcome instanceof Outcome.Accepted) {
             watchers.publish(new Delivery.Events(List.of(((Outcome.Accepted) outcome).stored())));
+        } else if (outcome instanceof Outcome.Recorded && entry instanceof LogEntry.SignedFreshness f) {
+            watchers.publish(new Delivery.Fresh(revision, f.freshness()));
         }
         return outcome;
     }
@@ -128,6 +132,7 @@ public final class ConfigStore {
                 yield new Outcome.Recorded(revision);
             }
             case JOIN -> join(revision, (LogEntry.Join) entry);
+            case FRESHNESS -> fresh(revision, (LogEntry.SignedFreshness) entry);
             case STATUS -> recordStatus(revision, (LogEntry.ReportStatus) entry);
             case STATUSES -> {
                 // each report stands alone: one that fails its check is an alert and refuses the batch's answer,
@@ -158,12 +163,26 @@ public final class ConfigStore {
     private Outcome recordStatus(long revision, LogEntry.ReportStatus r) {
         try {
             statusVerified.put(r.node(), StatusSignatures.check(r, nodesLocked().get(r.node())));
+            for (String[] raised : StatusNotices.raised(status.get(r.node()), r)) {
+                addAlert(new Alert(revision, r.time(), r.node(), raised[0], raised[1], "status of " + r.node(), 0));
+            }
             status.put(r.node(), r);
             statusRevision.put(r.node(), revision);
             return new Outcome.Recorded(revision);
         } catch (CscsException e) {
             addAlert(new Alert(revision, r.time(), r.node(), e.code().code(), e.getMessage(), "status of " + r.node(), 0));
             return new Outcome.Rejected(new CscsException(e.code(), "the status report of " + r.node() + ": " + e.getMessage()));
+        }
+    }
+
+    private Outcome fresh(long revision, LogEntry.SignedFreshness f) {
+        try {
+            freshness.check(f.freshness(), nodesLocked().get(f.freshness().node()));
+            freshness.take(revision, f.freshness());
+            return new Outcome.Recorded(revision);
+        } catch (CscsException e) {
+            addAlert(new Alert(revision, f.time(), f.origin(), e.code().code(), e.getMessage(), "freshness of " + f.origin(), 0));
+            return new Outcome.Rejected(e);
         }
     }
 
@@ -238,8 +257,8 @@ public final class ConfigStore {
     }
 
     /**
-     * The entries besides changesets that a snapshot must carry, by revision: every accepted join
-     * and each node's latest status report. Replayed in revision order among the changesets,
+     * The entries besides changesets that a snapshot must carry, by revision: every accepted join,
+     * each node's latest status report and the latest freshness record. Replayed in revision order among the changesets,
      * they re-derive the joined nodes, the used tokens and the verified flags.
      */
     NavigableMap<Long, LogEntry> provenEntries() {
@@ -250,6 +269,10 @@ public final class ConfigStore {
             statusRevision.forEach((node, revision) -> byRevision.computeIfAbsent(revision, r -> new ArrayList<>()).add(status.get(node)));
             byRevision.forEach((revision, reports) -> out.put(revision,
                     reports.size() == 1 ? reports.get(0) : new LogEntry.ReportStatuses(reports)));
+            FreshnessLedger.Latest f = freshness.latest();
+            if (f != null) {
+                out.put(f.revision(), new LogEntry.SignedFreshness(f.freshness()));
+            }
             return out;
         });
     }
@@ -275,7 +298,7 @@ public final class ConfigStore {
         while (alerts.size() > MAX_ALERTS) {
             alerts.removeFirst();
         }
-        if (!Alert.AUTOPILOT.equals(a.code())) {
+        if (!a.notice()) {
             rejectionsByCode.merge(a.code(), 1L + a.repeated(), Long::sum);
         }
     }
@@ -312,6 +335,11 @@ public final class ConfigStore {
                 s.deliverNow(new Delivery.Events(new ArrayList<>(recent.tailMap(fromRevision, false).values())));
             } else {
                 s.deliverNow(new Delivery.Snapshot(lastRevision, fullChains(s)));
+            }
+            FreshnessLedger.Latest f = freshness.latest();
+            if (f != null) {
+                // after everything before it, so a device can tell whether the heads it signs were all delivered
+                s.deliverNow(new Delivery.Fresh(f.revision(), f.freshness()));
             }
             watchers.add(s);
             return s;
@@ -371,6 +399,7 @@ public final class ConfigStore {
                 acceptedJoins.putAll(other.acceptedJoins);
                 statusRevision.clear();
                 statusRevision.putAll(other.statusRevision);
+                freshness.reset(other.freshness.latest());
                 lastRevision = other.lastRevision;
             } finally {
                 other.lock.readLock().unlock();
@@ -459,6 +488,11 @@ public final class ConfigStore {
 
     public Map<String, Long> rejectionsByCode() {
         return read(() -> new TreeMap<>(rejectionsByCode));
+    }
+
+    /** The latest signed freshness record, if the log holds one. */
+    public Optional<Delivery.Fresh> freshness() {
+        return read(() -> Optional.ofNullable(freshness.latest()).map(l -> new Delivery.Fresh(l.revision(), l.freshness())));
     }
 
     public Map<String, LogEntry.ReportStatus> status() {

@@ -3,15 +3,16 @@ package dev.cscs.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.Signature;
+import dev.cscs.core.trust.Freshness;
 import dev.cscs.core.trust.JoinToken;
 import java.util.List;
 
 /** What the Raft log holds. Every entry is decoded strictly; nothing else is ever applied. */
 public sealed interface LogEntry permits LogEntry.Submit, LogEntry.RecordAlert, LogEntry.ReportStatus,
-        LogEntry.ReportStatuses, LogEntry.Join {
+        LogEntry.ReportStatuses, LogEntry.Join, LogEntry.SignedFreshness {
     /** An entry's wire type. Switches over it are expressions, so a new kind is a compile error wherever it is not handled. */
     enum Kind {
-        SUBMIT("submit"), ALERT("alert"), STATUS("status"), STATUSES("statuses"), JOIN("join");
+        SUBMIT("submit"), ALERT("alert"), STATUS("status"), STATUSES("statuses"), JOIN("join"), FRESHNESS("freshness");
 
         private final String wire;
 
@@ -111,6 +112,24 @@ public sealed interface LogEntry permits LogEntry.Submit, LogEntry.RecordAlert, 
         @Override
         public String time() {
             return received;
+        }
+    }
+
+    /** The leader's signed freshness record (issue #14): the store keeps the latest and hands it to every watcher. */
+    record SignedFreshness(Freshness freshness) implements LogEntry {
+        @Override
+        public Kind kind() {
+            return Kind.FRESHNESS;
+        }
+
+        @Override
+        public String origin() {
+            return freshness.node();
+        }
+
+        @Override
+        public String time() {
+            return freshness.issued().toString();
         }
     }
 }

@@ -14,6 +14,7 @@ import dev.cscs.core.model.JsonFields;
 import dev.cscs.core.model.Names;
 import dev.cscs.core.model.Signature;
 import dev.cscs.core.crypto.SignatureAlg;
+import dev.cscs.core.trust.Freshness;
 import dev.cscs.core.trust.JoinToken;
 import dev.cscs.store.raft.HostPort;
 import java.util.ArrayList;
@@ -58,6 +59,7 @@ public final class LogEntryCodec {
                 o.put("origin", j.origin()).put("received", j.received()).put("raft", j.raft());
                 yield o.set("token", j.token().toJson());
             }
+            case FRESHNESS -> o.setAll(((LogEntry.SignedFreshness) e).freshness().toJson());
         };
     }
 
@@ -108,6 +110,11 @@ public final class LogEntryCodec {
                 return new LogEntry.Join(Names.checkNodeId(JsonFields.text(o, "origin", "$")),
                         ChangesetCodec.checkIssued(JsonFields.text(o, "received", "$")), JoinToken.fromTree(o.get("token")),
                         raftAddress(JsonFields.text(o, "raft", "$")));
+            case "freshness": {
+                ObjectNode envelope = ((ObjectNode) JsonFields.object(o, "$", Set.of("type", "record", "signature"), Set.of())).deepCopy();
+                envelope.remove("type");
+                return new LogEntry.SignedFreshness(Freshness.fromTree(envelope));
+            }
             default:
                 throw CscsException.malformed("log entry type " + Names.shown(type) + " is unknown");
         }

@@ -55,7 +55,8 @@ public final class SnapshotCodec {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RESTORED_AT = "1970-01-01T00:00:00Z";
     /** The entries a snapshot carries for what they prove: the joins and each node's latest status. */
-    private static final Set<LogEntry.Kind> PROVEN_KINDS = EnumSet.of(LogEntry.Kind.JOIN, LogEntry.Kind.STATUS, LogEntry.Kind.STATUSES);
+    private static final Set<LogEntry.Kind> PROVEN_KINDS = EnumSet.of(LogEntry.Kind.JOIN, LogEntry.Kind.STATUS, LogEntry.Kind.STATUSES,
+            LogEntry.Kind.FRESHNESS);
 
     private SnapshotCodec() {
     }
@@ -163,7 +164,7 @@ public final class SnapshotCodec {
             JsonFields.object(n, "$.entries[]", Set.of("revision", "entry"), Set.of());
             LogEntry e = LogEntryCodec.fromTree(n.get("entry"), Limits.PROTOCOL_MAX);
             if (!PROVEN_KINDS.contains(e.kind())) {
-                throw damaged("snapshot entry " + e.kind().wire() + " is not a join or a status report");
+                throw damaged("snapshot entry " + e.kind().wire() + " is not a join, a status report or a freshness record");
             }
             put(all, revision(n, "$.entries[]", index), e);
         }

@@ -55,8 +55,9 @@ public final class Subscription implements AutoCloseable {
     private boolean draining;
     private boolean lost;
     private volatile boolean closed;
-    /** Only the delivering thread (or the subscriber, before registration) touches it. */
+    /** Only the delivering thread (or the subscriber, before registration) touches them. */
     private long delivered;
+    private long freshDelivered;
 
     Subscription(Set<String> domains, long delivered, Consumer<Delivery> consumer, Supplier<Delivery.Snapshot> resync,
                  Runnable onClose) {
@@ -130,6 +131,14 @@ public final class Subscription implements AutoCloseable {
             if (d instanceof Delivery.Snapshot) {
                 delivered = ((Delivery.Snapshot) d).revision();
                 consumer.accept(d);
+                return;
+            }
+            if (d instanceof Delivery.Fresh f) {
+                // counted on its own: the one a new watcher gets may be older than the changesets it got first
+                if (f.revision() > freshDelivered) {
+                    freshDelivered = f.revision();
+                    consumer.accept(d);
+                }
                 return;
             }
             List<StoredChangeset> fresh = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.cscs.agent.edge;
 
 import dev.cscs.agent.feed.ChangesetFeed;
 import dev.cscs.agent.feed.FeedListener;
+import dev.cscs.agent.feed.FeedSubscription;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import java.net.URI;
@@ -79,7 +80,7 @@ public final class HttpChangesetFeed implements ChangesetFeed {
     }
 
     @Override
-    public AutoCloseable subscribe(List<String> domains, long fromRevision, FeedListener listener) {
+    public FeedSubscription subscribe(List<String> domains, long fromRevision, FeedListener listener) {
         return new WatchSession(endpoints, client, settings, List.copyOf(domains), fromRevision,
                 Objects.requireNonNull(listener, "listener")).start();
     }

@@ -11,6 +11,7 @@ import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.JsonFields;
 import dev.cscs.core.model.Names;
 import dev.cscs.core.sse.SseParser;
+import dev.cscs.core.trust.Freshness;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,13 +29,17 @@ final class WatchDecoder {
     private static final Set<String> ITEM = Set.of("revision", "domain", "seq", "digest", "changeset");
 
     /** What one event means. */
-    sealed interface Decoded permits Item, Snapshot, ServerError, Ignored {
+    sealed interface Decoded permits Item, Snapshot, Fresh, ServerError, Ignored {
     }
 
     record Item(FeedItem item) implements Decoded {
     }
 
     record Snapshot(long revision, List<FeedItem> items) implements Decoded {
+    }
+
+    /** A signed freshness record, not verified here. */
+    record Fresh(long revision, Freshness freshness) implements Decoded {
     }
 
     /** The server refused the watch (e.g. rate-limited) and will close the stream. */
@@ -74,6 +79,10 @@ final class WatchDecoder {
                     items.add(item);
                 }
                 return new Snapshot(revision, items);
+            }
+            case "freshness": {
+                JsonNode o = JsonFields.object(parse(e), "$", Set.of("revision", "freshness"), Set.of());
+                return new Fresh(revision(o, "$"), Freshness.fromTree(o.get("freshness")));
             }
             case "error":
                 return new ServerError(e.data().length() > 500 ? e.data().substring(0, 500) + "…" : e.data());

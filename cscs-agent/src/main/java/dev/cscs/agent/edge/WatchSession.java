@@ -3,6 +3,7 @@ package dev.cscs.agent.edge;
 import dev.cscs.agent.edge.HttpChangesetFeed.Settings;
 import dev.cscs.agent.feed.FeedItem;
 import dev.cscs.agent.feed.FeedListener;
+import dev.cscs.agent.feed.FeedSubscription;
 import dev.cscs.core.sse.SseParser;
 import java.io.IOException;
 import java.net.URI;
@@ -33,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * back to it once it is ready, so the agents of a server that restarted come home and the
  * server that took them over is not left with twice its share.
  */
-final class WatchSession implements AutoCloseable {
+final class WatchSession implements FeedSubscription {
     private static final Logger LOG = LoggerFactory.getLogger(WatchSession.class);
+    /** An abandoned server is avoided this many {@code returnAfter} periods (10 min by default). */
+    private static final int AVOID_RETURNS = 10;
     private final List<URI> endpoints;
     private final HttpClient client;
     private final Settings settings;
@@ -48,6 +51,8 @@ final class WatchSession implements AutoCloseable {
     /** The endpoint in use; only the session's thread moves it. */
     private int index;
     private long nextHomeCheck;
+    /** Per endpoint, until when it is avoided (System.nanoTime) after the agent abandoned it; 0: not avoided. */
+    private final long[] avoidUntil;
 
     WatchSession(List<URI> endpoints, HttpClient client, Settings settings, List<String> domains, long from,
                  FeedListener listener) {
@@ -57,6 +62,7 @@ final class WatchSession implements AutoCloseable {
         this.domains = String.join(",", domains);
         this.listener = listener;
         this.resume = from;
+        this.avoidUntil = new long[endpoints.size()];
         this.backoff = new Backoff(settings.backoffMin(), settings.backoffMax(), Math::random);
         this.thread = new Thread(this::run, "cscs-watch");
         this.thread.setDaemon(true);
@@ -82,6 +88,15 @@ final class WatchSession implements AutoCloseable {
                 failures = 0;
                 continue;
             }
+            if (c.abandoned) {
+                // the agent caught this server withholding: another one, at once, and not this one for a while
+                avoidUntil[index] = System.nanoTime() + settings.returnAfter().multipliedBy(AVOID_RETURNS).toNanos();
+                index = nextEndpoint();
+                nextHomeCheck = System.nanoTime() + jitteredReturn();
+                LOG.warn("watch {}: {}; moving to {} from revision {}", base, why, endpoints.get(index), resume);
+                failures = 0;
+                continue;
+            }
             LOG.warn("watch {}: {}; reconnecting from revision {}", base, why, resume);
             try {
                 listener.onDisconnected(base + ": " + why);
@@ -102,6 +117,27 @@ final class WatchSession implements AutoCloseable {
                     break;
                 }
             }
+        }
+    }
+
+    /** The next endpoint after the current one that is not avoided; the next one at all when every other is. */
+    private int nextEndpoint() {
+        long now = System.nanoTime();
+        for (int step = 1; step <= endpoints.size(); step++) {
+            int i = (index + step) % endpoints.size();
+            if (avoidUntil[i] == 0 || avoidUntil[i] - now < 0) {
+                return i;
+            }
+        }
+        return (index + 1) % endpoints.size();
+    }
+
+    @Override
+    public void abandonSource(String why) {
+        Connection c = current;
+        if (c != null && !closed) {
+            c.abandoned = true;
+            c.end(why);
         }
     }
 
@@ -148,7 +184,7 @@ final class WatchSession implements AutoCloseable {
                 long idle = System.nanoTime() - c.lastActivity;
                 if (idle > settings.idleTimeout().toNanos()) {
                     c.end("no data for " + Duration.ofNanos(idle).toMillis() + " ms (keepalives stopped): the connection is dead");
-                } else if (index != 0 && c.healthy && homeIsReady()) {
+                } else if (index != 0 && c.healthy && !avoided(0) && homeIsReady()) {
                     c.goingHome = true;
                     c.end(endpoints.get(0) + ", the first endpoint, is ready again");
                 }
@@ -161,6 +197,10 @@ final class WatchSession implements AutoCloseable {
                 return String.valueOf(e.getCause());
             }
         }
+    }
+
+    private boolean avoided(int i) {
+        return avoidUntil[i] != 0 && avoidUntil[i] - System.nanoTime() > 0;
     }
 
     /** Whether the first endpoint answers {@code /readyz} with 200; asked at most once per jittered {@code returnAfter}. */
@@ -229,6 +269,8 @@ final class WatchSession implements AutoCloseable {
         volatile boolean broken;
         /** Ended by the session to go back to the first endpoint, not by a failure. */
         volatile boolean goingHome;
+        /** Ended because the agent distrusts this server. */
+        volatile boolean abandoned;
         volatile CompletableFuture<HttpResponse<Void>> response;
         private volatile Flow.Subscription subscription;
 
@@ -318,6 +360,12 @@ final class WatchSession implements AutoCloseable {
             } else if (d instanceof WatchDecoder.Snapshot s) {
                 listener.onSnapshot(s.revision(), s.items());
                 resume = s.revision();
+            } else if (d instanceof WatchDecoder.Fresh f) {
+                try {
+                    listener.onFreshness(f.revision(), f.freshness());
+                } catch (RuntimeException ex) {
+                    LOG.warn("feed listener failed: {}", ex.toString());
+                }
             } else if (d instanceof WatchDecoder.ServerError err) {
                 broken = true;
                 end("the server refused the watch: " + err.message());

@@ -15,7 +15,8 @@ public interface ChangesetFeed {
      *
      * <p>Callbacks may come from any thread, one at a time, and the listener returns quickly.
      * A source with nothing to deliver should call {@code onChangesets(List.of())} once, so the
-     * agent knows it is up to date. Closing the handle stops all deliveries.
+     * agent knows it is up to date. After the changesets, a source hands on each new signed freshness
+     * record, and a new subscriber first gets the latest one. Closing the handle stops all deliveries.
      */
-    AutoCloseable subscribe(List<String> domains, long fromRevision, FeedListener listener);
+    FeedSubscription subscribe(List<String> domains, long fromRevision, FeedListener listener);
 }

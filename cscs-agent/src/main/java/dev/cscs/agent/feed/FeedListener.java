@@ -1,5 +1,6 @@
 package dev.cscs.agent.feed;
 
+import dev.cscs.core.trust.Freshness;
 import java.util.List;
 
 /** Receives a feed's deliveries. Implementations queue and return at once. */
@@ -13,6 +14,13 @@ public interface FeedListener {
      * genesis.
      */
     void onSnapshot(long revision, List<FeedItem> all);
+
+    /**
+     * A signed freshness record, committed at {@code revision}, in its place after the changesets
+     * before it. Unverified: the listener checks its signature against its own verified registry.
+     */
+    default void onFreshness(long revision, Freshness record) {
+    }
 
     /** The source went away; the feed reconnects by itself and resumes. For status only. */
     default void onDisconnected(String why) {

@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
             "Changes are signed by operator (or root) keys and go into the _nodes registry; the leader then makes",
             "the Raft configuration follow it. A replica is promoted to voter only once it has caught up."},
         subcommands = {MemberCommand.Ls.class, MemberCommand.Add.class, MemberCommand.Promote.class, MemberCommand.Remove.class,
-            MemberLabel.class},
+            MemberLabel.class, MemberKey.class},
         footer = {"", "Examples:", "  cscs member ls",
             "  cscs member add n4 --raft 10.0.0.4:7401 --api https://10.0.0.4:7400 \\",
             "      --sign-with operator.key",
@@ -120,6 +120,24 @@ public final class MemberCommand implements Runnable {
 
         String afterwards() {
             return "the leader now changes the Raft configuration; follow it with `cscs member ls`";
+        }
+
+        /**
+         * The node's record to change: a copy of its current one, or, for a node that joined with a
+         * token or a bootstrap member without a record yet, one that keeps its role and address.
+         */
+        ObjectNode base(JsonNode current, JsonNode known) {
+            if (current.isObject()) {
+                return ((ObjectNode) current).deepCopy();
+            }
+            if (!known.isObject()) {
+                throw new CscsException(ErrorCode.NOT_FOUND, "the cluster knows no node " + node + " (`cscs member ls`, `cscs status`)");
+            }
+            ObjectNode o = JsonNodeFactory.instance.objectNode().put("role", known.path("role").asText());
+            if (!known.path("raft").asText("").isEmpty()) {
+                o.put("raft", known.path("raft").asText());
+            }
+            return o;
         }
 
         /** The node's next registry record, from its current one ({@code current}, missing if none) and what the cluster knows of it. */

@@ -1,7 +1,6 @@
 package dev.cscs.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
@@ -34,18 +33,7 @@ final class MemberLabel extends MemberCommand.Change {
         if (set.isEmpty() && remove.isEmpty()) {
             throw new CscsException(ErrorCode.USAGE, "give NAME=VALUE labels to set, or --remove NAME");
         }
-        ObjectNode o;
-        if (current.isObject()) {
-            o = ((ObjectNode) current).deepCopy();
-        } else if (known.isObject()) {
-            // a node that joined with a token has no record yet: one that keeps its role and address
-            o = JsonNodeFactory.instance.objectNode().put("role", known.path("role").asText());
-            if (!known.path("raft").asText("").isEmpty()) {
-                o.put("raft", known.path("raft").asText());
-            }
-        } else {
-            throw new CscsException(ErrorCode.NOT_FOUND, "the cluster knows no node " + node + " (`cscs member ls`, `cscs status`)");
-        }
+        ObjectNode o = base(current, known);
         JsonNode before = o.has("labels") ? o.get("labels") : known.path("labels");
         SortedMap<String, String> labels = new TreeMap<>(before.isObject() ? Labels.parse(before, "labels").values() : new TreeMap<>());
         labels.putAll(DomainArgs.usage(() -> Labels.parseArg(String.join(",", set), "labels")).values());

@@ -20,6 +20,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -67,10 +68,14 @@ public final class KeyFiles {
             if (o instanceof SubjectPublicKeyInfo) {
                 return PublicKeys.fromSpki(((SubjectPublicKeyInfo) o).getEncoded());
             }
+            if (o instanceof X509CertificateHolder cert) {
+                // a node's certificate: the key it signs with (its TLS key)
+                return PublicKeys.fromSpki(cert.getSubjectPublicKeyInfo().getEncoded());
+            }
             if (o instanceof PEMKeyPair || o instanceof PrivateKeyInfo || o instanceof PKCS8EncryptedPrivateKeyInfo) {
                 throw new CscsException(ErrorCode.BAD_KEY, file + ": this is a private key; give the public key (.pub)");
             }
-            throw new CscsException(ErrorCode.BAD_KEY, file + ": no PUBLIC KEY block found");
+            throw new CscsException(ErrorCode.BAD_KEY, file + ": no PUBLIC KEY or CERTIFICATE block found");
         } catch (IOException e) {
             throw new CscsException(ErrorCode.BAD_KEY, file + ": not a readable public key");
         } catch (CscsException e) {

@@ -24,6 +24,8 @@ public enum ErrorCode {
     RATE_LIMITED("rate-limited", ExitCode.UNAVAILABLE, 429, "slow down and retry"),
     TIMEOUT("timeout", ExitCode.UNAVAILABLE, 408, "send the whole request at once; a node waits limits.requestTimeout for it"),
     UNAVAILABLE("unavailable", ExitCode.UNAVAILABLE, 503, "check that a quorum of nodes is up (`cscs member ls`)"),
+    STALE("stale", ExitCode.UNAVAILABLE, 503, "the device heard no signed freshness record lately: check its servers and that the leader's key is registered (`cscs member key`)"),
+    WITHHELD("withheld", ExitCode.UNAVAILABLE, 503, "a server gave the device less than the cluster signed: check that server; the device moved to another"),
     BAD_KEY("bad-key", ExitCode.ERROR, 400, "give a PEM or DER key of a supported algorithm"),
     BAD_PASSPHRASE("bad-passphrase", ExitCode.ERROR, 400, "check the passphrase (prompt, --passphrase-file or CSCS_KEY_PASSPHRASE)"),
     BAD_CONFIG("bad-config", ExitCode.ERROR, 400, "fix the config file; the message names the key and line"),

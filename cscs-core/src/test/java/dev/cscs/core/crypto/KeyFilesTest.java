@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
+import dev.cscs.core.tls.ClusterCa;
+import dev.cscs.core.tls.Pem;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +37,19 @@ class KeyFilesTest {
                 .isInstanceOfSatisfying(CscsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_PASSPHRASE));
         assertThatThrownBy(() -> KeyFiles.readPrivate(file, PassphraseSource.NONE))
                 .isInstanceOfSatisfying(CscsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_PASSPHRASE));
+    }
+
+    @Test
+    void aNodeCertificateReadsAsItsNodesPublicKey() throws Exception {
+        PrivateKeyRef ca = KeyGen.generate("ecdsa-p256");
+        PrivateKeyRef node = KeyGen.generate("ecdsa-p256");
+        Instant now = Instant.now();
+        X509Certificate caCert = ClusterCa.selfSigned(ca, "test ca", now, Duration.ofDays(1));
+        Path pem = dir.resolve("n1.pem");
+        Pem.writeCertificates(pem, List.of(ClusterCa.issue(ca, caCert, "n1", node.publicKey(), List.of("127.0.0.1"), List.of(),
+                now, Duration.ofDays(1))));
+
+        assertThat(KeyFiles.readPublic(pem).keyid()).as("the node's key, not the CA's").isEqualTo(node.keyid());
     }
 
     @Test

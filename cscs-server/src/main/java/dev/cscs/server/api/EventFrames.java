@@ -10,6 +10,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -29,6 +30,11 @@ final class EventFrames {
     private final Queue<Long> order = new ConcurrentLinkedQueue<>();
     private final AtomicInteger kept = new AtomicInteger();
     private final LongAdder encoded = new LongAdder();
+    /** The latest freshness frame: every watcher receives the same one. */
+    private final AtomicReference<FreshFrame> freshness = new AtomicReference<>();
+
+    private record FreshFrame(long revision, byte[] bytes) {
+    }
 
     /** The {@code changeset} event of {@code s}, from the cache when another watcher already needed it. */
     byte[] event(StoredChangeset s) {
@@ -60,6 +66,17 @@ final class EventFrames {
         ArrayNode list = o.putArray("changesets");
         snap.changesets().forEach(s -> list.add(Json.stored(s)));
         return frame("snapshot", o.toString(), snap.revision());
+    }
+
+    /**
+     * The {@code freshness} event: the signed record and the revision that committed it. It has no
+     * {@code id}, since the record a new watcher gets may be older than the changesets it got first.
+     */
+    byte[] freshness(Delivery.Fresh f) {
+        FreshFrame frame = freshness.updateAndGet(old -> old != null && old.revision() == f.revision() ? old
+                : new FreshFrame(f.revision(), ("event: freshness\ndata: " + Json.object().put("revision", f.revision())
+                        .set("freshness", f.freshness().toJson()) + "\n\n").getBytes(StandardCharsets.UTF_8)));
+        return frame.bytes();
     }
 
     /** How many events were encoded (not served from the cache) since start. */

@@ -123,6 +123,8 @@ final class WatchStream implements WriteListener {
                 ready.add(EventFrames.KEEPALIVE);
             } else if (item instanceof Delivery.Snapshot) {
                 ready.add(EventFrames.snapshot((Delivery.Snapshot) item));
+            } else if (item instanceof Delivery.Fresh f) {
+                ready.add(frames.freshness(f));
             } else {
                 for (StoredChangeset s : ((Delivery.Events) item).changesets()) {
                     ready.add(frames.event(s));

@@ -1,5 +1,6 @@
 package dev.cscs.server.config;
 
+import dev.cscs.agent.AgentConfig;
 import dev.cscs.core.error.CscsException;
 import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.json.Limits;
@@ -29,6 +30,8 @@ public final class ConfigLoader {
     /** 127.0.0.0/8 as a literal: octets of at most 255 without leading zeros. */
     private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
     private static final Pattern LOOPBACK_V4 = Pattern.compile("127\\." + OCTET + "\\." + OCTET + "\\." + OCTET);
+    /** {@code raft.freshnessInterval}: well under {@code agent.maxStaleness} (10 min), so a lost record or two is no alarm. */
+    public static final Duration FRESHNESS_INTERVAL = Duration.ofSeconds(60);
     public static final List<String> ALL_APPLIERS = List.of("yum", "apt", "sysctl", "firewall", "sshd", "service");
 
     private ConfigLoader() {
@@ -164,9 +167,10 @@ public final class ConfigLoader {
         long snapshotEvery = r.number("snapshotEvery", 10_000, 10, 100_000_000);
         int history = (int) r.number("eventHistory", 10_000, 1, 10_000_000);
         AutopilotSettings autopilot = autopilot(r.section("autopilot"));
+        Duration freshness = r.duration("freshnessInterval", FRESHNESS_INTERVAL, Duration.ofSeconds(1), Duration.ofHours(1));
         r.noOthers();
         return new ServerConfig.Raft(listen, advertise, role.equals("replica"), peers, join, min, max, snapshotEvery, history,
-                autopilot);
+                autopilot, freshness);
     }
 
     /** {@code raft.autopilot}: absent, the registry's roles alone decide who votes. */
@@ -218,7 +222,7 @@ public final class ConfigLoader {
     private static ServerConfig.Agent agent(Section a) {
         if (a == null) {
             return new ServerConfig.Agent(true, Path.of("/"), ALL_APPLIERS, Duration.ofSeconds(60), Duration.ofMillis(50),
-                    Duration.ofSeconds(2), false, Duration.ofSeconds(15), Duration.ofSeconds(30));
+                    Duration.ofSeconds(2), false, Duration.ofSeconds(15), Duration.ofSeconds(30), AgentConfig.MAX_STALENESS);
         }
         List<String> appliers = a.parsedList("appliers", ALL_APPLIERS, s -> {
             if (!ALL_APPLIERS.contains(s)) {
@@ -229,7 +233,8 @@ public final class ConfigLoader {
         ServerConfig.Agent agent = new ServerConfig.Agent(a.bool("enabled", true), a.path("root", "/"), appliers,
                 a.duration("reconcileInterval", Duration.ofSeconds(60)), a.duration("quietPeriod", Duration.ofMillis(50)),
                 a.duration("quietMax", Duration.ofSeconds(2)), a.bool("dryRun", false),
-                a.duration("commitConfirm", Duration.ofSeconds(15)), a.duration("statusInterval", Duration.ofSeconds(30)));
+                a.duration("commitConfirm", Duration.ofSeconds(15)), a.duration("statusInterval", Duration.ofSeconds(30)),
+                a.duration("maxStaleness", AgentConfig.MAX_STALENESS));
         a.noOthers();
         return agent;
     }

@@ -36,10 +36,13 @@ public record ServerConfig(Path source, String nodeId, Path dataDir, List<String
         public enum Format { TEXT, JSON }
     }
 
-    /** @param autopilot {@code raft.autopilot}, or null: then the registry's roles alone decide who votes */
+    /**
+     * @param autopilot         {@code raft.autopilot}, or null: then the registry's roles alone decide who votes
+     * @param freshnessInterval how often the leader signs a freshness record (issue #14)
+     */
     public record Raft(HostPort listen, HostPort advertise, boolean replica, List<Peer> peers, Join join,
                        Duration electionMin, Duration electionMax, long snapshotEvery, int eventHistory,
-                       AutopilotSettings autopilot) {
+                       AutopilotSettings autopilot, Duration freshnessInterval) {
     }
 
     public record Join(String endpoint, Path token) {
@@ -55,8 +58,10 @@ public record ServerConfig(Path source, String nodeId, Path dataDir, List<String
     /**
      * @param quietMax the longest a burst of changes may postpone an apply
      * @param commitConfirm how long a firewall change may take to prove the cluster is still reachable
+     * @param maxStaleness  no signed freshness record newer than this: the device is stale (0: never)
      */
     public record Agent(boolean enabled, Path root, List<String> appliers, Duration reconcileInterval, Duration quietPeriod,
-                        Duration quietMax, boolean dryRun, Duration commitConfirm, Duration statusInterval) {
+                        Duration quietMax, boolean dryRun, Duration commitConfirm, Duration statusInterval,
+                        Duration maxStaleness) {
     }
 }

@@ -6,6 +6,7 @@ import dev.cscs.core.error.ErrorCode;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.Digest;
 import dev.cscs.core.model.Signature;
+import dev.cscs.core.trust.Freshness;
 import dev.cscs.core.trust.JoinToken;
 import dev.cscs.core.trust.Signing;
 import dev.cscs.store.Alert;
@@ -209,6 +210,11 @@ public final class RaftNode implements Closeable {
     public CompletableFuture<Long> join(JoinToken token, String raftAddress, String origin) {
         return send(LogEntryCodec.encode(new LogEntry.Join(origin, Signing.rfc3339(Instant.now()), token, raftAddress)))
                 .thenApply(SubmitReply::revisionOf);
+    }
+
+    /** Commits a signed freshness record; completes with its revision, or with why the replicas refused it. */
+    public CompletableFuture<Long> recordFreshness(Freshness f) {
+        return send(LogEntryCodec.encode(new LogEntry.SignedFreshness(f))).thenApply(SubmitReply::revisionOf);
     }
 
     /** Records an autopilot action as an alert about {@code member}; never throttled (the autopilot paces itself). */
