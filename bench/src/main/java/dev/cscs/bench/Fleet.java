@@ -51,10 +51,22 @@ final class Fleet implements AutoCloseable {
     private final List<Process> jvms = new ArrayList<>();
     private final Map<String, String> outcome = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final List<String> first;
+    private final String agentSettings;
 
     Fleet(ProcessCluster cluster, Path dir, int n) throws IOException {
+        this(cluster, dir, n, List.of(), "");
+    }
+
+    /**
+     * As above, with {@code first} before the cluster's servers in every agent's endpoints (a proxy
+     * in front of a server) and {@code agentSettings} in each agent section (", maxStaleness: 8s").
+     */
+    Fleet(ProcessCluster cluster, Path dir, int n, List<String> first, String agentSettings) throws IOException {
         this.cluster = cluster;
         this.dir = dir;
+        this.first = List.copyOf(first);
+        this.agentSettings = agentSettings;
         List<String> servers = cluster.ids();
         for (int i = 0; i < n; i++) {
             String id = String.format("a%04d", i + 1);
@@ -77,6 +89,7 @@ final class Fleet implements AutoCloseable {
         Files.writeString(a.dir.resolve("join.token"),
                 cluster.joinToken(a.id, "agent", List.of("global"), key.publicKey()).toJson().toString() + "\n");
         List<String> urls = new ArrayList<>();
+        first.forEach(u -> urls.add('"' + u + '"'));
         order.forEach(s -> urls.add('"' + cluster.url(s) + '"'));
         Files.writeString(a.dir.resolve("cscsd.yaml"), String.join("\n",
                 "node: {id: " + a.id + ", dataDir: " + data + ", domains: [global]}",
@@ -84,7 +97,7 @@ final class Fleet implements AutoCloseable {
                 "trust: {anchor: " + cluster.anchor() + "}",
                 "insecure: true",
                 // the shipped quiet period (50 ms) and intervals: what a device would run with
-                "agent: {root: " + a.dir.resolve("root") + ", appliers: [yum]}",
+                "agent: {root: " + a.dir.resolve("root") + ", appliers: [yum]" + agentSettings + "}",
                 "log: {dir: " + a.dir.resolve("log") + "}", ""));
     }
 

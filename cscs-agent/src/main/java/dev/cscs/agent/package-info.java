@@ -10,6 +10,8 @@
  *       stale, replayed or forked source ({@code HighWaterMarks}), and a re-verified cache of the
  *       verified changesets lets a restarted node keep enforcing while cut off
  *       ({@code VerifiedCache});</li>
+ *   <li>not frozen: signed freshness records, checked against the verified registry, tell a
+ *       stale device or a withholding source, and make the agent leave it ({@code FreshnessWatch});</li>
  *   <li>resolution: domains in watch order, the later one wins, overrides reported
  *       ({@code Desired});</li>
  *   <li>isolation: one applier's failure is its own result, never the others' ({@code Reconciler});</li>

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cscs.core.crypto.KeyFiles;
 import dev.cscs.core.crypto.KeyGen;
+import dev.cscs.core.crypto.PassphraseSource;
 import dev.cscs.core.crypto.PrivateKeyRef;
 import dev.cscs.core.crypto.PublicKeyRef;
 import dev.cscs.core.model.Changeset;
@@ -110,10 +111,24 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** Registers {@code id} in {@code _nodes} with {@code role} (voter or replica), signed by the operator key. */
     public Response register(String via, String id, String role) {
+        return record(via, id, "{\"role\":\"" + role + "\",\"raft\":\"127.0.0.1:" + raftPorts.get(id) + "\",\"api\":\"" + url(id) + "\"}");
+    }
+
+    /**
+     * Registers voter {@code id}'s own key in its {@code _nodes} record, signed by the operator key: what
+     * {@code cscs member key} does. Its status must then be signed by it, and it signs freshness records.
+     */
+    public Response registerKey(String via, String id) {
+        PublicKeyRef key = KeyFiles.readPrivate(dir.resolve(id).resolve("node-identity.key"), PassphraseSource.NONE).publicKey();
+        return record(via, id, "{\"role\":\"voter\",\"raft\":\"127.0.0.1:" + raftPorts.get(id) + "\",\"api\":\"" + url(id)
+                + "\",\"key\":{\"alg\":\"ecdsa-p256-sha256\",\"spki\":\"" + key.spkiBase64() + "\"}}");
+    }
+
+    /** Writes {@code id}'s {@code _nodes} record, signed by the operator key, through {@code via}. */
+    private Response record(String via, String id, String json) {
         JsonNode h = get(via, "/v1/changesets/_nodes?limit=0").body().path("head");
         Changeset cs = Signing.sign(Signing.unsigned("_nodes", h.path("seq").asLong() + 1, Digest.parse(h.path("digest").asText()),
-                Instant.now(), List.of(new Op.Put("node/" + id, readTree("{\"role\":\"" + role + "\",\"raft\":\"127.0.0.1:"
-                        + raftPorts.get(id) + "\",\"api\":\"" + url(id) + "\"}"))), null), root, null);
+                Instant.now(), List.of(new Op.Put("node/" + id, readTree(json))), null), root, null);
         return post(via, "/v1/members", ChangesetCodec.toCompactJson(cs));
     }
 
@@ -273,6 +288,19 @@ public final class ProcessCluster implements AutoCloseable {
     public Response get(String id, String path) {
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPorts.get(id) + path))
                 .timeout(Duration.ofSeconds(10)).GET().build());
+    }
+
+    /** A GET whose body is not JSON (e.g. /metrics), as text; empty when the node does not answer. */
+    public String text(String id, String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPorts.get(id) + path))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public Response post(String id, String path, byte[] body) {

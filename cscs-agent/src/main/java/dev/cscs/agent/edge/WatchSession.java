@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * backoff and twice it). Every reconnect resumes from the last revision delivered. On another
  * endpoint than the first, it checks the first every {@code returnAfter} (jittered) and moves
  * back to it once it is ready, so the agents of a server that restarted come home and the
- * server that took them over is not left with twice its share.
+ * server that took them over is not left with twice its share. An endpoint the agent abandons (it
+ * withheld, or its device went stale: {@link #abandonSource}) is left at once for the next one and
+ * avoided, as home too, for ten {@code returnAfter} periods.
  */
 final class WatchSession implements FeedSubscription {
     private static final Logger LOG = LoggerFactory.getLogger(WatchSession.class);
@@ -107,7 +109,7 @@ final class WatchSession implements FeedSubscription {
                 failures = 0;
             } else {
                 failures++;
-                index = (index + 1) % endpoints.size();
+                index = nextEndpoint();
                 nextHomeCheck = System.nanoTime() + jitteredReturn();
             }
             try {
@@ -122,10 +124,9 @@ final class WatchSession implements FeedSubscription {
 
     /** The next endpoint after the current one that is not avoided; the next one at all when every other is. */
     private int nextEndpoint() {
-        long now = System.nanoTime();
         for (int step = 1; step <= endpoints.size(); step++) {
             int i = (index + step) % endpoints.size();
-            if (avoidUntil[i] == 0 || avoidUntil[i] - now < 0) {
+            if (!avoided(i)) {
                 return i;
             }
         }

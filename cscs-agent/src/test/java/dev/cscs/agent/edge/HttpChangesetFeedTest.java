@@ -5,16 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cscs.agent.feed.FeedItem;
 import dev.cscs.agent.feed.FeedListener;
+import dev.cscs.agent.feed.FeedSubscription;
 import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetCodec;
+import dev.cscs.core.model.Head;
 import dev.cscs.core.testing.Chains;
 import dev.cscs.core.testing.Eventually;
 import dev.cscs.core.trust.ChainState;
+import dev.cscs.core.trust.Freshness;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,7 +31,7 @@ class HttpChangesetFeedTest {
             Duration.ofMillis(100), Duration.ofSeconds(30), 64 << 10, Duration.ofMinutes(1));
     SseServer server;
     Recorder rec = new Recorder();
-    AutoCloseable subscription;
+    FeedSubscription subscription;
     List<FeedItem> chain;
 
     /** Everything a feed told its listener, in order. */
@@ -35,6 +39,13 @@ class HttpChangesetFeedTest {
         final List<String> log = new CopyOnWriteArrayList<>();
         final List<FeedItem> items = new CopyOnWriteArrayList<>();
         final List<String> disconnects = new CopyOnWriteArrayList<>();
+        final List<Freshness> records = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onFreshness(long revision, Freshness f) {
+            records.add(f);
+            log.add("freshness " + revision);
+        }
 
         @Override
         public void onChangesets(List<FeedItem> got) {
@@ -195,6 +206,37 @@ class HttpChangesetFeedTest {
             assertThat(server.watchQueries).hasSize(2).last().asString().endsWith("fromRevision=1");
             assertThat(server.readyChecks).as("/readyz asked before moving back").isPositive();
             assertThat(rec.disconnects).as("moving back is not a disconnect").singleElement().asString().contains("HTTP 503");
+        }
+    }
+
+    @Test
+    void aFreshnessRecordIsDeliveredInItsPlaceAmongTheChangesets() {
+        Freshness f = Freshness.sign(Chains.root(), "n1", Chains.T0, Map.of("global", new Head(1,
+                ChangesetCodec.digest(chain.get(0).changeset().body()))));
+        server.then((ex, out) -> out.changeset(chain.get(0)).freshness(2, f).changeset(chain.get(1)).hold());
+        subscribe(FAST, server.uri());
+
+        Eventually.await("both changesets", WAIT, () -> rec.items.size() == 2);
+        assertThat(rec.log).containsExactly("connected", "changeset 1", "freshness 2", "changeset 2");
+        assertThat(rec.records).singleElement().satisfies(r -> assertThat(r.signedBy(Chains.root().publicKey())).isTrue());
+    }
+
+    @Test
+    void anAbandonedEndpointIsLeftAtOnceAndSkippedWhileAvoided() throws Exception {
+        try (SseServer second = new SseServer()) {
+            server.then((ex, out) -> out.changeset(chain.get(0)).hold());
+            // then the second endpoint fails: the feed would try the first next, were it not avoided
+            second.then((ex, out) -> out.changeset(chain.get(1)))
+                    .then(SseServer.httpError(503, "{\"error\":{\"code\":\"unavailable\",\"message\":\"restarting\"}}"))
+                    .then((ex, out) -> out.changeset(chain.get(2)).hold());
+            subscribe(FAST, server.uri(), second.uri());
+            Eventually.await("the first endpoint's change", WAIT, () -> rec.items.size() == 1);
+
+            subscription.abandonSource("the source withholds changesets");
+            Eventually.await("the second endpoint's changes", WAIT, () -> rec.items.size() == 3);
+            assertThat(rec.items).extracting(FeedItem::revision).containsExactly(1L, 2L, 3L);
+            assertThat(second.watchQueries).first().asString().endsWith("fromRevision=1");
+            assertThat(server.watchQueries).as("never back on the abandoned endpoint").hasSize(1);
         }
     }
 

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.cscs.agent.feed.FeedItem;
 import dev.cscs.core.model.ChangesetCodec;
+import dev.cscs.core.trust.Freshness;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -62,6 +63,12 @@ final class SseServer implements AutoCloseable {
             var list = o.putArray("changesets");
             items.forEach(i -> list.add(stored(i)));
             return raw("event: snapshot\nid: " + revision + "\ndata: " + o + "\n\n");
+        }
+
+        Out freshness(long revision, Freshness f) throws IOException {
+            ObjectNode o = JsonNodeFactory.instance.objectNode().put("revision", revision);
+            o.set("freshness", f.toJson());
+            return raw("event: freshness\ndata: " + o + "\n\n");
         }
 
         /** Keeps the stream open, silent, until the server stops. */

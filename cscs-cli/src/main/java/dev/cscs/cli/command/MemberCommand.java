@@ -68,7 +68,7 @@ public final class MemberCommand implements Runnable {
             out.set("health", health.toJson());
             global.printer().result(out, t + "\n" + HealthCommand.summary(health) + "\nterm " + m.path("term").asLong()
                     + ", commit index " + m.path("commitIndex").asLong() + " (as seen by " + m.path("self").asText() + ")"
-                    + autopilot(m.path("autopilot")));
+                    + autopilot(m.path("autopilot")) + freshness(m.path("freshness")));
             return health.healthy() ? ExitCode.OK.code() : ExitCode.UNAVAILABLE.code();
         }
 
@@ -79,6 +79,13 @@ public final class MemberCommand implements Runnable {
             }
             String msg = a.path("message").asText();
             return (msg.startsWith(id + " ") ? msg.substring(id.length() + 1) : msg) + " (at " + a.path("time").asText() + ")";
+        }
+
+        /** Whether the cluster signs freshness records, and who signed the latest. */
+        static String freshness(JsonNode f) {
+            return f.isObject() ? "\nfreshness: the latest record was signed by " + f.path("node").asText() + " at "
+                    + f.path("issued").asText() + " (revision " + f.path("revision").asLong() + ")"
+                    : "\nfreshness: no record signed yet (register the voters' keys: cscs member key)";
         }
 
         static String autopilot(JsonNode a) {

@@ -111,6 +111,10 @@ public final class WatchCommand implements Callable<Integer> {
     }
 
     private void print(SseParser.Event e) {
+        if (!List.of("changeset", "snapshot", "error").contains(e.type())) {
+            // freshness records, and what later servers add: not changes
+            return;
+        }
         JsonNode data;
         try {
             data = JSON.readTree(e.data());

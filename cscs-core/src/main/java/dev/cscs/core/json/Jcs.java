@@ -26,6 +26,19 @@ public final class Jcs {
         return canonicalString(node).getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * {@code context || JCS(node)}: what a signature over {@code node} covers, with a context of
+     * its own per kind of object, so that one kind's signature never passes as another's.
+     */
+    public static byte[] withContext(String context, JsonNode node) {
+        byte[] ctx = context.getBytes(StandardCharsets.UTF_8);
+        byte[] body = canonicalize(node);
+        byte[] out = new byte[ctx.length + body.length];
+        System.arraycopy(ctx, 0, out, 0, ctx.length);
+        System.arraycopy(body, 0, out, ctx.length, body.length);
+        return out;
+    }
+
     public static String canonicalString(JsonNode node) {
         try {
             if (node.isContainerNode()) {

@@ -14,7 +14,6 @@ import dev.cscs.core.model.Head;
 import dev.cscs.core.model.JsonFields;
 import dev.cscs.core.model.Names;
 import dev.cscs.core.model.Signature;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
@@ -80,12 +79,7 @@ public record Freshness(String node, Instant issued, Map<String, Head> heads, Si
     }
 
     private byte[] payload() {
-        byte[] ctx = CONTEXT.getBytes(StandardCharsets.UTF_8);
-        byte[] body = Jcs.canonicalize(body());
-        byte[] out = new byte[ctx.length + body.length];
-        System.arraycopy(ctx, 0, out, 0, ctx.length);
-        System.arraycopy(body, 0, out, ctx.length, body.length);
-        return out;
+        return Jcs.withContext(CONTEXT, body());
     }
 
     private ObjectNode body() {

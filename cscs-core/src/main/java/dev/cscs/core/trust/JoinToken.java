@@ -19,7 +19,6 @@ import dev.cscs.core.model.JsonFields;
 import dev.cscs.core.model.Labels;
 import dev.cscs.core.model.Names;
 import dev.cscs.core.model.Signature;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -93,12 +92,7 @@ public record JoinToken(String node, String role, List<String> domains, Labels l
     }
 
     public byte[] payload() {
-        byte[] ctx = CONTEXT.getBytes(StandardCharsets.UTF_8);
-        byte[] body = Jcs.canonicalize(body());
-        byte[] out = new byte[ctx.length + body.length];
-        System.arraycopy(ctx, 0, out, 0, ctx.length);
-        System.arraycopy(body, 0, out, ctx.length, body.length);
-        return out;
+        return Jcs.withContext(CONTEXT, body());
     }
 
     /** The token's identity: what the store remembers so it is used once. */

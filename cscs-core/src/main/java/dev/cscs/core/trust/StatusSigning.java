@@ -8,7 +8,6 @@ import dev.cscs.core.crypto.SignatureAlg;
 import dev.cscs.core.crypto.Signer;
 import dev.cscs.core.json.Jcs;
 import dev.cscs.core.model.Signature;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Nodes sign their status reports with their own key over {@code "cscs-status-v1\n" || JCS(report)}:
@@ -21,12 +20,7 @@ public final class StatusSigning {
     }
 
     public static byte[] payload(JsonNode report) {
-        byte[] ctx = CONTEXT.getBytes(StandardCharsets.UTF_8);
-        byte[] body = Jcs.canonicalize(report);
-        byte[] out = new byte[ctx.length + body.length];
-        System.arraycopy(ctx, 0, out, 0, ctx.length);
-        System.arraycopy(body, 0, out, ctx.length, body.length);
-        return out;
+        return Jcs.withContext(CONTEXT, report);
     }
 
     public static Signature sign(PrivateKeyRef key, JsonNode report) {

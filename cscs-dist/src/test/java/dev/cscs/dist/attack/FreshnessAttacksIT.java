@@ -80,11 +80,8 @@ class FreshnessAttacksIT {
         }
     }
 
-    /** (Re)starts the edge agent: a new process streams from its first endpoint, the proxy, again. */
+    /** Starts the edge agent process: it streams from its first endpoint, the proxy. */
     private void startEdge() throws IOException {
-        if (edge != null) {
-            LocalProcesses.stopAll(List.of(edge), 10);
-        }
         List<String> endpoints = new ArrayList<>(List.of(proxy.url(), c.url("n2"), c.url("n3")));
         edge = new ProcessBuilder("java", "-Xmx128m", "-jar", "target/cscs.jar", "agent", "--config",
                 c.edgeConfig("edge1", token, endpoints, AGENT).toString()).redirectErrorStream(true)
@@ -131,47 +128,75 @@ class FreshnessAttacksIT {
         });
     }
 
-    @Test
-    void aServerThatFreezesItsDeviceIsLeftOnceNoFreshRecordArrivesAndTheDeviceGetsTheChange() throws Exception {
+    /**
+     * With the device on the honest proxy, turns it to {@code mode}, commits a change through n2 and
+     * waits until the device has it anyway; returns the alert of {@code code} it raised on the way.
+     */
+    private JsonNode denied(WithholdingProxy.Mode mode, String code) throws IOException {
         startHonest();
         int before = alertCount();
-        proxy.mode(WithholdingProxy.Mode.FREEZE);
+        proxy.mode(mode);
         long t0 = System.nanoTime();
-        String line = putNext();
-
-        awaitFile(line);
-        System.out.printf("freshness: a frozen server's device had the change %d ms after it was committed "
-                + "(agent.maxStaleness 6 s)%n", (System.nanoTime() - t0) / 1_000_000);
-        assertThat(awaitAlert("stale", before).path("message").asText()).contains("node edge1: stale: no signed freshness record");
+        awaitFile(putNext());
+        System.out.printf("freshness: a device whose server %s had the change %d ms after it was committed "
+                + "(agent.maxStaleness 6 s, records every 1 s)%n", mode, (System.nanoTime() - t0) / 1_000_000);
         assertThat(proxy.dropped()).as("the proxy did hold the change back").isPositive();
+        return awaitAlert(code, before);
+    }
+
+    @Test
+    void aServerThatFreezesItsDeviceIsLeftOnceNoFreshRecordArrivesAndTheDeviceGetsTheChange() throws Exception {
+        assertThat(denied(WithholdingProxy.Mode.FREEZE, "stale").path("message").asText())
+                .contains("node edge1: stale: no signed freshness record");
         assertThat(read(dir.resolve("edge1.out"))).contains("leaving its source: stale");
     }
 
     @Test
     void aServerThatWithholdsAChangeIsCaughtByTheNextSignedRecordAndLeft() throws Exception {
-        startHonest();
-        int before = alertCount();
-        proxy.mode(WithholdingProxy.Mode.WITHHOLD);
-        long t0 = System.nanoTime();
-        String line = putNext();
-
-        awaitFile(line);
-        System.out.printf("freshness: a withholding server's device had the change %d ms after it was committed "
-                + "(records every 1 s)%n", (System.nanoTime() - t0) / 1_000_000);
-        JsonNode alert = awaitAlert("withheld", before);
-        assertThat(alert.path("message").asText()).contains("the source withholds changesets", "global at seq");
+        assertThat(denied(WithholdingProxy.Mode.WITHHOLD, "withheld").path("message").asText())
+                .contains("the source withholds changesets", "global at seq");
         assertThat(read(dir.resolve("edge1.out"))).contains("leaving its source: the source withholds");
     }
 
     @Test
     void aServerThatReplaysAnOldRecordCannotKeepItsDeviceFresh() throws Exception {
-        startHonest();
-        int before = alertCount();
-        proxy.mode(WithholdingProxy.Mode.REPLAY);
-        String line = putNext();
+        assertThat(denied(WithholdingProxy.Mode.REPLAY, "stale").path("message").asText()).contains("node edge1: stale");
+        assertThat(read(dir.resolve("edge1.out"))).contains("leaving its source: stale");
+    }
 
-        awaitFile(line);
-        assertThat(awaitAlert("stale", before).path("message").asText()).contains("node edge1: stale");
+    @Test
+    void cscsWatchPassesOverTheFreshnessRecordsAndMemberLsSaysWhoSignedTheLatest() throws Exception {
+        Path out = dir.resolve("watch.out");
+        Process watch = new ProcessBuilder("java", "-jar", "target/cscs.jar", "watch", "global", "--count", "1", "--endpoint",
+                c.url("n1")).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            // the watch is streaming once n1 counts a watcher; two more records later it has seen one
+            Eventually.await("the watch is up", ProcessCluster.DEADLINE, () -> metric("cscs_watchers") >= 1);
+            long first = recordRevision();
+            Eventually.await("two records after it", ProcessCluster.DEADLINE, () -> recordRevision() > first + 1);
+            assertThat(watch.isAlive()).as(read(out)).isTrue();
+            putNext();
+            Eventually.await("the watch ends after one change", ProcessCluster.DEADLINE, () -> !watch.isAlive());
+            assertThat(watch.exitValue()).as(read(out)).isZero();
+            assertThat(read(out)).contains("global seq 1", "+sysctl/kernel.sysrq").doesNotContain("freshness");
+            assertThat(CliRun.at(c.url("n1"), Main::commandLine, "member", "ls").out())
+                    .containsPattern("freshness: the latest record was signed by n[123] at 20\\S+Z \\(revision \\d+\\)");
+        } finally {
+            LocalProcesses.stopAll(List.of(watch), 5);
+        }
+    }
+
+    private long recordRevision() {
+        return c.get("n1", "/v1/members").body().path("freshness").path("revision").asLong(-1);
+    }
+
+    private double metric(String name) {
+        for (String line : c.text("n1", "/metrics").split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Double.parseDouble(line.substring(name.length() + 1).strip());
+            }
+        }
+        return -1;
     }
 
     private static String read(Path f) {

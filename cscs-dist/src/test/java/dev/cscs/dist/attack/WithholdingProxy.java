@@ -24,11 +24,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A compromised server, as an edge device sees it: an HTTP front of a real node on loopback that
  * passes every request through, except that it filters the watch stream by its {@link Mode}. It
- * cannot sign anything: what it can do is drop, hold back and repeat what the node sends.
+ * cannot sign anything: what it can do is drop, hold back and repeat what the node sends. Used by
+ * the attack suite and the fleet harness.
  */
-final class WithholdingProxy implements AutoCloseable {
+public final class WithholdingProxy implements AutoCloseable {
     /** What the proxy does to the watch stream. */
-    enum Mode {
+    public enum Mode {
         /** Everything passes. */
         PASS,
         /** Changesets and freshness records are dropped: the device is frozen, and nothing tells it so but time. */
@@ -54,7 +55,7 @@ final class WithholdingProxy implements AutoCloseable {
     private volatile Mode mode = Mode.PASS;
     private volatile String firstRecord;
 
-    WithholdingProxy(URI upstream) throws IOException {
+    public WithholdingProxy(URI upstream) throws IOException {
         this.upstream = upstream;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
@@ -62,16 +63,16 @@ final class WithholdingProxy implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    void mode(Mode m) {
+    public void mode(Mode m) {
         mode = m;
     }
 
     /** How many watch events the proxy dropped so far. */
-    int dropped() {
+    public int dropped() {
         return dropped.get();
     }
 

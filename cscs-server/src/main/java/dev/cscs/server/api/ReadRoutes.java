@@ -181,6 +181,10 @@ final class ReadRoutes {
         ObjectNode nodes = out.putObject("nodes");
         store.nodes().forEach((id, v) -> nodes.putObject(id).put("role", v.role()).put("raft", v.raft())
                 .put("source", v.source()).set("labels", v.labels().toTree()));
+        // the latest signed freshness record: that the leader signs them, and with whose key
+        store.freshness().ifPresent(f -> out.putObject("freshness").put("node", f.freshness().node())
+                .put("issued", f.freshness().issued().toString()).put("revision", f.revision())
+                .put("keyid", f.freshness().signature().keyid()));
         Json.send(ctx, 200, out);
     }
 
