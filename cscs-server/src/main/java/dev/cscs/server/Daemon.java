@@ -13,7 +13,6 @@ import dev.cscs.store.raft.RaftNode;
 import dev.cscs.store.raft.RaftSettings;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import dev.cscs.store.raft.Peer;
 import java.util.Set;

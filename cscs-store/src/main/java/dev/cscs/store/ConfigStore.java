@@ -24,7 +24,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
@@ -51,14 +50,8 @@ public final class ConfigStore {
     private final NavigableMap<Long, StoredChangeset> recent = new TreeMap<>();
     private final Deque<Alert> alerts = new ArrayDeque<>();
     private final Map<String, Long> rejectionsByCode = new TreeMap<>();
-    private final Map<String, LogEntry.ReportStatus> status = new TreeMap<>();
-    private final Map<String, Boolean> statusVerified = new TreeMap<>();
-    private final Set<String> usedTokens = new TreeSet<>();
-    private final Map<String, NodeView> joined = new TreeMap<>();
-    /** Every accepted join, by revision: a snapshot keeps them so that a restore re-verifies each token. */
-    private final NavigableMap<Long, LogEntry.Join> acceptedJoins = new TreeMap<>();
-    /** The revision of each node's latest recorded status, so that a restore re-checks it where it was applied. */
-    private final Map<String, Long> statusRevision = new TreeMap<>();
+    private final StatusRecords statuses = new StatusRecords();
+    private final Joins joins = new Joins();
     private final Watchers watchers = new Watchers();
     private final FreshnessLedger freshness = new FreshnessLedger();
     private long lastRevision;
@@ -162,12 +155,11 @@ public final class ConfigStore {
 
     private Outcome recordStatus(long revision, LogEntry.ReportStatus r) {
         try {
-            statusVerified.put(r.node(), StatusSignatures.check(r, nodesLocked().get(r.node())));
-            for (String[] raised : StatusNotices.raised(status.get(r.node()), r)) {
+            boolean signed = StatusSignatures.check(r, nodesLocked().get(r.node()));
+            for (String[] raised : StatusNotices.raised(statuses.previous(r.node()), r)) {
                 addAlert(new Alert(revision, r.time(), r.node(), raised[0], raised[1], "status of " + r.node(), 0));
             }
-            status.put(r.node(), r);
-            statusRevision.put(r.node(), revision);
+            statuses.take(revision, r, signed);
             return new Outcome.Recorded(revision);
         } catch (CscsException e) {
             addAlert(new Alert(revision, r.time(), r.node(), e.code().code(), e.getMessage(), "status of " + r.node(), 0));
@@ -188,15 +180,7 @@ public final class ConfigStore {
 
     private Outcome join(long revision, LogEntry.Join j) {
         try {
-            j.token().verify(chains.policy(), Instant.parse(j.received()), usedTokens.contains(j.token().id().hex()));
-            if (!"agent".equals(j.token().role()) && j.raft().isEmpty()) {
-                throw new CscsException(ErrorCode.BAD_TOKEN, "node " + j.token().node() + " joins as a " + j.token().role()
-                        + " but gave no raft address");
-            }
-            usedTokens.add(j.token().id().hex());
-            acceptedJoins.put(revision, j);
-            joined.put(j.token().node(), new NodeView(j.token().node(), j.token().role(), j.raft(), null,
-                    j.token().keyAlg().wireName(), j.token().key().spkiBase64(), revision, "join", j.token().labels()));
+            joins.accept(revision, j, chains.policy());
             return new Outcome.Recorded(revision);
         } catch (CscsException e) {
             addAlert(new Alert(revision, j.received(), j.origin(), e.code().code(), e.getMessage(),
@@ -209,7 +193,7 @@ public final class ConfigStore {
     public void checkJoin(JoinToken token, Instant now) {
         lock.readLock().lock();
         try {
-            token.verify(chains.policy(), now, usedTokens.contains(token.id().hex()));
+            joins.check(token, chains.policy(), now);
         } finally {
             lock.readLock().unlock();
         }
@@ -236,7 +220,7 @@ public final class ConfigStore {
     }
 
     private Map<String, NodeView> nodesLocked() {
-        Map<String, NodeView> all = new TreeMap<>(joined);
+        Map<String, NodeView> all = new TreeMap<>(joins.joined());
         for (KeyValue kv : values.getOrDefault(Names.NODES, new TreeMap<>()).values()) {
             String id = kv.key().substring("node/".length());
             NodeView prev = all.get(id);
@@ -249,11 +233,11 @@ public final class ConfigStore {
 
     /** Whether each node's latest status report was signed by its registered key. */
     public Map<String, Boolean> statusVerified() {
-        return read(() -> new TreeMap<>(statusVerified));
+        return read(statuses::verified);
     }
 
     public Set<String> usedTokens() {
-        return read(() -> new TreeSet<>(usedTokens));
+        return read(joins::usedTokens);
     }
 
     /**
@@ -263,12 +247,8 @@ public final class ConfigStore {
      */
     NavigableMap<Long, LogEntry> provenEntries() {
         return read(() -> {
-            NavigableMap<Long, LogEntry> out = new TreeMap<>(acceptedJoins);
-            // reports recorded by one batch share its revision: they go back as one batch
-            NavigableMap<Long, List<LogEntry.ReportStatus>> byRevision = new TreeMap<>();
-            statusRevision.forEach((node, revision) -> byRevision.computeIfAbsent(revision, r -> new ArrayList<>()).add(status.get(node)));
-            byRevision.forEach((revision, reports) -> out.put(revision,
-                    reports.size() == 1 ? reports.get(0) : new LogEntry.ReportStatuses(reports)));
+            NavigableMap<Long, LogEntry> out = joins.entries();
+            out.putAll(statuses.entries());
             FreshnessLedger.Latest f = freshness.latest();
             if (f != null) {
                 out.put(f.revision(), new LogEntry.SignedFreshness(f.freshness()));
@@ -387,18 +367,8 @@ public final class ConfigStore {
                 alerts.addAll(other.alerts);
                 rejectionsByCode.clear();
                 rejectionsByCode.putAll(other.rejectionsByCode);
-                status.clear();
-                status.putAll(other.status);
-                statusVerified.clear();
-                statusVerified.putAll(other.statusVerified);
-                usedTokens.clear();
-                usedTokens.addAll(other.usedTokens);
-                joined.clear();
-                joined.putAll(other.joined);
-                acceptedJoins.clear();
-                acceptedJoins.putAll(other.acceptedJoins);
-                statusRevision.clear();
-                statusRevision.putAll(other.statusRevision);
+                statuses.resetFrom(other.statuses);
+                joins.resetFrom(other.joins);
                 freshness.reset(other.freshness.latest());
                 lastRevision = other.lastRevision;
             } finally {
@@ -496,7 +466,7 @@ public final class ConfigStore {
     }
 
     public Map<String, LogEntry.ReportStatus> status() {
-        return read(() -> new TreeMap<>(status));
+        return read(statuses::latest);
     }
 
     private <T> T read(Supplier<T> f) {
