@@ -38,9 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 final class WatchSession implements FeedSubscription {
     private static final Logger LOG = LoggerFactory.getLogger(WatchSession.class);
-    /** An abandoned server is avoided this many {@code returnAfter} periods (10 min by default). */
-    private static final int AVOID_RETURNS = 10;
-    private final List<URI> endpoints;
+    private final Endpoints endpoints;
     private final HttpClient client;
     private final Settings settings;
     private final String domains;
@@ -50,21 +48,15 @@ final class WatchSession implements FeedSubscription {
     private volatile long resume;
     private volatile boolean closed;
     private volatile Connection current;
-    /** The endpoint in use; only the session's thread moves it. */
-    private int index;
-    private long nextHomeCheck;
-    /** Per endpoint, until when it is avoided (System.nanoTime) after the agent abandoned it; 0: not avoided. */
-    private final long[] avoidUntil;
 
     WatchSession(List<URI> endpoints, HttpClient client, Settings settings, List<String> domains, long from,
                  FeedListener listener) {
-        this.endpoints = endpoints;
+        this.endpoints = new Endpoints(endpoints, settings.returnAfter());
         this.client = client;
         this.settings = settings;
         this.domains = String.join(",", domains);
         this.listener = listener;
         this.resume = from;
-        this.avoidUntil = new long[endpoints.size()];
         this.backoff = new Backoff(settings.backoffMin(), settings.backoffMax(), Math::random);
         this.thread = new Thread(this::run, "cscs-watch");
         this.thread.setDaemon(true);
@@ -78,7 +70,7 @@ final class WatchSession implements FeedSubscription {
     private void run() {
         int failures = 0;
         while (!closed) {
-            URI base = endpoints.get(index);
+            URI base = endpoints.current();
             Connection c = open(base);
             String why = await(c);
             if (closed) {
@@ -86,16 +78,14 @@ final class WatchSession implements FeedSubscription {
             }
             if (c.goingHome) {
                 LOG.info("watch {}: {}; moving back from revision {}", base, why, resume);
-                index = 0;
+                endpoints.goHome();
                 failures = 0;
                 continue;
             }
             if (c.abandoned) {
                 // the agent caught this server withholding: another one, at once, and not this one for a while
-                avoidUntil[index] = System.nanoTime() + settings.returnAfter().multipliedBy(AVOID_RETURNS).toNanos();
-                index = nextEndpoint();
-                nextHomeCheck = System.nanoTime() + jitteredReturn();
-                LOG.warn("watch {}: {}; moving to {} from revision {}", base, why, endpoints.get(index), resume);
+                endpoints.abandon();
+                LOG.warn("watch {}: {}; moving to {} from revision {}", base, why, endpoints.current(), resume);
                 failures = 0;
                 continue;
             }
@@ -109,8 +99,7 @@ final class WatchSession implements FeedSubscription {
                 failures = 0;
             } else {
                 failures++;
-                index = nextEndpoint();
-                nextHomeCheck = System.nanoTime() + jitteredReturn();
+                endpoints.next();
             }
             try {
                 Thread.sleep(backoff.delay(failures).toMillis());
@@ -120,17 +109,6 @@ final class WatchSession implements FeedSubscription {
                 }
             }
         }
-    }
-
-    /** The next endpoint after the current one that is not avoided; the next one at all when every other is. */
-    private int nextEndpoint() {
-        for (int step = 1; step <= endpoints.size(); step++) {
-            int i = (index + step) % endpoints.size();
-            if (!avoided(i)) {
-                return i;
-            }
-        }
-        return (index + 1) % endpoints.size();
     }
 
     @Override
@@ -185,9 +163,9 @@ final class WatchSession implements FeedSubscription {
                 long idle = System.nanoTime() - c.lastActivity;
                 if (idle > settings.idleTimeout().toNanos()) {
                     c.end("no data for " + Duration.ofNanos(idle).toMillis() + " ms (keepalives stopped): the connection is dead");
-                } else if (index != 0 && c.healthy && !avoided(0) && homeIsReady()) {
+                } else if (c.healthy && endpoints.homeCheckDue() && homeIsReady()) {
                     c.goingHome = true;
-                    c.end(endpoints.get(0) + ", the first endpoint, is ready again");
+                    c.end(endpoints.home() + ", the first endpoint, is ready again");
                 }
             } catch (InterruptedException e) {
                 c.end("closed");
@@ -200,19 +178,10 @@ final class WatchSession implements FeedSubscription {
         }
     }
 
-    private boolean avoided(int i) {
-        return avoidUntil[i] != 0 && avoidUntil[i] - System.nanoTime() > 0;
-    }
-
-    /** Whether the first endpoint answers {@code /readyz} with 200; asked at most once per jittered {@code returnAfter}. */
+    /** Whether the first endpoint answers {@code /readyz} with 200. */
     private boolean homeIsReady() {
-        long now = System.nanoTime();
-        if (now - nextHomeCheck < 0) {
-            return false;
-        }
-        nextHomeCheck = now + jitteredReturn();
         try {
-            return client.send(HttpRequest.newBuilder(at(endpoints.get(0), "/readyz")).timeout(Duration.ofSeconds(2)).GET().build(),
+            return client.send(HttpRequest.newBuilder(at(endpoints.home(), "/readyz")).timeout(Duration.ofSeconds(2)).GET().build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;
@@ -226,10 +195,6 @@ final class WatchSession implements FeedSubscription {
     private static URI at(URI base, String path) {
         String b = base.toString();
         return URI.create((b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + path);
-    }
-
-    private long jitteredReturn() {
-        return (long) (settings.returnAfter().toNanos() * (1 + Math.random()));
     }
 
     @Override
