@@ -67,6 +67,8 @@ class ConfigLoaderTest {
         "no concurrency|  dir: /var/log/cscs|  dir: /var/log/cscs\\nlimits: {concurrentPerClient: 0}|cscsd.yaml:23:|limits.concurrentPerClient: 0 is outside 1..200",
         "bad log level|  dir: /var/log/cscs|  dir: /var/log/cscs\\n  level: trace|cscsd.yaml:23:|log.level: \"trace\" is not one of error, warn, info, debug",
         "bad log format|  dir: /var/log/cscs|  dir: /var/log/cscs\\n  format: xml|cscsd.yaml:23:|log.format: \"xml\" is not one of text, json",
+        "freshness too often|  role: voter|  role: voter\\n  freshnessInterval: 100ms|cscsd.yaml:8:|raft.freshnessInterval: 100ms is outside 1000ms..3600000ms",
+        "bad max staleness|  dryRun: false|  dryRun: false\\n  maxStaleness: soon|cscsd.yaml:21:|agent.maxStaleness: \"soon\" is not a duration",
         "upper-case log level|  dir: /var/log/cscs|  dir: /var/log/cscs\\n  level: WARN|cscsd.yaml:23:|log.level: \"WARN\" is not one of",
         "duplicate key|  dryRun: false|  dryRun: false\\n  dryRun: true|cscsd.yaml:|duplicate",
         "autopilot of four voters|  role: voter|  role: voter\\n  autopilot: {voters: 4}|cscsd.yaml:8:|raft.autopilot.voters: 4 is not 3 or 5",
@@ -95,6 +97,16 @@ class ConfigLoaderTest {
         assertThat(parse(GOOD.replace(peers, peers + "\n  autopilot: {voters: 5, replaceAfter: 5s, removeDeadAfter: 1h}"))
                 .raft().autopilot()).isEqualTo(new AutopilotSettings(5, Duration.ofSeconds(5), Duration.ofHours(1),
                 Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void freshnessTakesItsDefaultsAndZeroTurnsStalenessOff() {
+        assertThat(parse(GOOD).raft().freshnessInterval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(parse(GOOD).agent().maxStaleness()).isEqualTo(Duration.ofMinutes(10));
+        ServerConfig c = parse(GOOD.replace("  role: voter", "  role: voter\n  freshnessInterval: 5s")
+                .replace("  dryRun: false", "  dryRun: false\n  maxStaleness: 0s"));
+        assertThat(c.raft().freshnessInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.agent().maxStaleness()).isZero();
     }
 
     @Test
