@@ -37,7 +37,7 @@ public record Selector(SortedMap<String, List<String>> match) {
         return true;
     }
 
-    static Selector parse(JsonNode n, String path) {
+    public static Selector parse(JsonNode n, String path) {
         if (n == null || !n.isObject() || n.isEmpty()) {
             throw CscsException.malformed(path + ": must be an object of label names to arrays of values, e.g. {\"site\": [\"plant-b\"]}");
         }
@@ -62,7 +62,7 @@ public record Selector(SortedMap<String, List<String>> match) {
         return new Selector(out);
     }
 
-    ObjectNode toTree() {
+    public ObjectNode toTree() {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         match.forEach((k, vs) -> vs.forEach(o.putArray(k)::add));
         return o;
