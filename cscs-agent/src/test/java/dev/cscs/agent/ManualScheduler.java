@@ -1,39 +1,13 @@
 package dev.cscs.agent;
 
 import dev.cscs.core.testing.Chains;
-import java.time.Clock;
+import dev.cscs.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.PriorityQueue;
 
 /** Virtual time: tasks run on the test's thread, in due order, when the test advances the clock. */
 final class ManualScheduler implements Scheduler {
-    /** A clock only {@link #advance} moves. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     private record Task(Instant due, long order, Runnable run, boolean[] cancelled) {
     }
 
@@ -61,14 +35,14 @@ final class ManualScheduler implements Scheduler {
                 }
                 tasks.poll();
             }
-            if (t.due.isAfter(clock.now)) {
-                clock.now = t.due;
+            if (t.due.isAfter(clock.instant())) {
+                clock.set(t.due);
             }
             if (!t.cancelled[0]) {
                 t.run.run();
             }
         }
-        clock.now = target;
+        clock.set(target);
     }
 
     /** Tasks not cancelled that have yet to run. */

@@ -10,15 +10,13 @@ import dev.cscs.core.model.Changeset;
 import dev.cscs.core.model.ChangesetCodec;
 import dev.cscs.core.model.Head;
 import dev.cscs.core.testing.Chains;
+import dev.cscs.core.testing.MutableClock;
 import dev.cscs.core.trust.Freshness;
 import dev.cscs.core.trust.Signing;
 import dev.cscs.store.ConfigStore;
 import dev.cscs.store.LogEntry;
 import dev.cscs.store.Outcome;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -38,29 +36,14 @@ class FreshnessSignerTest {
     private final List<Freshness> proposed = new ArrayList<>();
     private long revision;
     private boolean leading = true;
-    private Instant now = T;
+    private final MutableClock clock = new MutableClock(T);
 
     private FreshnessSigner signer() {
         return new FreshnessSigner(store, () -> leading, f -> {
             proposed.add(f);
             Outcome o = store.apply(++revision, new LogEntry.SignedFreshness(f));
             return CompletableFuture.completedFuture(o instanceof Outcome.Recorded ? revision : -1L);
-        }, "n1", KEY, new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now;
-            }
-        });
+        }, "n1", KEY, clock);
     }
 
     private void register() {
@@ -96,13 +79,13 @@ class FreshnessSignerTest {
         register();
         FreshnessSigner s = signer();
         s.signIfLeading();
-        now = T.minusSeconds(30);
+        clock.set(T.minusSeconds(30));
         s.signIfLeading();
-        now = T;
+        clock.set(T);
         s.signIfLeading();
         assertThat(proposed).as("not the records the replicas would refuse as replays").hasSize(1);
 
-        now = T.plusSeconds(1);
+        clock.set(T.plusSeconds(1));
         s.signIfLeading();
         assertThat(proposed).hasSize(2);
         assertThat(store.alerts()).as("nothing refused, so nothing alerted").isEmpty();

@@ -2,36 +2,15 @@ package dev.cscs.store.raft;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import dev.cscs.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class AlertThrottleTest {
-    private static final class ManualClock extends Clock {
-        Instant now = Instant.parse("2026-11-29T16:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void aFloodBecomesOneAlertPerIntervalThatCountsTheRest() {
-        ManualClock clock = new ManualClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-29T16:00:00Z"));
         AlertThrottle t = new AlertThrottle(clock, Duration.ofSeconds(1));
 
         assertThat(t.admit("n2", "malformed")).isZero();
@@ -40,14 +19,14 @@ class AlertThrottleTest {
         }
         assertThat(t.admit("n3", "malformed")).as("another origin").isZero();
         assertThat(t.admit("n2", "bad-signature")).as("another reason").isZero();
-        clock.now = clock.now.plusMillis(1001);
+        clock.advance(Duration.ofMillis(1001));
         assertThat(t.admit("n2", "malformed")).isEqualTo(99);
         assertThat(t.admit("n2", "malformed")).isEqualTo(-1);
     }
 
     @Test
     void aZeroIntervalAdmitsEverything() {
-        AlertThrottle t = new AlertThrottle(new ManualClock(), Duration.ZERO);
+        AlertThrottle t = new AlertThrottle(new MutableClock(Instant.parse("2026-11-29T16:00:00Z")), Duration.ZERO);
         assertThat(t.admit("n1", "x")).isZero();
         assertThat(t.admit("n1", "x")).isZero();
     }
