@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * What the agent believes about its source, and why: its own verified chains, the high-water
  * marks that keep it from going back, the cache that survives restarts, whether its source is
  * fresh ({@link FreshnessWatch}, fed the signed records in their place among the changesets),
- * and the refusals it has to report. Deliveries go in through {@link #ingest}; {@link #violations} says whether
- * the verified state may be applied; {@link #commit} records that it was.
+ * and the refusals it has to report. Deliveries go in through {@link #ingest};
+ * {@link #violations} says whether the verified state may be applied; {@link #commit} records
+ * that it was.
  *
  * <p>A snapshot is verified from the genesis into a fresh view and takes over only if all of
  * it verifies and it reaches both the marks and what this agent had already verified; otherwise
