@@ -40,7 +40,12 @@ class FleetFreshnessIT {
             c.startAll();
             String leader = c.awaitLeader();
             for (String id : c.ids()) {
-                assertThat(c.registerKey(leader, id).status()).as("register " + id + "'s key").isEqualTo(201);
+                // a cluster that just elected its leader may answer 503 at first
+                ProcessCluster.Response r = Eventually.get("register " + id + "'s key", ProcessCluster.DEADLINE, () -> {
+                    ProcessCluster.Response x = c.registerKey(leader, id);
+                    return x.status() == 503 ? null : x;
+                });
+                assertThat(r.status()).as("register " + id + "'s key: " + r.body()).isEqualTo(201);
             }
             FleetRun.Writer writer = new FleetRun.Writer(c, leader);
             try (WithholdingProxy proxy = new WithholdingProxy(URI.create(c.url("n1")));

@@ -8,6 +8,7 @@ import dev.cscs.core.crypto.KeyFiles;
 import dev.cscs.core.crypto.KeyGen;
 import dev.cscs.core.crypto.PassphraseSource;
 import dev.cscs.core.crypto.PrivateKeyRef;
+import dev.cscs.core.error.ExitCode;
 import dev.cscs.core.model.Labels;
 import dev.cscs.core.testing.Eventually;
 import dev.cscs.dist.LocalProcesses;
@@ -54,8 +55,12 @@ class FreshnessAttacksIT {
             Path pub = dir.resolve(id + ".pub");
             KeyFiles.writePublic(pub, KeyFiles.readPrivate(dir.resolve(id).resolve("node-identity.key"), PassphraseSource.NONE)
                     .publicKey());
-            CliRun r = CliRun.at(c.url("n1"), Main::commandLine, "member", "key", id, "--from", pub.toString(),
-                    "--sign-with", ops.toString());
+            // a cluster that just elected its leader may not answer a linearizable read yet (exit 5): try again
+            CliRun r = Eventually.get("member key " + id, ProcessCluster.DEADLINE, () -> {
+                CliRun run = CliRun.at(c.url("n1"), Main::commandLine, "member", "key", id, "--from", pub.toString(),
+                        "--sign-with", ops.toString());
+                return run.exit() == ExitCode.UNAVAILABLE.code() ? null : run;
+            });
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.err()).contains("signs freshness records when it leads");
         }
@@ -110,7 +115,10 @@ class FreshnessAttacksIT {
     }
 
     private int alertCount() {
-        return c.get("n2", "/v1/alerts").body().path("alerts").size();
+        return Eventually.get("n2's alerts", ProcessCluster.DEADLINE, () -> {
+            ProcessCluster.Response r = c.get("n2", "/v1/alerts");
+            return r.status() == 200 ? r.body().path("alerts").size() : null;
+        });
     }
 
     /** Starts the edge agent on the honest proxy and waits until it applied the first value and took a fresh record. */
