@@ -156,9 +156,7 @@ public final class ConfigStore {
     private Outcome recordStatus(long revision, LogEntry.ReportStatus r) {
         try {
             boolean signed = StatusSignatures.check(r, nodesLocked().get(r.node()));
-            for (String[] raised : StatusNotices.raised(statuses.previous(r.node()), r)) {
-                addAlert(new Alert(revision, r.time(), r.node(), raised[0], raised[1], "status of " + r.node(), 0));
-            }
+            StatusNotices.raised(revision, statuses.previous(r.node()), r).forEach(this::addAlert);
             statuses.take(revision, r, signed);
             return new Outcome.Recorded(revision);
         } catch (CscsException e) {

@@ -20,17 +20,18 @@ final class StatusNotices {
     private StatusNotices() {
     }
 
-    /** {code, message} of each alerted condition that {@code next} reports and {@code previous} did not. */
-    static List<String[]> raised(LogEntry.ReportStatus previous, LogEntry.ReportStatus next) {
+    /** The alert, at {@code revision}, of each alerted condition that {@code next} reports and {@code previous} did not. */
+    static List<Alert> raised(long revision, LogEntry.ReportStatus previous, LogEntry.ReportStatus next) {
         Set<String> before = previous == null ? Set.of() : codes(previous.report());
-        List<String[]> out = new ArrayList<>();
+        List<Alert> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (JsonNode p : next.report().path("errors")) {
             String code = p.path("code").asText("");
             if (ALERTED.contains(code) && !before.contains(code) && seen.add(code)) {
                 String message = p.path("message").asText("");
-                out.add(new String[] {code, "node " + next.node() + ": "
-                        + (message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "…" : message)});
+                out.add(new Alert(revision, next.time(), next.node(), code, "node " + next.node() + ": "
+                        + (message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "…" : message),
+                        "status of " + next.node(), 0));
             }
         }
         return out;
